@@ -1,0 +1,45 @@
+/**
+ * What ingest yields for each record of an object: a canonical event, or the reason a record
+ * could not be read. Unreadable records keep their place in the numbering so event indexes stay
+ * stable whatever else fails.
+ */
+import type { LayoutName, WinEvent } from '../events/win-event.ts';
+
+/** Bad input: names the object, where in it (line, byte offset, chunk, record) and why. */
+export class InputError extends Error {
+  readonly uri: string;
+  /** e.g. `line 12`, `byte 4096`, `chunk 3 at offset 0x31000`. */
+  readonly location: string;
+  readonly reason: string;
+
+  constructor(uri: string, location: string, reason: string) {
+    super(`${uri}: ${location}: ${reason}`);
+    this.name = 'InputError';
+    this.uri = uri;
+    this.location = location;
+    this.reason = reason;
+  }
+}
+
+export type IngestItem =
+  | { readonly kind: 'event'; readonly index: number; readonly event: WinEvent }
+  | { readonly kind: 'unreadable'; readonly index: number; readonly error: InputError };
+
+export interface IngestLimits {
+  /** Longest single record (line, JSON value, XML element) in bytes. */
+  readonly maxRecordBytes: number;
+  /** Largest decompressed size of one object in bytes. */
+  readonly maxDecompressedBytes: number;
+  /** Largest decompressed:compressed ratio before the input is treated as a bomb. */
+  readonly maxCompressionRatio: number;
+}
+
+export interface IngestOptions {
+  /** Names the object in every error. */
+  readonly uri: string;
+  /** S3 `Content-Encoding`, when declared (brotli is only read when declared). */
+  readonly contentEncoding?: string;
+  /** Force one layout instead of detecting it per record (`--layout`, `INPUT_LAYOUT`). */
+  readonly layout?: LayoutName;
+  readonly limits?: Partial<IngestLimits>;
+}

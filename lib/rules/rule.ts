@@ -1,0 +1,60 @@
+/**
+ * What every rule language (Sigma, EQL) shares once loaded: its metadata, and the compiled
+ * detector that answers "which rules match this event?".
+ */
+import type { FieldValue, WinEvent } from '../events/win-event.ts';
+
+export type Level = 'informational' | 'low' | 'medium' | 'high' | 'critical';
+export const LEVELS: readonly Level[] = ['informational', 'low', 'medium', 'high', 'critical'];
+
+export interface RuleMeta {
+  readonly id: string;
+  readonly title: string;
+  readonly level: Level;
+  /** Shown with every match: the Detection Rule License and Elastic License ask for attribution. */
+  readonly author: string;
+  readonly description: string;
+  readonly references: readonly string[];
+  /** Sigma-style tags, e.g. `attack.t1197`, `attack.persistence`. */
+  readonly tags: readonly string[];
+  /** Steps for whoever receives the alert, when the rule carries them. */
+  readonly triage: readonly string[];
+  readonly falsePositives: readonly string[];
+  readonly language: 'sigma' | 'eql';
+  /** Where the rule was loaded from (a path, or `bundled:<file>`). */
+  readonly source: string;
+  /** Licence of the rule text, e.g. `DRL-1.1`, `Elastic-2.0`. */
+  readonly license?: string;
+}
+
+/** Why one field made a rule match: shown to the person reading the alert. */
+export interface Evidence {
+  readonly field: string;
+  readonly value: FieldValue;
+  /** The test that held, in words, e.g. `contains "http://1"`. */
+  readonly test: string;
+}
+
+/** A compiled set of rules of one language. */
+export interface Detector {
+  readonly rules: readonly RuleMeta[];
+  /** Every rule that matches the event. Hot path: no allocation when nothing matches. */
+  match(event: WinEvent): readonly RuleMeta[];
+  /** For a rule that matched: which fields and tests made it match. Cold path. */
+  explain(rule: RuleMeta, event: WinEvent): readonly Evidence[];
+}
+
+/** A rule that could not be loaded or compiled: never silently ignored. */
+export interface RuleError {
+  readonly file: string;
+  readonly ruleId?: string;
+  /** The detection item or query part at fault, when known. */
+  readonly item?: string;
+  readonly reason: string;
+}
+
+/** A rule file's text, from disk or embedded in the bundle. */
+export interface RuleFile {
+  readonly path: string;
+  readonly text: string;
+}

@@ -1,0 +1,22 @@
+import type { WinEvent } from '../events/win-event.ts';
+import type { Evidence, RuleMeta } from '../rules/rule.ts';
+
+/** Where an event came from: the object (or file) and its 0-based position among its records. */
+export interface EventSource {
+  /** `s3://bucket/key`, a file path, or `-` for stdin. */
+  readonly uri: string;
+  readonly index: number;
+  /** S3 object identity, when scanning S3: makes alert ids deterministic across retries. */
+  readonly bucket?: string;
+  readonly key?: string;
+  readonly versionId?: string;
+  readonly etag?: string;
+}
+
+/** One rule matching one event. */
+export interface Match {
+  readonly rule: RuleMeta;
+  readonly event: WinEvent;
+  readonly source: EventSource;
+  readonly evidence: readonly Evidence[];
+}
