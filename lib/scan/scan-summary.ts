@@ -1,0 +1,16 @@
+/** What scanning one object (or file) found: returned by the handler and printed by the CLI. */
+export interface ScanSummary {
+  readonly uri: string;
+  /** `clean`: read whole, nothing matched. `matched`: read whole, alerts raised.
+   *  `partial`: some records were unreadable (never reported clean). `failed`: reading stopped early. */
+  readonly status: 'clean' | 'matched' | 'partial' | 'failed';
+  readonly bytesIn: number;
+  readonly events: number;
+  readonly unreadable: number;
+  readonly matches: number;
+  /** Matches per rule id. */
+  readonly matchesByRule: Readonly<Record<string, number>>;
+  /** First few reasons records could not be read, each naming the location. */
+  readonly errors: readonly string[];
+  readonly durationMs: number;
+}
