@@ -1,0 +1,121 @@
+/**
+ * The core of winsift: one object's bytes in, alerts out. Ingest reads the stream into canonical
+ * events, the detector matches them, the sink delivers the matches; the summary says what
+ * happened, including every record that could not be read.
+ */
+import type { AlertSink, DeliveryReport } from '../alerts/alert-sink.ts';
+import { InputError, type IngestOptions } from '../ingest/ingest-item.ts';
+import { readEvents } from '../ingest/read-events.ts';
+import type { Detector } from '../rules/rule.ts';
+import type { EventSource } from './match.ts';
+import type { ScanSummary } from './scan-summary.ts';
+
+/** Reasons kept in a summary: enough to act on, bounded however broken the object is. */
+const MAX_ERRORS_KEPT = 20;
+
+export interface ScanOptions {
+  readonly uri: string;
+  readonly detector: Detector;
+  readonly sink: AlertSink;
+  /** Declared encoding, forced layout, limits. */
+  readonly ingest?: Omit<IngestOptions, 'uri'>;
+  /** S3 identity of the object, carried into every match for deterministic alert ids. */
+  readonly object?: Omit<EventSource, 'uri' | 'index'>;
+}
+
+export interface ObjectResult {
+  readonly summary: ScanSummary;
+  readonly delivery: DeliveryReport;
+}
+
+/** Reading stopped part-way (corrupt compression, bomb caps, ...). Matches found before it were delivered. */
+export class ScanFailedError extends Error {
+  readonly result: ObjectResult;
+  override readonly cause: InputError | Error;
+
+  constructor(result: ObjectResult, cause: InputError | Error) {
+    super(`${result.summary.uri}: scan stopped after ${result.summary.events} events: ${cause.message}`);
+    this.name = 'ScanFailedError';
+    this.result = result;
+    this.cause = cause;
+  }
+}
+
+/** Some alerts could not be delivered after the sink's retries: the object must be retried. */
+export class DeliveryFailedError extends Error {
+  readonly result: ObjectResult;
+
+  constructor(result: ObjectResult) {
+    super(`${result.summary.uri}: ${result.delivery.failed} alert(s) could not be delivered`);
+    this.name = 'DeliveryFailedError';
+    this.result = result;
+  }
+}
+
+export async function scanStream(input: AsyncIterable<Uint8Array>, options: ScanOptions): Promise<ObjectResult> {
+  const started = performance.now();
+  const { uri, detector, sink } = options;
+  const counted = countBytes(input);
+  const matchesByRule: Record<string, number> = {};
+  const errors: string[] = [];
+  let events = 0;
+  let unreadable = 0;
+  let matches = 0;
+  let fatal: Error | undefined;
+
+  try {
+    for await (const item of readEvents(counted, { ...options.ingest, uri })) {
+      if (item.kind === 'unreadable') {
+        unreadable++;
+        if (errors.length < MAX_ERRORS_KEPT) errors.push(item.error.message);
+        continue;
+      }
+      events++;
+      const hits = detector.match(item.event);
+      if (hits.length === 0) continue;
+      const source: EventSource = { ...options.object, uri, index: item.index };
+      for (const rule of hits) {
+        matches++;
+        matchesByRule[rule.id] = (matchesByRule[rule.id] ?? 0) + 1;
+        await sink.add({ rule, event: item.event, source, evidence: detector.explain(rule, item.event) });
+      }
+    }
+  } catch (error) {
+    // Only bad input ends a scan quietly; anything else is a bug or an outage and must surface.
+    if (!(error instanceof InputError)) throw error;
+    fatal = error;
+    if (errors.length < MAX_ERRORS_KEPT) errors.push(error.message);
+  }
+
+  const summary: ScanSummary = {
+    uri,
+    status: fatal ? 'failed' : unreadable > 0 ? 'partial' : matches > 0 ? 'matched' : 'clean',
+    bytesIn: counted.bytes,
+    events,
+    unreadable,
+    matches,
+    matchesByRule,
+    errors,
+    durationMs: Math.round(performance.now() - started),
+  };
+  // Deliver what was found even when reading stopped early: a half-read object's alerts are real.
+  const delivery = await sink.finish(summary);
+  const result = { summary, delivery };
+  if (fatal) throw new ScanFailedError(result, fatal);
+  if (delivery.failed > 0) throw new DeliveryFailedError(result);
+  return result;
+}
+
+/** Wraps a byte stream to count what was read from it (compressed bytes, for metrics). */
+function countBytes(input: AsyncIterable<Uint8Array>): AsyncIterable<Uint8Array> & { bytes: number } {
+  const counter = {
+    bytes: 0,
+    async *[Symbol.asyncIterator]() {
+      for await (const chunk of input) {
+        counter.bytes += chunk.byteLength;
+        yield chunk;
+      }
+    },
+  };
+  return counter;
+}
