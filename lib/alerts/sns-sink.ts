@@ -1,0 +1,100 @@
+/**
+ * The Lambda's sink: the matches of one S3 object, folded into alerts, published to SNS once.
+ *
+ * At finish: aggregate -> drop alerts the publish record already has -> render (trim to fit) ->
+ * PublishBatch with retries -> record each accepted request at once. The record is written after
+ * SNS accepts, so a crash in between can repeat an alert on retry but can never lose one.
+ */
+import type { SNSClient } from '@aws-sdk/client-sns';
+import type { Match } from '../scan/match.ts';
+import type { ScanSummary } from '../scan/scan-summary.ts';
+import type { Alert, ObjectRef } from './alert.ts';
+import type { AlertSink, DeliveryReport } from './alert-sink.ts';
+import { createAggregator, DEFAULT_AGGREGATION, type Grouping } from './aggregator.ts';
+import { DEFAULT_RETRY, publishAll, type PublishFailure, type RetryOptions } from './batch-publisher.ts';
+import { createMemoryPublishRecordStore, type PublishRecordStore } from './publish-record.ts';
+import { SNS_MAX_BYTES, toSnsMessage } from './sns-message.ts';
+
+export interface SnsSinkOptions {
+  readonly sns: SNSClient;
+  readonly topicArn: string;
+  /** Where published alert ids are remembered across attempts; default: this process only. */
+  readonly store?: PublishRecordStore;
+  /** `object-rule-host` (default), `object-rule`, or `event` (one alert per match). */
+  readonly grouping?: Grouping;
+  /** Events carried in full by a folded alert (default 10); the rest are counted. */
+  readonly maxEventsPerAlert?: number;
+  readonly retry?: Partial<RetryOptions>;
+  /** Per-message and per-request byte limit (default 256 KiB; raise with the topic's MaximumMessageSize). */
+  readonly maxMessageBytes?: number;
+  /** Told the outcome of every object, for logs and metrics. */
+  readonly onReport?: (report: SnsDeliveryReport) => void;
+}
+
+export interface SnsDeliveryReport extends DeliveryReport {
+  readonly uri: string;
+  readonly alerts: number;
+  readonly trimmed: number;
+  readonly requests: number;
+  readonly failures: readonly PublishFailure[];
+}
+
+export class AlertDeliveryError extends Error {
+  readonly report: SnsDeliveryReport;
+  constructor(report: SnsDeliveryReport) {
+    const first = report.failures[0];
+    super(
+      `${report.uri}: ${report.failed} of ${report.alerts} alerts not delivered to SNS` +
+        (first ? ` (first: ${first.code}: ${first.reason})` : ''),
+    );
+    this.name = 'AlertDeliveryError';
+    this.report = report;
+  }
+}
+
+export function createSnsSinkFactory(options: SnsSinkOptions): (object: ObjectRef) => AlertSink {
+  const store = options.store ?? createMemoryPublishRecordStore();
+  const retry: RetryOptions = { ...DEFAULT_RETRY, ...options.retry };
+  const maxBytes = options.maxMessageBytes ?? SNS_MAX_BYTES;
+  const aggregation = {
+    grouping: options.grouping ?? DEFAULT_AGGREGATION.grouping,
+    maxEventsPerAlert: options.maxEventsPerAlert ?? DEFAULT_AGGREGATION.maxEventsPerAlert,
+  };
+
+  return (object) => {
+    const aggregator = createAggregator(object, aggregation);
+    // Per-event mode completes alerts as matches arrive; they wait here (bounded by the scan) until finish.
+    const ready: Alert[] = [];
+    return {
+      add(match: Match) {
+        const alert = aggregator.add(match);
+        if (alert) ready.push(alert);
+      },
+      async finish(_summary: ScanSummary): Promise<DeliveryReport> {
+        const alerts = [...ready, ...aggregator.alerts()];
+        const before = alerts.length === 0 ? new Set<string>() : await store.published(object);
+        const todo = alerts.filter((a) => !before.has(a.id));
+        const messages = todo.map((a) => toSnsMessage(a, maxBytes));
+        const outcome = await publishAll(
+          { sns: options.sns, topicArn: options.topicArn, onDelivered: (ids) => store.record(object, ids) },
+          messages,
+          retry,
+        );
+        const report: SnsDeliveryReport = {
+          uri: object.uri,
+          alerts: alerts.length,
+          delivered: outcome.delivered.length,
+          alreadyDelivered: alerts.length - todo.length,
+          failed: outcome.failed.length,
+          trimmed: messages.filter((m) => m.trimmed).length,
+          requests: outcome.requests,
+          failures: outcome.failed,
+        };
+        options.onReport?.(report);
+        // Throwing makes the caller retry the object; the record makes that retry send only the rest.
+        if (report.failed > 0) throw new AlertDeliveryError(report);
+        return report;
+      },
+    };
+  };
+}
