@@ -1,0 +1,110 @@
+/**
+ * The scanner's Lambda entry point as a plain function of its dependencies, so tests drive it
+ * with real clients against a local emulator. `functions/scan/index.ts` only wires it to env.
+ */
+import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
+import type { Context, S3BatchResult, SQSBatchResponse, SQSRecord } from 'aws-lambda';
+import type { WorkItem } from './invocation.ts';
+import { verdictOf, type ObjectReport } from './object-outcome.ts';
+import { parseInvocation } from './parse-invocation.ts';
+import { batchOperationsResult, ObjectsNotScannedError, summarise, summaryOrThrow, type InvocationSummary } from './responses.ts';
+import { scanObjects, skippedReports, type Log, type ObjectScanner, type ScanLimits } from './scan-objects.ts';
+import { objectsFromSqsRecord } from './sqs-event.ts';
+
+export interface MetricsSink {
+  addMetric(name: string, unit: 'Count', value: number): void;
+}
+
+export interface ScanHandlerDeps {
+  readonly scanner: ObjectScanner;
+  readonly limits: Omit<ScanLimits, 'remainingMs'>;
+  readonly log: Log;
+  readonly metrics?: MetricsSink;
+}
+
+export type ScanHandlerResult = InvocationSummary | SQSBatchResponse | S3BatchResult;
+
+export function createScanHandler(deps: ScanHandlerDeps): (event: unknown, context: Pick<Context, 'getRemainingTimeInMillis'>) => Promise<ScanHandlerResult> {
+  return async (event, context) => {
+    const limits: ScanLimits = { ...deps.limits, remainingMs: () => context.getRemainingTimeInMillis() };
+    const invocation = parseInvocation(event);
+    const all: ObjectReport[] = [];
+    const runItem = async (item: WorkItem): Promise<ObjectReport[]> => {
+      const reports = [...skippedReports(item.skipped, deps.log), ...(await scanObjects(item.objects, deps.scanner, limits, deps.log))];
+      all.push(...reports);
+      return reports;
+    };
+    try {
+      switch (invocation.shape) {
+        case 'sqs':
+          return await answerSqs(invocation.records, runItem, deps.log, context);
+        case 'batch-operations': {
+          const tasks = [];
+          for (const item of invocation.items) tasks.push({ id: item.id, reports: await runItem(item) });
+          return batchOperationsResult(invocation.batch, tasks);
+        }
+        default: {
+          for (const item of invocation.items) await runItem(item);
+          return summaryOrThrow(invocation.shape, all);
+        }
+      }
+    } finally {
+      record(invocation.shape, all, deps);
+    }
+  };
+}
+
+/**
+ * Each message succeeds or fails alone: Powertools reports exactly the messages whose objects
+ * were not all scanned in `batchItemFailures`, so SQS redelivers only those (then the DLQ).
+ * A batch where every message failed is answered the same way rather than by a throw, which
+ * SQS treats identically and which keeps the answer explicit.
+ */
+async function answerSqs(
+  records: readonly SQSRecord[],
+  runItem: (item: WorkItem) => Promise<ObjectReport[]>,
+  log: Log,
+  context: Pick<Context, 'getRemainingTimeInMillis'>,
+): Promise<SQSBatchResponse> {
+  const processor = new BatchProcessor(EventType.SQS);
+  const handleRecord = async (record: SQSRecord): Promise<void> => {
+    let item: WorkItem;
+    try {
+      item = { id: record.messageId, ...objectsFromSqsRecord(record) };
+    } catch (error) {
+      log.error(`unreadable SQS message ${record.messageId}`, { error: error instanceof Error ? error.message : String(error) });
+      throw error;
+    }
+    const reports = await runItem(item);
+    if (verdictOf(reports) !== 'succeeded') throw new ObjectsNotScannedError(reports);
+  };
+  return processPartialResponse({ Records: [...records] }, handleRecord, processor, {
+    context: context as Context,
+    processInParallel: false,
+    throwOnFullBatchFailure: false,
+  });
+}
+
+const METRIC_BY_STATUS = {
+  clean: 'ObjectsClean',
+  matched: 'ObjectsMatched',
+  partial: 'ObjectsPartial',
+  skipped: 'ObjectsSkipped',
+  refused: 'ObjectsRefused',
+  failed: 'ObjectsFailed',
+  deferred: 'ObjectsDeferred',
+} as const;
+
+function record(shape: string, reports: readonly ObjectReport[], deps: ScanHandlerDeps): void {
+  const summary = summarise(shape as InvocationSummary['shape'], reports);
+  deps.log.info(`invocation done (${shape})`, { shape, objects: summary.objects, byStatus: summary.byStatus, events: summary.events, matches: summary.matches });
+  if (!deps.metrics) return;
+  for (const [status, name] of Object.entries(METRIC_BY_STATUS)) {
+    deps.metrics.addMetric(name, 'Count', summary.byStatus[status as keyof typeof METRIC_BY_STATUS] ?? 0);
+  }
+  deps.metrics.addMetric('EventsScanned', 'Count', summary.events);
+  deps.metrics.addMetric('Matches', 'Count', summary.matches);
+  deps.metrics.addMetric('AlertsDelivered', 'Count', summary.alertsDelivered);
+  // Alarmed on by the stack: alerts found but not published.
+  deps.metrics.addMetric('AlertPublishFailures', 'Count', reports.reduce((n, r) => n + (r.alertsFailed ?? 0), 0));
+}

@@ -1,0 +1,98 @@
+/**
+ * Scans the objects of one work item, one at a time, within the invocation's limits:
+ * - time: an object is only started while more than `reserveMs` remain, and one in progress is
+ *   aborted `abortMarginMs` before the Lambda would be killed, so it is reported `deferred`
+ *   (retryable) instead of dying with the invocation;
+ * - size: objects above `maxObjectBytes` are `refused`, with the size and the cap in the reason.
+ * Nothing throws out of here: every object gets a report, and the caller answers AWS from them.
+ */
+import type { ObjectResult, S3ObjectRef } from '../scan/scan-s3-object.ts';
+import { s3Uri } from '../scan/scan-s3-object.ts';
+import { isPermanentFailure, reasonOf } from './failure-kind.ts';
+import type { SkippedObject } from './invocation.ts';
+import { scannedReport, type ObjectReport } from './object-outcome.ts';
+
+export interface ScanLimits {
+  /** Milliseconds left in this invocation (`context.getRemainingTimeInMillis`). */
+  readonly remainingMs: () => number;
+  /** Do not start an object with less than this left. */
+  readonly reserveMs: number;
+  /** Abort an object in progress when this little is left. */
+  readonly abortMarginMs: number;
+  /** Refuse objects larger than this (bytes); undefined means no cap. */
+  readonly maxObjectBytes?: number;
+}
+
+export interface ObjectScanner {
+  scan(ref: S3ObjectRef, signal: AbortSignal): Promise<ObjectResult>;
+  /** Size of an object whose invocation did not say (Batch Operations): HeadObject. */
+  sizeOf(ref: S3ObjectRef): Promise<number | undefined>;
+}
+
+export interface Log {
+  info(message: string, ...extra: object[]): void;
+  warn(message: string, ...extra: object[]): void;
+  error(message: string, ...extra: object[]): void;
+}
+
+export function skippedReports(skipped: readonly SkippedObject[], log: Log): ObjectReport[] {
+  return skipped.map((s) => {
+    const uri = s.key === '' ? `s3://${s.bucket}` : s3Uri(s);
+    log.info(`skipped ${uri}: ${s.reason}`, { uri, reason: s.reason });
+    return { uri, status: 'skipped', retryable: false, reason: s.reason };
+  });
+}
+
+export async function scanObjects(
+  objects: readonly S3ObjectRef[],
+  scanner: ObjectScanner,
+  limits: ScanLimits,
+  log: Log,
+): Promise<ObjectReport[]> {
+  const reports: ObjectReport[] = [];
+  for (const ref of objects) reports.push(await scanOne(ref, scanner, limits, log));
+  return reports;
+}
+
+async function scanOne(ref: S3ObjectRef, scanner: ObjectScanner, limits: ScanLimits, log: Log): Promise<ObjectReport> {
+  const uri = s3Uri(ref);
+  const left = limits.remainingMs();
+  if (left < limits.reserveMs) {
+    const reason = `not started: ${left} ms left in the invocation, ${limits.reserveMs} ms reserved`;
+    log.warn(`deferred ${uri}: ${reason}`, { uri });
+    return { uri, status: 'deferred', retryable: true, reason };
+  }
+  const abort = new AbortController();
+  const timer = setTimeout(() => abort.abort(new Error('time budget')), Math.max(0, left - limits.abortMarginMs));
+  try {
+    if (limits.maxObjectBytes !== undefined) {
+      const size = ref.size ?? (await scanner.sizeOf(ref));
+      if (size !== undefined && size > limits.maxObjectBytes) {
+        const reason = `object is ${size} bytes, above the ${limits.maxObjectBytes}-byte cap (MAX_OBJECT_BYTES)`;
+        log.error(`refused ${uri}: ${reason}`, { uri, size });
+        return { uri, status: 'refused', retryable: false, reason, bytes: size };
+      }
+    }
+    const { summary, delivery } = await scanner.scan(ref, abort.signal);
+    const report = scannedReport(summary, delivery);
+    if (delivery.failed > 0) {
+      const reason = `${delivery.failed} alert(s) not delivered`;
+      log.error(`failed ${uri}: ${reason}`, { uri });
+      return { ...report, status: 'failed', retryable: true, reason };
+    }
+    log.info(`scanned ${uri}: ${report.status}`, report);
+    return report;
+  } catch (error) {
+    if (abort.signal.aborted) {
+      const reason = `stopped ${limits.abortMarginMs} ms before the invocation's deadline: ${reasonOf(error)}`;
+      log.warn(`deferred ${uri}: ${reason}`, { uri });
+      return { uri, status: 'deferred', retryable: true, reason };
+    }
+    const permanent = isPermanentFailure(error);
+    const reason = reasonOf(error);
+    log.error(`failed ${uri}: ${reason}`, { uri, retryable: !permanent });
+    return { uri, status: 'failed', retryable: !permanent, reason };
+  } finally {
+    clearTimeout(timer);
+  }
+}
