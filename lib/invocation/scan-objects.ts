@@ -29,10 +29,11 @@ export interface ObjectScanner {
   sizeOf(ref: S3ObjectRef): Promise<number | undefined>;
 }
 
+/** What the scanner logs through: Powertools Logger in Lambda, anything alike in tests and the CLI. */
 export interface Log {
-  info(message: string, ...extra: object[]): void;
-  warn(message: string, ...extra: object[]): void;
-  error(message: string, ...extra: object[]): void;
+  info(message: string, attributes: Record<string, unknown>): void;
+  warn(message: string, attributes: Record<string, unknown>): void;
+  error(message: string, attributes: Record<string, unknown>): void;
 }
 
 export function skippedReports(skipped: readonly SkippedObject[], log: Log): ObjectReport[] {
@@ -80,7 +81,7 @@ async function scanOne(ref: S3ObjectRef, scanner: ObjectScanner, limits: ScanLim
       log.error(`failed ${uri}: ${reason}`, { uri });
       return { ...report, status: 'failed', retryable: true, reason };
     }
-    log.info(`scanned ${uri}: ${report.status}`, report);
+    log.info(`scanned ${uri}: ${report.status}`, { ...report });
     return report;
   } catch (error) {
     if (abort.signal.aborted) {

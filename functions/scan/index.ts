@@ -1,0 +1,52 @@
+/**
+ * The scan Lambda: every S3-driven invocation shape in, alerts to SNS out. Only wiring lives
+ * here (environment, clients, rules, logger, metrics); the behaviour is lib/invocation.
+ * Environment: TOPIC_ARN (required), MAX_OBJECT_BYTES, TIME_RESERVE_MS, ABORT_MARGIN_MS,
+ * INPUT_LAYOUT, and the Powertools POWERTOOLS_* settings.
+ */
+import { Logger } from '@aws-lambda-powertools/logger';
+import { Metrics } from '@aws-lambda-powertools/metrics';
+import { S3Client } from '@aws-sdk/client-s3';
+import { SNSClient } from '@aws-sdk/client-sns';
+import type { Context } from 'aws-lambda';
+import { createSnsSinkFactory } from '../../lib/alerts/sns-sink.ts';
+import { readHandlerConfig } from '../../lib/invocation/handler-config.ts';
+import { createS3ObjectScanner } from '../../lib/invocation/s3-object-scanner.ts';
+import { createScanHandler, type ScanHandlerResult } from '../../lib/invocation/scan-handler.ts';
+import { loadBundledPack } from '../../lib/rules/bundled-pack.ts';
+
+const logger = new Logger({ serviceName: 'winsift-scan' });
+const metrics = new Metrics({ namespace: 'winsift', serviceName: 'winsift-scan' });
+
+// Cold start: configuration and rules are read once; a broken rule is logged, never silently dropped.
+const config = readHandlerConfig(process.env);
+const pack = loadBundledPack();
+for (const error of pack.errors) logger.error('bundled rule not loaded', { ...error });
+logger.info('rules loaded', { rules: pack.detector.rules.length, errors: pack.errors.length });
+
+const s3 = new S3Client({});
+const sns = new SNSClient({});
+const scan = createScanHandler({
+  scanner: createS3ObjectScanner({
+    s3,
+    detector: pack.detector,
+    sinkFor: createSnsSinkFactory({ sns, topicArn: config.topicArn }),
+    ...(config.layout ? { ingest: { layout: config.layout } } : {}),
+  }),
+  limits: {
+    reserveMs: config.reserveMs,
+    abortMarginMs: config.abortMarginMs,
+    ...(config.maxObjectBytes === undefined ? {} : { maxObjectBytes: config.maxObjectBytes }),
+  },
+  log: logger,
+  metrics,
+});
+
+export async function handler(event: unknown, context: Context): Promise<ScanHandlerResult> {
+  logger.addContext(context);
+  try {
+    return await scan(event, context);
+  } finally {
+    metrics.publishStoredMetrics();
+  }
+}
