@@ -1,0 +1,268 @@
+/**
+ * Compiles a detection expression into closures for the hot path: constant folding, cheapest
+ * tests first inside AND/OR, plain string tests (equals/startswith/endswith/contains) instead of
+ * regular expressions wherever the pattern allows, and no allocation while evaluating.
+ * Must answer exactly as reference.ts does.
+ */
+import type { FieldValue } from '../events/win-event.ts';
+import type { CompareOp, Expr, FieldTest, ValueTest } from './ast.ts';
+import { foldString } from './case-fold.ts';
+import { cidrContains } from './cidr.ts';
+import { leafNumber, timePartOf, type Leaf } from './field-values.ts';
+import type { Pattern } from './pattern.ts';
+import { valueHolds } from './reference.ts';
+import {
+  endsWithFolded,
+  equalsFolded,
+  includesFolded,
+  startsWithFolded,
+  toUnits,
+  wildcardMatches,
+} from './string-tests.ts';
+
+type Fields = Readonly<Record<string, FieldValue>>;
+export type Matcher = (fields: Fields) => boolean;
+type LeafMatcher = (leaf: Leaf, fields: Fields) => boolean;
+
+const TRUE: Matcher = () => true;
+const FALSE: Matcher = () => false;
+
+export function compileExpr(expr: Expr): Matcher {
+  const simplified = simplify(expr);
+  return build(simplified);
+}
+
+/** Constant folding and flattening of nested AND/OR; the shape the compiler builds from. */
+export function simplify(expr: Expr): Expr {
+  switch (expr.kind) {
+    case 'const':
+    case 'test':
+      return expr;
+    case 'not': {
+      const inner = simplify(expr.item);
+      if (inner.kind === 'const') return { kind: 'const', value: !inner.value };
+      if (inner.kind === 'not') return inner.item;
+      return { kind: 'not', item: inner };
+    }
+    case 'and':
+    case 'or': {
+      const absorbing = expr.kind === 'or';
+      const items: Expr[] = [];
+      for (const item of expr.items.map(simplify)) {
+        if (item.kind === 'const') {
+          if (item.value === absorbing) return item;
+          continue;
+        }
+        if (item.kind === expr.kind) items.push(...item.items);
+        else items.push(item);
+      }
+      if (items.length === 0) return { kind: 'const', value: !absorbing };
+      if (items.length === 1) return items[0]!;
+      items.sort((a, b) => cost(a) - cost(b));
+      return { kind: expr.kind, items };
+    }
+  }
+}
+
+/** A rough evaluation cost, so cheap tests (EventID equality) run before regular expressions. */
+export function cost(expr: Expr): number {
+  switch (expr.kind) {
+    case 'const':
+      return 0;
+    case 'not':
+      return cost(expr.item);
+    case 'and':
+    case 'or':
+      return expr.items.reduce((sum, item) => sum + cost(item), 0);
+    case 'test': {
+      const base = expr.field === null ? 50 : 1;
+      return expr.values.reduce((sum, v) => sum + base * valueCost(v), 0);
+    }
+  }
+}
+
+function valueCost(value: ValueTest): number {
+  switch (value.kind) {
+    case 'number':
+    case 'boolean':
+    case 'null':
+    case 'exists':
+      return 1;
+    case 'pattern':
+      return 2 + value.pattern.length;
+    case 'compare':
+      return 2;
+    case 'fieldref':
+      return 4;
+    case 'cidr':
+      return 8;
+    case 'regex':
+      return 20;
+  }
+}
+
+function build(expr: Expr): Matcher {
+  switch (expr.kind) {
+    case 'const':
+      return expr.value ? TRUE : FALSE;
+    case 'not': {
+      const inner = build(expr.item);
+      return (fields) => !inner(fields);
+    }
+    case 'and': {
+      const items = expr.items.map(build);
+      if (items.length === 2) {
+        const [a, b] = items as [Matcher, Matcher];
+        return (fields) => a(fields) && b(fields);
+      }
+      return (fields) => {
+        for (let i = 0; i < items.length; i++) if (!items[i]!(fields)) return false;
+        return true;
+      };
+    }
+    case 'or': {
+      const items = expr.items.map(build);
+      return (fields) => {
+        for (let i = 0; i < items.length; i++) if (items[i]!(fields)) return true;
+        return false;
+      };
+    }
+    case 'test':
+      return buildTest(expr);
+  }
+}
+
+function buildTest(test: FieldTest): Matcher {
+  // Rare forms (keywords, time parts, exists, null) keep the reference semantics directly.
+  const values = [...test.values].sort((a, b) => valueCost(a) - valueCost(b));
+  const perValue: Matcher[] = values.map((value) => buildValue(test, value));
+  let matcher: Matcher;
+  if (perValue.length === 1) matcher = perValue[0]!;
+  else if (test.all) {
+    matcher = (fields) => {
+      for (let i = 0; i < perValue.length; i++) if (!perValue[i]!(fields)) return false;
+      return true;
+    };
+  } else {
+    matcher = (fields) => {
+      for (let i = 0; i < perValue.length; i++) if (perValue[i]!(fields)) return true;
+      return false;
+    };
+  }
+  if (!test.negate) return matcher;
+  const positive = matcher;
+  return (fields) => !positive(fields);
+}
+
+function buildValue(test: FieldTest, value: ValueTest): Matcher {
+  const field = test.field;
+  if (field === null || value.kind === 'exists' || value.kind === 'null' || value.kind === 'fieldref' || test.timePart) {
+    if (field !== null && value.kind === 'exists') {
+      const want = value.value;
+      return (fields) => Object.hasOwn(fields, field) === want;
+    }
+    if (field !== null && value.kind === 'null') {
+      return (fields) => !Object.hasOwn(fields, field) || fields[field] === null;
+    }
+    if (field !== null && test.timePart) {
+      const part = test.timePart;
+      const leafMatcher = buildLeaf(value);
+      return (fields) => Object.hasOwn(fields, field) && anyLeaf(fields[field]!, fields, (leaf, f) => leafMatcher(timePartOf(leaf, part), f));
+    }
+    return (fields) => valueHolds(test, value, fields);
+  }
+  const leafMatcher = buildLeaf(value);
+  return (fields) => Object.hasOwn(fields, field) && anyLeaf(fields[field]!, fields, leafMatcher);
+}
+
+function anyLeaf(value: FieldValue, fields: Fields, matcher: LeafMatcher): boolean {
+  if (value === null || typeof value !== 'object') return matcher(value, fields);
+  if (Array.isArray(value)) {
+    for (let i = 0; i < value.length; i++) if (anyLeaf((value as readonly FieldValue[])[i]!, fields, matcher)) return true;
+    return false;
+  }
+  for (const key in value) if (anyLeaf((value as Record<string, FieldValue>)[key]!, fields, matcher)) return true;
+  return false;
+}
+
+function buildLeaf(value: ValueTest): LeafMatcher {
+  switch (value.kind) {
+    case 'pattern':
+      return buildPattern(value.pattern, value.cased);
+    case 'regex': {
+      const re = new RegExp(value.source, value.flags);
+      return (leaf) => leaf !== null && re.test(typeof leaf === 'string' ? leaf : String(leaf));
+    }
+    case 'number': {
+      const n = value.value;
+      const text = String(n);
+      return (leaf) => (typeof leaf === 'number' ? leaf === n : typeof leaf === 'string' && leaf === text);
+    }
+    case 'boolean': {
+      const b = value.value;
+      const text = String(b);
+      return (leaf) => (typeof leaf === 'boolean' ? leaf === b : typeof leaf === 'string' && equalsFolded(leaf, text));
+    }
+    case 'compare':
+      return buildCompare(value.op, value.value);
+    case 'cidr': {
+      const cidr = value.cidr;
+      return (leaf) => typeof leaf === 'string' && cidrContains(cidr, leaf);
+    }
+    case 'exists':
+    case 'null':
+      return (leaf) => leaf === null;
+    case 'fieldref':
+      throw new Error('fieldref is evaluated per event, not per leaf');
+  }
+}
+
+function buildCompare(op: CompareOp, n: number): LeafMatcher {
+  switch (op) {
+    case 'lt':
+      return (leaf) => leafNumber(leaf) < n;
+    case 'lte':
+      return (leaf) => leafNumber(leaf) <= n;
+    case 'gt':
+      return (leaf) => leafNumber(leaf) > n;
+    case 'gte':
+      return (leaf) => leafNumber(leaf) >= n;
+  }
+}
+
+/** The cheapest test that decides a wildcard pattern, by its shape. */
+function buildPattern(pattern: Pattern, cased: boolean): LeafMatcher {
+  const fold = cased ? (t: string) => t : foldString;
+  const shape = pattern.map((p) => (p.kind === 'text' ? 'T' : p.kind === 'anyRun' ? '*' : '?')).join('');
+  const text = (i: number): string => fold((pattern[i] as { text: string }).text);
+  const onText = (test: (s: string) => boolean): LeafMatcher => (leaf) => {
+    if (leaf === null) return false;
+    return test(typeof leaf === 'string' ? leaf : String(leaf));
+  };
+  switch (shape) {
+    case '':
+      return onText((s) => s === '');
+    case '*':
+      return onText(() => true);
+    case 'T': {
+      const t = text(0);
+      return onText(cased ? (s) => s === t : (s) => equalsFolded(s, t));
+    }
+    case 'T*': {
+      const t = text(0);
+      return onText(cased ? (s) => s.startsWith(t) : (s) => startsWithFolded(s, t));
+    }
+    case '*T': {
+      const t = text(1);
+      return onText(cased ? (s) => s.endsWith(t) : (s) => endsWithFolded(s, t));
+    }
+    case '*T*': {
+      const t = text(1);
+      return onText(cased ? (s) => s.includes(t) : (s) => includesFolded(s, t));
+    }
+    default: {
+      const units = toUnits(pattern, fold);
+      return onText((s) => wildcardMatches(s, units, !cased));
+    }
+  }
+}

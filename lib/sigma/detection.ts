@@ -1,0 +1,197 @@
+/**
+ * Parses a rule's `detection` search identifiers into expressions (ast.ts): maps AND their
+ * items, lists OR their elements, a list of plain values is a keyword search, and each
+ * `field|modifier|...: value(s)` item becomes one FieldTest.
+ */
+import type { Expr, FieldTest, ValueTest } from './ast.ts';
+import { parseCidr } from './cidr.ts';
+import { SigmaCompileError } from './compile-error.ts';
+import { findModifier, type ItemState, type Working } from './modifiers.ts';
+import { normalisePattern, parsePattern } from './pattern.ts';
+
+export interface DetectionContext {
+  readonly placeholders: Readonly<Record<string, readonly string[]>>;
+}
+
+type Scalar = string | number | boolean | null;
+
+function isScalar(value: unknown): value is Scalar {
+  return value === null || ['string', 'number', 'boolean'].includes(typeof value);
+}
+
+/** One search identifier (`selection: ...`) as an expression. */
+export function parseSearch(name: string, body: unknown, ctx: DetectionContext): Expr {
+  if (Array.isArray(body)) {
+    if (body.length === 0) throw new SigmaCompileError('empty list', name);
+    if (body.every(isScalar)) return keywordTest(name, '', body, ctx);
+    return {
+      kind: 'or',
+      items: body.map((element, i) => {
+        if (isMap(element)) return parseMap(name, element, ctx);
+        if (isScalar(element)) return keywordTest(`${name}[${i}]`, '', [element], ctx);
+        throw new SigmaCompileError('a list may hold maps or plain values, not nested lists', `${name}[${i}]`);
+      }),
+    };
+  }
+  if (isMap(body)) return parseMap(name, body, ctx);
+  if (isScalar(body) && body !== null) return keywordTest(name, '', [body], ctx);
+  throw new SigmaCompileError('a search identifier must be a map, a list or a keyword', name);
+}
+
+function isMap(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function parseMap(name: string, map: Record<string, unknown>, ctx: DetectionContext): Expr {
+  const keys = Object.keys(map);
+  if (keys.length === 0) throw new SigmaCompileError('empty map', name);
+  const items = keys.map((key) => {
+    const value = map[key];
+    const values = Array.isArray(value) ? value : [value];
+    if (!values.every(isScalar)) {
+      throw new SigmaCompileError('a field value must be a string, number, boolean, null or a list of them', `${name}: ${key}`);
+    }
+    if (values.length === 0) throw new SigmaCompileError('empty value list', `${name}: ${key}`);
+    return parseItem(name, key, values, ctx);
+  });
+  return items.length === 1 ? items[0]! : { kind: 'and', items };
+}
+
+function keywordTest(name: string, key: string, values: Scalar[], ctx: DetectionContext): FieldTest {
+  return parseItem(name, key, values, ctx);
+}
+
+/** `field|mod1|mod2` with its values; an empty field (`'|all'`) is a keyword search. */
+export function parseItem(name: string, key: string, values: readonly Scalar[], ctx: DetectionContext): FieldTest {
+  const label = key === '' ? `${name}: (keywords)` : `${name}: ${key}`;
+  const [fieldName = '', ...modifierNames] = key.split('|');
+  const field = fieldName === '' ? null : fieldName;
+  const state: ItemState = {
+    testKind: 'match',
+    all: false,
+    cased: false,
+    negate: false,
+    expand: false,
+    regexFlags: '',
+    position: 'equals',
+  };
+  let working: Working[] = expandPlaceholders(values, modifierNames.includes('expand'), ctx, label).map(toWorking);
+  // Keywords search inside values: a keyword is found anywhere in a field value.
+  if (field === null && !modifierNames.some((m) => ['re', 'startswith', 'endswith', 'contains', 'cidr'].includes(m))) {
+    working = working.map((w) =>
+      w.kind === 'string' ? { ...w, pattern: normalisePattern([{ kind: 'anyRun' }, ...w.pattern, { kind: 'anyRun' }]) } : w,
+    );
+  }
+  for (const modifierName of modifierNames) {
+    const modifier = findModifier(modifierName);
+    if (!modifier) throw new SigmaCompileError(`unsupported modifier '${modifierName}'`, label);
+    try {
+      working = modifier.apply(working, state);
+    } catch (reason) {
+      if (typeof reason === 'string') throw new SigmaCompileError(reason, label);
+      throw reason;
+    }
+  }
+  if (field === null && ['exists', 'fieldref', 'compare'].includes(state.testKind)) {
+    throw new SigmaCompileError(`'${state.testKind}' needs a field name`, label);
+  }
+  const tests = working.map((w) => toValueTest(w, state, label));
+  return {
+    kind: 'test',
+    field,
+    ...(state.timePart ? { timePart: state.timePart } : {}),
+    values: tests,
+    all: state.all,
+    negate: state.negate,
+    label,
+  };
+}
+
+function toWorking(value: Scalar): Working {
+  if (value === null) return { kind: 'null' };
+  if (typeof value === 'number') return { kind: 'number', value };
+  if (typeof value === 'boolean') return { kind: 'boolean', value };
+  return { kind: 'string', pattern: parsePattern(value), binary: false, raw: value };
+}
+
+const PLACEHOLDER = /%([A-Za-z0-9_.-]+)%/g;
+
+/** `expand`: each `%name%` is replaced by every configured value; unknown names reject the rule. */
+function expandPlaceholders(values: readonly Scalar[], expand: boolean, ctx: DetectionContext, label: string): Scalar[] {
+  if (!expand) return [...values];
+  return values.flatMap((value): Scalar[] => {
+    if (typeof value !== 'string') return [value];
+    let results = [''];
+    let last = 0;
+    for (const m of value.matchAll(PLACEHOLDER)) {
+      const name = m[1]!;
+      const replacements = ctx.placeholders[name];
+      if (!replacements || replacements.length === 0) {
+        throw new SigmaCompileError(`placeholder '%${name}%' has no configured values (SigmaOptions.placeholders)`, label);
+      }
+      const literal = value.slice(last, m.index);
+      results = results.flatMap((prefix) => replacements.map((r) => prefix + literal + r));
+      last = m.index + m[0].length;
+    }
+    if (last === 0) throw new SigmaCompileError(`'expand' on '${value}', which has no %placeholder%`, label);
+    return results.map((prefix) => prefix + value.slice(last));
+  });
+}
+
+function toValueTest(w: Working, state: ItemState, label: string): ValueTest {
+  const fail = (reason: string): never => {
+    throw new SigmaCompileError(reason, label);
+  };
+  switch (state.testKind) {
+    case 'exists':
+      if (w.kind !== 'boolean') fail(`'exists' needs true or false`);
+      return { kind: 'exists', value: (w as { value: boolean }).value };
+    case 're': {
+      if (w.kind !== 'string') fail(`'re' needs a string`);
+      const source = (w as { raw: string }).raw;
+      const flags = state.regexFlags + 'u';
+      try {
+        new RegExp(source, flags);
+      } catch {
+        try {
+          new RegExp(source, state.regexFlags);
+          return { kind: 'regex', source, flags: state.regexFlags };
+        } catch (error) {
+          fail(`invalid regular expression: ${(error as Error).message}`);
+        }
+      }
+      return { kind: 'regex', source, flags };
+    }
+    case 'cidr': {
+      if (w.kind !== 'string') fail(`'cidr' needs a network string`);
+      const cidr = parseCidr((w as { raw: string }).raw);
+      if (typeof cidr === 'string') fail(cidr);
+      return { kind: 'cidr', cidr: cidr as Exclude<typeof cidr, string> };
+    }
+    case 'compare': {
+      const value = w.kind === 'number' ? w.value : w.kind === 'string' ? Number(w.raw) : NaN;
+      if (!Number.isFinite(value)) fail(`'${state.compareOp}' needs a number`);
+      return { kind: 'compare', op: state.compareOp!, value };
+    }
+    case 'fieldref':
+      if (w.kind !== 'string') fail(`'fieldref' needs a field name`);
+      return { kind: 'fieldref', field: (w as { raw: string }).raw, position: state.position, cased: state.cased };
+    case 'match':
+      switch (w.kind) {
+        case 'null':
+          return { kind: 'null' };
+        case 'boolean':
+          return { kind: 'boolean', value: w.value };
+        case 'number':
+          if (state.timePart || !state.cased) return { kind: 'number', value: w.value };
+          return { kind: 'number', value: w.value };
+        case 'string':
+          if (state.timePart) {
+            const n = Number(w.raw);
+            if (!Number.isFinite(n)) fail(`'${state.timePart}' compares with a number`);
+            return { kind: 'number', value: n };
+          }
+          return { kind: 'pattern', pattern: w.pattern, cased: state.cased };
+      }
+  }
+}

@@ -1,0 +1,141 @@
+/**
+ * The compiled Sigma detector: rules indexed by channel and EventID so an event is only tested
+ * against the rules that can apply to it, each rule a compiled matcher. `match` allocates
+ * nothing unless a rule matches.
+ */
+import type { FieldValue, WinEvent } from '../events/win-event.ts';
+import type { Detector, Evidence, RuleMeta } from '../rules/rule.ts';
+import type { Expr } from './ast.ts';
+import { foldCode, foldString } from './case-fold.ts';
+import { compileExpr, simplify, type Matcher } from './compile.ts';
+import { explainExpr } from './explain.ts';
+import type { LogsourceRoute } from './logsource.ts';
+import { eventIdOf, requiredEventIds } from './route.ts';
+
+export interface CompilableRule {
+  readonly meta: RuleMeta;
+  readonly route: LogsourceRoute;
+  readonly expr: Expr;
+}
+
+interface CompiledRule {
+  readonly meta: RuleMeta;
+  readonly expr: Expr;
+  readonly matcher: Matcher;
+}
+
+/** Rules of one channel (or of any channel), split by the EventID they require. */
+class Bucket {
+  readonly byEventId = new Map<number, CompiledRule[]>();
+  readonly anyEventId: CompiledRule[] = [];
+  readonly all: CompiledRule[] = [];
+
+  add(rule: CompiledRule, eventIds: readonly number[] | null): void {
+    this.all.push(rule);
+    if (!eventIds) {
+      this.anyEventId.push(rule);
+      return;
+    }
+    for (const id of new Set(eventIds)) {
+      const list = this.byEventId.get(id);
+      if (list) list.push(rule);
+      else this.byEventId.set(id, [rule]);
+    }
+  }
+}
+
+const NO_MATCHES: readonly RuleMeta[] = Object.freeze([]);
+
+export class SigmaDetector implements Detector {
+  readonly rules: readonly RuleMeta[];
+  readonly #byChannel = new Map<string, Bucket>();
+  /** Folded channel names, to find a bucket when the event spells the channel differently. */
+  readonly #channelNames: Array<{ folded: string; bucket: Bucket }> = [];
+  readonly #anyChannel = new Bucket();
+  readonly #byMeta = new Map<RuleMeta, CompiledRule>();
+
+  constructor(rules: readonly CompilableRule[]) {
+    this.rules = rules.map((r) => r.meta);
+    for (const rule of rules) {
+      const compiled: CompiledRule = { meta: rule.meta, expr: rule.expr, matcher: compileExpr(rule.expr) };
+      this.#byMeta.set(rule.meta, compiled);
+      if (rule.route.foreign) continue;
+      const eventIds = intersect(rule.route.eventIds, requiredEventIds(simplify(rule.expr)));
+      if (!rule.route.channels) {
+        this.#anyChannel.add(compiled, eventIds);
+        continue;
+      }
+      for (const channel of new Set(rule.route.channels)) this.#bucketFor(channel).add(compiled, eventIds);
+    }
+  }
+
+  #bucketFor(channel: string): Bucket {
+    const folded = foldString(channel);
+    const known = this.#channelNames.find((c) => c.folded === folded);
+    if (known) return known.bucket;
+    const bucket = new Bucket();
+    this.#channelNames.push({ folded, bucket });
+    this.#byChannel.set(channel, bucket);
+    return bucket;
+  }
+
+  match(event: WinEvent): readonly RuleMeta[] {
+    const fields = event.fields;
+    let found: RuleMeta[] | undefined;
+    const channel = fields['Channel'];
+    const bucket = typeof channel === 'string' ? this.#findBucket(channel) : undefined;
+    const eventId = eventIdOf(fields);
+    const idKnown = eventId !== undefined || fields['EventID'] === undefined || fields['EventID'] === null;
+    if (bucket) found = runBucket(bucket, fields, eventId, idKnown, found);
+    found = runBucket(this.#anyChannel, fields, eventId, idKnown, found);
+    return found ?? NO_MATCHES;
+  }
+
+  #findBucket(channel: string): Bucket | undefined {
+    const exact = this.#byChannel.get(channel);
+    if (exact) return exact;
+    for (const entry of this.#channelNames) if (equalsFoldedBoth(channel, entry.folded)) return entry.bucket;
+    return undefined;
+  }
+
+  explain(rule: RuleMeta, event: WinEvent): readonly Evidence[] {
+    const compiled = this.#byMeta.get(rule) ?? [...this.#byMeta.values()].find((r) => r.meta.id === rule.id);
+    if (!compiled) return [];
+    return explainExpr(compiled.expr, event.fields);
+  }
+}
+
+function runBucket(
+  bucket: Bucket,
+  fields: Readonly<Record<string, FieldValue>>,
+  eventId: number | undefined,
+  idKnown: boolean,
+  found: RuleMeta[] | undefined,
+): RuleMeta[] | undefined {
+  // An EventID we cannot read as a number: no shortcut, try every rule of the channel.
+  if (!idKnown) return run(bucket.all, fields, found);
+  found = run(bucket.anyEventId, fields, found);
+  if (eventId === undefined) return found;
+  const list = bucket.byEventId.get(eventId);
+  return list ? run(list, fields, found) : found;
+}
+
+function run(rules: readonly CompiledRule[], fields: Readonly<Record<string, FieldValue>>, found: RuleMeta[] | undefined): RuleMeta[] | undefined {
+  for (let i = 0; i < rules.length; i++) {
+    const rule = rules[i]!;
+    if (rule.matcher(fields)) (found ??= []).push(rule.meta);
+  }
+  return found;
+}
+
+function intersect(a: readonly number[] | null, b: readonly number[] | null): readonly number[] | null {
+  if (!a) return b;
+  if (!b) return a;
+  return a.filter((id) => b.includes(id));
+}
+
+function equalsFoldedBoth(text: string, folded: string): boolean {
+  if (text.length !== folded.length) return false;
+  for (let i = 0; i < text.length; i++) if (foldCode(text.charCodeAt(i)) !== folded.charCodeAt(i)) return false;
+  return true;
+}

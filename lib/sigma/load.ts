@@ -1,0 +1,77 @@
+/**
+ * Reads rule files into parsed rules, filters and correlations, turning every problem into a
+ * RuleError naming the file, the rule id, the item and the reason. Filters are applied here, so
+ * what comes out is ready to compile.
+ */
+import type { RuleError, RuleFile } from '../rules/rule.ts';
+import type { Expr } from './ast.ts';
+import { SigmaCompileError } from './compile-error.ts';
+import { readDocuments } from './documents.ts';
+import { parseFilter, withFilters, type SigmaFilter } from './filters.ts';
+import type { LogsourceConfig } from './logsource.ts';
+import { parseRule, type ParsedRule } from './sigma-rule.ts';
+
+export interface ParsedSigma {
+  /** Rules with filters applied to `expr`. */
+  readonly rules: ParsedRule[];
+  readonly filters: SigmaFilter[];
+  /** Correlation documents, raw, for correlation.ts. */
+  readonly correlations: Array<{ body: Record<string, unknown>; source: string }>;
+  readonly errors: RuleError[];
+}
+
+export interface ParseOptions {
+  readonly placeholders?: Readonly<Record<string, readonly string[]>>;
+  readonly logsources?: LogsourceConfig;
+}
+
+export function parseSigmaFiles(files: readonly RuleFile[], options: ParseOptions = {}): ParsedSigma {
+  const ctx = { placeholders: options.placeholders ?? {}, logsources: options.logsources ?? {} };
+  const rules: ParsedRule[] = [];
+  const filters: SigmaFilter[] = [];
+  const correlations: Array<{ body: Record<string, unknown>; source: string }> = [];
+  const errors: RuleError[] = [];
+  const seen = new Map<string, string>();
+  for (const file of files) {
+    let documents;
+    try {
+      const read = readDocuments(file.text);
+      documents = read.documents;
+      for (const p of read.problems) errors.push({ file: file.path, item: `line ${p.line}`, reason: p.reason });
+    } catch (error) {
+      errors.push({ file: file.path, reason: `cannot read YAML: ${(error as Error).message}` });
+      continue;
+    }
+    for (const doc of documents) {
+      const id = typeof doc.body['id'] === 'string' ? doc.body['id'] : undefined;
+      try {
+        if ('correlation' in doc.body) {
+          correlations.push({ body: doc.body, source: file.path });
+          continue;
+        }
+        if ('filter' in doc.body) {
+          filters.push(parseFilter(doc.body, file.path, ctx));
+          continue;
+        }
+        const rule = parseRule(doc.body, file.path, ctx);
+        const previous = seen.get(rule.meta.id);
+        if (previous !== undefined) {
+          throw new SigmaCompileError(`duplicate rule id, first loaded from ${previous}`, 'id');
+        }
+        seen.set(rule.meta.id, file.path);
+        rules.push(rule);
+      } catch (error) {
+        if (!(error instanceof SigmaCompileError)) {
+          errors.push({ file: file.path, ...(id ? { ruleId: id } : {}), item: `line ${doc.line}`, reason: `internal error: ${(error as Error).stack ?? String(error)}` });
+          continue;
+        }
+        errors.push({ file: file.path, ...(id ? { ruleId: id } : {}), ...(error.item ? { item: error.item } : {}), reason: error.message });
+      }
+    }
+  }
+  const filtered = rules.map((rule): ParsedRule => {
+    const expr: Expr = withFilters(rule, filters);
+    return expr === rule.expr ? rule : { ...rule, expr };
+  });
+  return { rules: filtered, filters, correlations, errors };
+}
