@@ -37,6 +37,9 @@ export interface SnsDeliveryReport extends DeliveryReport {
   readonly trimmed: number;
   readonly requests: number;
   readonly failures: readonly PublishFailure[];
+  /** Alerts delivered whose publish record could not be written: a later retry may repeat them. */
+  readonly unrecorded: number;
+  readonly recordErrors: readonly string[];
 }
 
 export class AlertDeliveryError extends Error {
@@ -72,14 +75,23 @@ export function createSnsSinkFactory(options: SnsSinkOptions): (object: ObjectRe
       },
       async finish(_summary: ScanSummary): Promise<DeliveryReport> {
         const alerts = [...ready, ...aggregator.alerts()];
-        const before = alerts.length === 0 ? new Set<string>() : await store.published(object);
+        // No store read when nothing matched: clean objects cost no request.
+        const before = alerts.length === 0 ? new Set<string>() : await readRecord(store, object);
         const todo = alerts.filter((a) => !before.has(a.id));
         const messages = todo.map((a) => toSnsMessage(a, maxBytes));
-        const outcome = await publishAll(
-          { sns: options.sns, topicArn: options.topicArn, onDelivered: (ids) => store.record(object, ids) },
-          messages,
-          retry,
-        );
+        let unrecorded = 0;
+        const recordErrors: string[] = [];
+        // A record that cannot be written must not stop delivery: the alerts are out; at worst a
+        // later retry of this object repeats them. Reported, logged and counted instead.
+        const onDelivered = async (ids: readonly string[]) => {
+          try {
+            await store.record(object, ids);
+          } catch (error) {
+            unrecorded += ids.length;
+            recordErrors.push((error as Error).message);
+          }
+        };
+        const outcome = await publishAll({ sns: options.sns, topicArn: options.topicArn, onDelivered }, messages, retry);
         const report: SnsDeliveryReport = {
           uri: object.uri,
           alerts: alerts.length,
@@ -89,6 +101,8 @@ export function createSnsSinkFactory(options: SnsSinkOptions): (object: ObjectRe
           trimmed: messages.filter((m) => m.trimmed).length,
           requests: outcome.requests,
           failures: outcome.failed,
+          unrecorded,
+          recordErrors,
         };
         options.onReport?.(report);
         // Throwing makes the caller retry the object; the record makes that retry send only the rest.
@@ -97,4 +111,13 @@ export function createSnsSinkFactory(options: SnsSinkOptions): (object: ObjectRe
       },
     };
   };
+}
+
+async function readRecord(store: PublishRecordStore, object: ObjectRef): Promise<ReadonlySet<string>> {
+  try {
+    return await store.published(object);
+  } catch (error) {
+    // Publishing blind could repeat every alert of a retried object; failing makes the object retry.
+    throw new Error(`${object.uri}: cannot read the publish record: ${(error as Error).message}`, { cause: error });
+  }
 }

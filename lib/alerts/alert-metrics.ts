@@ -1,0 +1,62 @@
+/**
+ * Alert delivery in logs and metrics. lib/alerts owns these names; the handler passes its
+ * Powertools Logger and Metrics and publishes the metrics at the end of the invocation.
+ * Logs carry counts, ids and codes only, never event payloads (they are attacker-controlled
+ * and may be sensitive).
+ */
+import type { Logger } from '@aws-lambda-powertools/logger';
+import { MetricUnit, type Metrics } from '@aws-lambda-powertools/metrics';
+import type { SnsDeliveryReport } from './sns-sink.ts';
+
+export const ALERT_METRICS = {
+  published: 'AlertsPublished',
+  alreadyPublished: 'AlertsAlreadyPublished',
+  failed: 'AlertPublishFailures',
+  trimmed: 'AlertsTrimmed',
+  requests: 'AlertPublishRequests',
+  unrecorded: 'AlertPublishRecordFailures',
+} as const;
+
+export function recordDeliveryMetrics(metrics: Metrics, report: SnsDeliveryReport): void {
+  metrics.addMetric(ALERT_METRICS.published, MetricUnit.Count, report.delivered);
+  metrics.addMetric(ALERT_METRICS.alreadyPublished, MetricUnit.Count, report.alreadyDelivered);
+  metrics.addMetric(ALERT_METRICS.failed, MetricUnit.Count, report.failed);
+  metrics.addMetric(ALERT_METRICS.trimmed, MetricUnit.Count, report.trimmed);
+  metrics.addMetric(ALERT_METRICS.requests, MetricUnit.Count, report.requests);
+  metrics.addMetric(ALERT_METRICS.unrecorded, MetricUnit.Count, report.unrecorded);
+}
+
+export function logDelivery(logger: Logger, report: SnsDeliveryReport): void {
+  const counts = {
+    uri: report.uri,
+    alerts: report.alerts,
+    delivered: report.delivered,
+    alreadyDelivered: report.alreadyDelivered,
+    failed: report.failed,
+    trimmed: report.trimmed,
+    requests: report.requests,
+  };
+  if (report.failed > 0) {
+    logger.error('alerts not delivered; the object will be retried', {
+      ...counts,
+      failures: report.failures.slice(0, 10).map((f) => ({ alertId: f.alertId, code: f.code, reason: f.reason })),
+    });
+  } else {
+    logger.info('alerts delivered', counts);
+  }
+  if (report.unrecorded > 0) {
+    logger.warn('alerts delivered but not recorded; a retry of this object may repeat them', {
+      uri: report.uri,
+      unrecorded: report.unrecorded,
+      errors: report.recordErrors.slice(0, 3),
+    });
+  }
+}
+
+/** The `onReport` for `createSnsSinkFactory`: logs and counts every object's delivery. */
+export function observeDelivery(tools: { logger?: Logger; metrics?: Metrics }): (report: SnsDeliveryReport) => void {
+  return (report) => {
+    if (tools.logger) logDelivery(tools.logger, report);
+    if (tools.metrics) recordDeliveryMetrics(tools.metrics, report);
+  };
+}

@@ -1,0 +1,104 @@
+/**
+ * Exactly-once across attempts, end to end: fauxqs SNS -> SQS for delivery, fauxqs S3 for the
+ * publish record, faults injected into PublishBatch responses.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createS3PublishRecordStore } from '../../lib/alerts/s3-publish-record.ts';
+import { AlertDeliveryError, createSnsSinkFactory } from '../../lib/alerts/sns-sink.ts';
+import { alertBody, startFauxAws, type FauxAws } from './support/fauxqs-env.ts';
+import { match, S3_OBJECT, summary } from './support/fixtures.ts';
+import { injectPublishFaults } from './support/sns-faults.ts';
+
+let aws: FauxAws;
+const BUCKET = 'winsift-state';
+
+beforeAll(async () => {
+  aws = await startFauxAws();
+  await aws.createBucket(BUCKET);
+});
+afterAll(async () => {
+  await aws?.stop();
+});
+
+const noWait = { maxAttempts: 3, sleep: async () => {} };
+
+async function scanOnce(topicArn: string, prefix: string, events: number) {
+  const store = createS3PublishRecordStore({ s3: aws.s3, bucket: BUCKET, prefix });
+  const sink = createSnsSinkFactory({ sns: aws.sns, topicArn, store, grouping: 'event', retry: noWait })(S3_OBJECT);
+  for (let i = 0; i < events; i++) sink.add(match(i));
+  return sink.finish(summary(S3_OBJECT.uri, events));
+}
+
+function indexesOf(received: Awaited<ReturnType<FauxAws['drain']>>): number[] {
+  return received.map((e) => (alertBody(e)['unmapped'] as any).winsift.event_indexes[0] as number).sort((a, b) => a - b);
+}
+
+describe('exactly-once delivery across attempts', () => {
+  it('retries entries SNS reported in Failed within one attempt, publishing each once', async () => {
+    const topicArn = await aws.createTopic('eo-transient');
+    const queueUrl = await aws.subscribeQueue(topicArn, 'eo-transient-q');
+    // Every third entry fails on its first request only, like a throttled burst.
+    let n = 0;
+    const faults = injectPublishFaults(aws.sns, { fail: (_e, attempt) => attempt === 1 && n++ % 3 === 0 });
+    try {
+      const report = await scanOnce(topicArn, 'transient', 25);
+      expect(faults.injected()).toBeGreaterThan(0);
+      expect(report).toMatchObject({ delivered: 25, failed: 0, alreadyDelivered: 0 });
+    } finally {
+      faults.remove();
+    }
+    expect(indexesOf(await aws.drain(queueUrl))).toEqual(Array.from({ length: 25 }, (_, i) => i));
+  });
+
+  it('after a partial failure, the retried object publishes only what was not published', async () => {
+    const topicArn = await aws.createTopic('eo-partial');
+    const queueUrl = await aws.subscribeQueue(topicArn, 'eo-partial-q');
+
+    // Attempt 1: the alerts of events 4, 9, 14, ... fail on every request until retries run out.
+    const failing = new Set([4, 9, 14, 19, 24]);
+    const faults = injectPublishFaults(aws.sns, {
+      fail: (entry) => failing.has((JSON.parse(JSON.parse(entry.Message ?? '{}').default).unmapped.winsift.event_indexes[0]) as number),
+    });
+    const first = await scanOnce(topicArn, 'partial', 25).then(
+      () => undefined,
+      (error: unknown) => error,
+    );
+    faults.remove();
+    expect(first).toBeInstanceOf(AlertDeliveryError);
+    expect((first as AlertDeliveryError).report).toMatchObject({ delivered: 20, failed: 5 });
+    expect((first as AlertDeliveryError).message).toContain('5 of 25 alerts not delivered');
+    const afterFirst = indexesOf(await aws.drain(queueUrl));
+    expect(afterFirst).toEqual(Array.from({ length: 25 }, (_, i) => i).filter((i) => !failing.has(i)));
+
+    // Attempt 2 (Lambda retry, new sink, same record): only the five missing alerts go out.
+    const second = await scanOnce(topicArn, 'partial', 25);
+    expect(second).toMatchObject({ delivered: 5, alreadyDelivered: 20, failed: 0 });
+    expect(indexesOf(await aws.drain(queueUrl))).toEqual([...failing]);
+
+    // Attempt 3 (backfill re-scan of the unchanged object): nothing is published again.
+    const third = await scanOnce(topicArn, 'partial', 25);
+    expect(third).toMatchObject({ delivered: 0, alreadyDelivered: 25, failed: 0 });
+    expect(await aws.drain(queueUrl)).toHaveLength(0);
+  });
+
+  it('treats a new version of the object as new content', async () => {
+    const topicArn = await aws.createTopic('eo-version');
+    const queueUrl = await aws.subscribeQueue(topicArn, 'eo-version-q');
+    const store = createS3PublishRecordStore({ s3: aws.s3, bucket: BUCKET, prefix: 'versions' });
+    for (const etag of ['"v1"', '"v1"', '"v2"']) {
+      const object = { ...S3_OBJECT, etag };
+      const sink = createSnsSinkFactory({ sns: aws.sns, topicArn, store, retry: noWait })(object);
+      sink.add(match(0, { object }));
+      await sink.finish(summary());
+    }
+    expect(await aws.drain(queueUrl)).toHaveLength(2);
+  });
+
+  it('fails the object when SNS rejects a whole request and retries run out', async () => {
+    const topicArn = await aws.createTopic('eo-missing');
+    const missing = topicArn.replace('eo-missing', 'eo-does-not-exist');
+    const sink = createSnsSinkFactory({ sns: aws.sns, topicArn: missing, retry: noWait })(S3_OBJECT);
+    sink.add(match(0));
+    await expect(sink.finish(summary())).rejects.toThrow(/1 of 1 alerts not delivered .*NotFound/);
+  });
+});
