@@ -1,0 +1,178 @@
+/**
+ * One 64 KiB chunk (libyal "Chunk"): a 512-byte header (signature `ElfChnk\0`, first/last record
+ * numbers and ids, free space offset, CRC32s of the header and of the records), then the event
+ * records back to back. Chunks are independent: names and templates never cross them.
+ *
+ * Damage handling: with a sound header we read the records between 512 and the free space
+ * offset; a record whose framing is broken starts a scan for the next record signature, and the
+ * records skipped are counted from the record id gap. With a damaged header we scan the whole
+ * chunk the same way. Every skip is reported with the file, chunk, offset and records lost.
+ */
+import { crc32 } from 'node:zlib';
+import { InputError } from '../ingest/ingest-item.ts';
+import { ChunkTables, parseFragment } from './binxml.ts';
+import { CHUNK_SIZE } from './chunk-stream.ts';
+import { toEvtxDumpJson } from './evtx-dump-json.ts';
+import { EvtxFormatError } from './evtx-format-error.ts';
+import type { EvtxItem } from './evtx-item.ts';
+import { resolveRecord } from './resolve-template.ts';
+
+const CHUNK_HEADER_SIZE = 512;
+const RECORD_HEADER_SIZE = 24;
+const RECORD_SIGNATURE = 0x00002a2a; // "**\0\0"
+const RECORD_SIGNATURE_BYTES = new Uint8Array([0x2a, 0x2a, 0, 0]);
+/** More records than fit in a chunk (about 28 bytes each at the very least) means a bad header. */
+const MAX_RECORDS_PER_CHUNK = Math.floor((CHUNK_SIZE - CHUNK_HEADER_SIZE) / 28);
+
+export interface ChunkHeader {
+  readonly signatureOk: boolean;
+  readonly firstRecordId: number;
+  readonly lastRecordId: number;
+  readonly freeSpaceOffset: number;
+  readonly headerChecksumOk: boolean;
+  /** Null when the chunk is truncated and the records' checksum cannot be computed. */
+  readonly dataChecksumOk: boolean | null;
+}
+
+export interface ChunkPlace {
+  readonly uri: string;
+  /** Index of the chunk in the file (0 = the chunk at offset 0x1000). */
+  readonly index: number;
+  /** Offset of the chunk in the file. */
+  readonly fileOffset: number;
+  /** Whether the file header counts this chunk as in use. */
+  readonly inUse: boolean;
+}
+
+export function readChunkHeader(bytes: Uint8Array): ChunkHeader {
+  const view = new DataView(bytes.buffer, bytes.byteOffset, CHUNK_HEADER_SIZE);
+  const signatureOk =
+    bytes[0] === 0x45 && bytes[1] === 0x6c && bytes[2] === 0x66 && bytes[3] === 0x43 &&
+    bytes[4] === 0x68 && bytes[5] === 0x6e && bytes[6] === 0x6b && bytes[7] === 0;
+  const freeSpaceOffset = view.getUint32(48, true);
+  // The header checksum covers bytes 0-120 and 128-512 (the string and template tables).
+  const headerChecksum = crc32(bytes.subarray(128, CHUNK_HEADER_SIZE), crc32(bytes.subarray(0, 120)));
+  const dataEndKnown = freeSpaceOffset >= CHUNK_HEADER_SIZE && freeSpaceOffset <= bytes.length;
+  return {
+    signatureOk,
+    firstRecordId: Number(view.getBigUint64(24, true)),
+    lastRecordId: Number(view.getBigUint64(32, true)),
+    freeSpaceOffset,
+    headerChecksumOk: headerChecksum === view.getUint32(124, true),
+    dataChecksumOk: dataEndKnown
+      ? crc32(bytes.subarray(CHUNK_HEADER_SIZE, freeSpaceOffset)) === view.getUint32(52, true)
+      : null,
+  };
+}
+
+/** Reads every record of one chunk that can be read; reports the rest. Never throws. */
+export function* readChunk(bytes: Uint8Array, place: ChunkPlace): Generator<EvtxItem> {
+  const where = `chunk ${place.index} at offset 0x${place.fileOffset.toString(16)}`;
+  const unreadable = (location: string, reason: string, lostRecords: number): EvtxItem => ({
+    kind: 'unreadable',
+    error: new InputError(place.uri, location, reason),
+    lostRecords,
+  });
+
+  if (bytes.length < CHUNK_HEADER_SIZE) {
+    if (!isAllZero(bytes)) yield unreadable(where, `file ends ${bytes.length} bytes into this chunk, before its header ends`, 0);
+    return;
+  }
+  const header = readChunkHeader(bytes);
+  if (!header.signatureOk) {
+    // Preallocated space past the chunks in use is zeros (or stale bytes): not an error.
+    if (!place.inUse || isAllZero(bytes)) return;
+  }
+  const headerSound =
+    header.signatureOk &&
+    header.headerChecksumOk &&
+    header.freeSpaceOffset >= CHUNK_HEADER_SIZE &&
+    header.freeSpaceOffset <= CHUNK_SIZE &&
+    header.lastRecordId >= header.firstRecordId &&
+    header.lastRecordId - header.firstRecordId < MAX_RECORDS_PER_CHUNK;
+
+  if (!headerSound) {
+    const why = !header.signatureOk ? 'no "ElfChnk" signature' : !header.headerChecksumOk ? 'header checksum mismatch' : 'header values out of range';
+    yield unreadable(where, `chunk header is damaged (${why}); recovering records by their signatures`, 0);
+  } else if (header.dataChecksumOk === false) {
+    yield unreadable(where, 'event records checksum mismatch; records are read one by one and checked for structure', 0);
+  }
+
+  const tables = new ChunkTables(bytes);
+  const end = headerSound ? Math.min(header.freeSpaceOffset, bytes.length) : bytes.length;
+  const view = tables.view;
+  let nextId = headerSound ? header.firstRecordId : -1;
+  let damage: { offset: number; reason: string } | undefined;
+  let offset = CHUNK_HEADER_SIZE;
+
+  while (offset + RECORD_HEADER_SIZE <= end) {
+    const size = view.getUint32(offset + 4, true);
+    const framingFault =
+      view.getUint32(offset, true) !== RECORD_SIGNATURE
+        ? 'no record signature'
+        : size < RECORD_HEADER_SIZE + 4 || offset + size > end
+          ? `record size ${size} does not fit the chunk`
+          : view.getUint32(offset + size - 4, true) !== size
+            ? 'record size and its trailing copy differ'
+            : undefined;
+    const recordId = framingFault ? -1 : Number(view.getBigUint64(offset + 8, true));
+    const idFault = !framingFault && headerSound && (recordId < nextId || recordId > header.lastRecordId);
+    if (framingFault || idFault) {
+      damage ??= { offset, reason: framingFault ?? `record id ${recordId} outside the chunk's range` };
+      const next = findSignature(bytes, offset + 1, end);
+      if (next < 0) break;
+      offset = next;
+      continue;
+    }
+    if (damage) {
+      const lost = headerSound ? recordId - nextId : 0;
+      yield unreadable(`${where}, offset 0x${damage.offset.toString(16)} in chunk`, `damaged records skipped (${damage.reason})`, lost);
+      damage = undefined;
+    }
+
+    const location = `${where}, record ${recordId} at offset 0x${offset.toString(16)} in chunk`;
+    try {
+      tables.depth = 0;
+      const nodes = parseFragment(tables, offset + RECORD_HEADER_SIZE, offset + size - 4, false);
+      const value = toEvtxDumpJson(resolveRecord(nodes));
+      yield { kind: 'record', recordId, chunk: place.index, value };
+    } catch (error) {
+      yield unreadable(location, describe(error, offset), 1);
+    }
+    nextId = recordId + 1;
+    offset += size;
+  }
+
+  if (headerSound && nextId <= header.lastRecordId) {
+    const at = damage?.offset ?? offset;
+    const reason =
+      bytes.length < CHUNK_SIZE
+        ? `file ends ${bytes.length} bytes into this chunk`
+        : damage
+          ? `damaged records skipped (${damage.reason})`
+          : 'records end before the last record the header names';
+    yield unreadable(`${where}, offset 0x${at.toString(16)} in chunk`, reason, header.lastRecordId - nextId + 1);
+  } else if (damage && headerSound) {
+    yield unreadable(`${where}, offset 0x${damage.offset.toString(16)} in chunk`, `damaged bytes after the last record (${damage.reason})`, 0);
+  }
+}
+
+function describe(error: unknown, recordOffset: number): string {
+  if (error instanceof EvtxFormatError) {
+    return `${error.message} (at chunk offset 0x${error.offset.toString(16)})`;
+  }
+  // Anything else (a RangeError from a DataView read on hostile data, say) is still this
+  // record's fault; it must not escape the reader.
+  const message = error instanceof Error ? error.message : String(error);
+  return `malformed record at chunk offset 0x${recordOffset.toString(16)}: ${message}`;
+}
+
+function findSignature(bytes: Uint8Array, from: number, end: number): number {
+  const found = Buffer.from(bytes.buffer, bytes.byteOffset, end).indexOf(RECORD_SIGNATURE_BYTES, from);
+  return found >= 0 && found + RECORD_HEADER_SIZE <= end ? found : -1;
+}
+
+function isAllZero(bytes: Uint8Array): boolean {
+  for (let i = 0; i < bytes.length; i++) if (bytes[i] !== 0) return false;
+  return true;
+}

@@ -1,0 +1,99 @@
+/**
+ * Shapes a resolved record as evtx_dump (omerbenamram/evtx) writes it as JSON, which is what
+ * `fromEvtxJson` reads and what SigmaHQ's regression data holds:
+ *
+ * - an element with only text is its text: a JSON number or boolean when the text is exactly one
+ *   integer or boolean value, a string otherwise; with nothing at all it is `null`;
+ * - otherwise it is an object: `#attributes` (non-empty attributes), `#text`, then the children
+ *   by name, repeated names getting `_1`, `_2`, ... suffixes;
+ * - inside `EventData` and `UserData`, `<Data Name="X">` items become `X: value` (`""` when empty);
+ *   unnamed items become `Data: {"#text": value}` or `Data: {"#text": [values]}`.
+ */
+import type { ResolvedElement } from './resolve-template.ts';
+import type { Scalar } from './value-types.ts';
+
+export type JsonValue = Scalar | null | JsonValue[] | { [key: string]: JsonValue };
+type JsonObject = { [key: string]: JsonValue };
+
+/** The record's value: `{Event: {...}}`. */
+export function toEvtxDumpJson(root: ResolvedElement): JsonObject {
+  const out: JsonObject = {};
+  for (const element of root.children) setKey(out, element.name, elementValue(element, false));
+  return out;
+}
+
+function elementValue(element: ResolvedElement, isDataContainer: boolean): JsonValue {
+  if (element.children.length === 0 && element.attrs.length === 0) {
+    return element.text.length === 0 ? null : textValue(element.text);
+  }
+  return elementObject(element, isDataContainer);
+}
+
+function elementObject(element: ResolvedElement, isDataContainer: boolean): JsonObject {
+  const out: JsonObject = {};
+  if (element.attrs.length > 0) {
+    const attributes: JsonObject = {};
+    for (const attr of element.attrs) setKey(attributes, attr.name, textValue(attr.text));
+    out['#attributes'] = attributes;
+  }
+  if (element.text.length > 0) out['#text'] = textValue(element.text);
+
+  const flattenNamedData = isDataContainer && element.children.some((child) => dataName(child) !== undefined);
+  let positionalDataDone = false;
+  let seen: Map<string, number> | undefined;
+  for (const child of element.children) {
+    if (isDataContainer && child.name === 'Data') {
+      if (flattenNamedData) {
+        const name = dataName(child);
+        if (name !== undefined) setKey(out, name, dataValue(child));
+      } else if (!positionalDataDone) {
+        positionalDataDone = true;
+        const items = element.children.filter((c) => c.name === 'Data').map(dataValue);
+        out['Data'] = { '#text': items.length === 1 ? items[0]! : items };
+      }
+      continue;
+    }
+    seen ??= new Map();
+    const count = seen.get(child.name) ?? 0;
+    seen.set(child.name, count + 1);
+    const isContainer = child.name === 'EventData' || child.name === 'UserData';
+    setKey(out, count === 0 ? child.name : `${child.name}_${count}`, elementValue(child, isContainer));
+  }
+  return out;
+}
+
+function dataValue(data: ResolvedElement): JsonValue {
+  if (data.children.length > 0) return elementObject(data, false);
+  return data.text.length === 0 ? '' : textValue(data.text);
+}
+
+/** The `Name` attribute of a `<Data>` element, when it has a non-empty one. */
+function dataName(element: ResolvedElement): string | undefined {
+  if (element.name !== 'Data') return undefined;
+  for (const attr of element.attrs) if (attr.name === 'Name') return joinText(attr.text);
+  return undefined;
+}
+
+/**
+ * evtx_dump trims surrounding whitespace from text (SigmaHQ's regression data has
+ * `"cmd.exe\" "` as `"cmd.exe\""`), and so do we, to give rules the same values.
+ */
+function textValue(text: Scalar[]): Scalar {
+  if (text.length === 1) {
+    const only = text[0]!;
+    return typeof only === 'string' ? only.trim() : only;
+  }
+  return joinText(text).trim();
+}
+
+function joinText(text: Scalar[]): string {
+  let joined = '';
+  for (const piece of text) joined += String(piece);
+  return joined;
+}
+
+/** Element and attribute names come from the file: never let one be taken as `__proto__`. */
+function setKey(object: JsonObject, key: string, value: JsonValue): void {
+  if (key === '__proto__') Object.defineProperty(object, key, { value, enumerable: true, writable: true, configurable: true });
+  else object[key] = value;
+}

@@ -1,0 +1,6 @@
+/** What `readEvtx` yields: a record in evtx_dump JSON shape, or a stretch that could not be read. */
+import type { InputError } from '../ingest/ingest-item.ts';
+
+export type EvtxItem =
+  | { kind: 'record'; recordId: number; chunk: number; value: Record<string, unknown> }
+  | { kind: 'unreadable'; error: InputError; lostRecords: number };
