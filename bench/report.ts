@@ -1,0 +1,67 @@
+/** The benchmark's table on stdout: throughput, ratios, the issue's targets, cold start, RSS, cost. */
+import type { ColdStart } from './cold-start.ts';
+import type { CostPerTB } from './cost.ts';
+import type { Figure, Throughput } from './figures.ts';
+import type { PeakRss } from './peak-rss.ts';
+
+type Reported = Figure & Partial<Throughput> & { costPerTB?: CostPerTB | undefined };
+
+export interface Results {
+  readonly date: string;
+  readonly node: string;
+  readonly machine: { readonly cpu: string; readonly cores: number };
+  readonly figures: readonly Reported[];
+  readonly coldStart: ColdStart | { skipped: string };
+  readonly peakRss: PeakRss | { skipped: string };
+  readonly evtx: unknown;
+}
+
+const pad = (s: string, n: number): string => (s.length >= n ? s : s + ' '.repeat(n - s.length));
+const lpad = (s: string, n: number): string => (s.length >= n ? s : ' '.repeat(n - s.length) + s);
+const num = (n: number | undefined, digits = 1): string => (n === undefined || !Number.isFinite(n) ? '-' : n.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits }));
+
+export function printReport(r: Results): void {
+  const out: string[] = [];
+  out.push(`winsift benchmark, ${r.date}, Node ${r.node}, ${r.machine.cpu} (${r.machine.cores} cores)`);
+  out.push('Throughput per core = decompressed MB (10^6 B) per CPU-second, median of runs.');
+  out.push('');
+  out.push(`${pad('figure', 24)} ${pad('layout', 10)} ${lpad('MB/s/core', 10)} ${lpad('events/s/core', 14)} ${lpad('MB/s wall', 10)} ${lpad('runs', 4)} ${lpad('$/TB', 7)}  notes`);
+  for (const f of r.figures) {
+    out.push(
+      `${pad(f.kind, 24)} ${pad(f.layout, 10)} ${lpad(num(f.mbPerCoreSecond), 10)} ${lpad(num(f.eventsPerCoreSecond, 0), 14)} ${lpad(num(f.mbPerWallSecond), 10)} ${lpad(String(f.samples.length), 4)} ${lpad(num(f.costPerTB?.totalUsd, 2), 7)}  ${[f.matches === undefined ? '' : `${f.matches} matches`, ...f.notes].filter(Boolean).join('; ')}`,
+    );
+  }
+
+  out.push('');
+  out.push('Ratios and targets (issue 9):');
+  const get = (kind: Figure['kind'], layout: string): Reported | undefined => r.figures.find((f) => f.kind === kind && f.layout === layout && f.mbPerCoreSecond !== undefined);
+  for (const layout of [...new Set(r.figures.map((f) => f.layout))]) {
+    const l1 = get('L1 gunzip', layout);
+    const l2 = get('L2 gunzip+JSON.parse', layout);
+    const bundled = get('winsift bundled pack', layout);
+    const corpus = get('winsift SigmaHQ corpus', layout);
+    const ratio = (a: Reported | undefined, b: Reported | undefined): number | undefined => (a && b ? a.mbPerCoreSecond! / b.mbPerCoreSecond! : undefined);
+    const verdict = (value: number | undefined, target: number): string => (value === undefined ? 'n/a' : value >= target ? 'MET' : 'MISSED');
+    out.push(`  ${layout}:`);
+    out.push(`    bundled / L1 = ${num(ratio(bundled, l1), 2)}   (aim 0.70: ${verdict(ratio(bundled, l1), 0.7)})`);
+    if (layout !== 'event-xml') out.push(`    bundled / L2 = ${num(ratio(bundled, l2), 2)}   (target 1.00: ${verdict(ratio(bundled, l2), 1)})`);
+    out.push(`    corpus  / L1 = ${num(ratio(corpus, l1), 2)}`);
+    if (layout !== 'event-xml') out.push(`    corpus  / L2 = ${num(ratio(corpus, l2), 2)}   (target 0.50: ${verdict(ratio(corpus, l2), 0.5)})`);
+    out.push(`    corpus events/s/core = ${num(corpus?.eventsPerCoreSecond, 0)}   (aim 100,000: ${verdict(corpus?.eventsPerCoreSecond, 100_000)})`);
+  }
+
+  out.push('');
+  if ('skipped' in r.coldStart) out.push(`Cold start: ${r.coldStart.skipped}`);
+  else {
+    const c = r.coldStart;
+    out.push(`Cold start (median of ${c.runs} fresh processes): Node boot ${num(c.nodeBootMs)} ms + import of the bundled function ${num(c.importMs)} ms = ${num(c.totalMs)} ms (target < 300 ms: ${c.totalMs < 300 ? 'MET' : 'MISSED'}); rule compilation alone ${num(c.compileMs)} ms`);
+  }
+  if ('skipped' in r.peakRss) out.push(`Peak RSS: ${r.peakRss.skipped}`);
+  else {
+    const p = r.peakRss;
+    out.push(`Peak RSS scanning ${num(p.bytes / 2 ** 30, 2)} GiB (${p.events} events, ${p.matches} matches, ${num(p.seconds)} s incl. generation): ${num(p.peakRssMB)} MiB (after rule load ${num(p.baselineRssMB)} MiB; target < 256 MB at 2 GB: ${p.peakRssMB < 256 ? 'MET' : 'MISSED'}${p.bytes < 2 ** 31 ? ', measured below 2 GiB: run --full' : ''})`);
+  }
+  out.push('Cost per TB: Lambda Arm at 1,769 MB (one vCPU), $0.0000133334/GB-s + $0.20/M requests (one per benchmark-sized object); see bench/cost.ts.');
+  out.push(`EVTX: ${JSON.stringify(r.evtx)}`);
+  process.stdout.write(`${out.join('\n')}\n`);
+}

@@ -1,0 +1,198 @@
+/**
+ * `npm run bench`: generates batches, then measures, in one process and interleaved run by run
+ * (so a noisy neighbour slows every figure alike and the ratios hold): L1 gunzip, L2 gunzip +
+ * JSON.parse, winsift with the bundled pack, winsift with the SigmaHQ corpus; then cold start and
+ * peak RSS in child processes, cost per TB, and the EVTX reader's figures when bench/evtx.ts
+ * exports them. Prints a table; writes everything to bench/results.json.
+ *
+ * Options: --mb N (batch size, default 100), --runs N (timed runs, default 5, after one warm-up),
+ * --corpus-runs N (default 3: the corpus run is the slow one), --layouts ecs,nxlog,event-xml,
+ * --only l1,l2,bundled,corpus,cold,rss,evtx, --rss-mb N (default 256), --full (peak RSS at 2 GiB).
+ */
+import { writeFileSync } from 'node:fs';
+import { cpus, totalmem } from 'node:os';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import type { Detector } from '../lib/rules/rule.ts';
+import { measureColdStart, type ColdStart } from './cold-start.ts';
+import { costPerTB } from './cost.ts';
+import { loadEvtxFigures } from './evtx-figures.ts';
+import { throughput, type Figure, type FigureKind } from './figures.ts';
+import { BENCH_LAYOUTS, chunksOf, generateGzipBuffer, type BatchFacts, type BenchLayout } from './generate.ts';
+import { gunzipAndParse, gunzipOnly } from './limits.ts';
+import { MB, timed } from './measure.ts';
+import { measurePeakRss, type PeakRss } from './peak-rss.ts';
+import { printReport } from './report.ts';
+import { loadBundled, loadCorpus, type LoadedPack } from './rule-packs.ts';
+import { scanBatch } from './scan-batch.ts';
+
+const RESULTS = fileURLToPath(new URL('./results.json', import.meta.url));
+const SEED = 20261124;
+
+const { values: args } = parseArgs({
+  options: {
+    mb: { type: 'string', default: '100' },
+    runs: { type: 'string', default: '5' },
+    'corpus-runs': { type: 'string', default: '3' },
+    layouts: { type: 'string', default: BENCH_LAYOUTS.join(',') },
+    only: { type: 'string', default: 'l1,l2,bundled,corpus,cold,rss,evtx' },
+    'rss-mb': { type: 'string', default: '256' },
+    full: { type: 'boolean', default: false },
+  },
+});
+const runs = Number(args.runs);
+const corpusRuns = Number(args['corpus-runs']);
+const only = new Set(args.only.split(','));
+const layouts = args.layouts.split(',') as BenchLayout[];
+for (const l of layouts) if (!BENCH_LAYOUTS.includes(l)) throw new Error(`--layouts: unknown layout ${l} (know ${BENCH_LAYOUTS.join(', ')})`);
+
+function log(message: string): void {
+  process.stderr.write(`[bench ${new Date().toISOString().slice(11, 19)}] ${message}\n`);
+}
+
+// 1. Batches: the first layout by size, the others with the same events (same seed, same count).
+const batches = new Map<BenchLayout, { gzip: Buffer; facts: BatchFacts }>();
+for (const layout of layouts) {
+  const first = batches.values().next().value;
+  const options = first ? { seed: SEED, layout, bytes: 0, events: first.facts.events } : { seed: SEED, layout, bytes: Number(args.mb) * MB };
+  const batch = await generateGzipBuffer(options);
+  batches.set(layout, batch);
+  log(`generated ${layout}: ${batch.facts.events} events, ${(batch.facts.bytes / MB).toFixed(1)} MB (${(batch.gzip.byteLength / MB).toFixed(1)} MB gzip)`);
+}
+
+// 2. Rule packs.
+async function tryLoad(what: string, load: () => Promise<LoadedPack | { skipped: string }>): Promise<LoadedPack | { skipped: string }> {
+  try {
+    const pack = await load();
+    if ('detector' in pack) log(`${what}: ${pack.rules} rules from ${pack.files} files compiled in ${pack.compileMs.toFixed(0)} ms, ${pack.errors.length} errors`);
+    else log(`${what}: SKIPPED, ${pack.skipped}`);
+    return pack;
+  } catch (error) {
+    const reason = `not available yet: ${(error as Error).message.split('\n')[0]}`;
+    log(`${what}: ${reason}`);
+    return { skipped: reason };
+  }
+}
+const bundled = only.has('bundled') ? await tryLoad('bundled pack', loadBundled) : { skipped: 'not selected (--only)' };
+const corpus = only.has('corpus') ? await tryLoad('SigmaHQ corpus', loadCorpus) : { skipped: 'not selected (--only)' };
+
+// 3. Throughput, interleaved: run 0 warms up (JIT, caches) and is not kept.
+const figures: Figure[] = [];
+function figure(kind: FigureKind, layout: BenchLayout): Figure {
+  const facts = batches.get(layout)!.facts;
+  const f: Figure = { kind, layout, bytes: facts.bytes, events: facts.events, samples: [], notes: [] };
+  figures.push(f);
+  return f;
+}
+
+interface Measured {
+  readonly figure: Figure;
+  readonly runs: number;
+  run(): Promise<void>;
+}
+const plan: Measured[] = [];
+for (const layout of layouts) {
+  const { gzip, facts } = batches.get(layout)!;
+  if (only.has('l1')) {
+    const f = figure('L1 gunzip', layout);
+    plan.push({ figure: f, runs, run: async () => void (await gunzipOnly(chunksOf(gzip))) });
+  }
+  if (only.has('l2') && layout !== 'event-xml') {
+    const f = figure('L2 gunzip+JSON.parse', layout);
+    plan.push({ figure: f, runs, run: async () => void (await gunzipAndParse(chunksOf(gzip))) });
+  }
+  const addScan = (kind: FigureKind, pack: LoadedPack | { skipped: string }, count: number): void => {
+    const f = figure(kind, layout);
+    if (!('detector' in pack)) {
+      f.notes.push(pack.skipped);
+      return;
+    }
+    plan.push({ figure: f, runs: count, run: () => scanInto(f, gzip, pack.detector, facts) });
+  };
+  if (only.has('bundled')) addScan('winsift bundled pack', bundled, runs);
+  if (only.has('corpus')) addScan('winsift SigmaHQ corpus', corpus, corpusRuns);
+}
+
+/** A scan run; also checks the answer: every event read, the same matches every run. */
+async function scanInto(f: Figure, gzip: Buffer, detector: Detector, facts: BatchFacts): Promise<void> {
+  const outcome = await scanBatch(gzip, detector, `generated:${f.layout}`);
+  const note = (text: string): void => void (f.notes.includes(text) || f.notes.push(text));
+  if (outcome.events !== facts.events) note(`read ${outcome.events} events of ${facts.events}`);
+  if (outcome.unreadable > 0) note(`${outcome.unreadable} records unreadable`);
+  if (f.matches !== undefined && f.matches !== outcome.matches) note(`matches changed between runs (${f.matches} then ${outcome.matches})`);
+  f.matches = outcome.matches;
+  f.matchesByRule = outcome.matchesByRule;
+}
+
+const failed = new Set<Measured>();
+const maxRuns = Math.max(0, ...plan.map((p) => p.runs));
+for (let round = 0; round <= maxRuns; round++) {
+  for (const step of plan) {
+    if (round > step.runs || failed.has(step)) continue;
+    try {
+      const { sample } = await timed(step.run);
+      if (round > 0) step.figure.samples.push(sample);
+    } catch (error) {
+      failed.add(step);
+      step.figure.samples.length = 0;
+      step.figure.notes.push(`failed: ${(error as Error).message.split('\n')[0]}`);
+    }
+  }
+  log(`round ${round}${round === 0 ? ' (warm-up)' : ''} of ${maxRuns} done`);
+}
+
+// The same events in every layout must raise the same alerts.
+for (const kind of ['winsift bundled pack', 'winsift SigmaHQ corpus'] as const) {
+  const scanned = figures.filter((f) => f.kind === kind && f.matchesByRule);
+  const reference = scanned[0];
+  for (const f of scanned.slice(1)) {
+    if (JSON.stringify(sortKeys(f.matchesByRule!)) !== JSON.stringify(sortKeys(reference!.matchesByRule!))) {
+      f.notes.push(`matches per rule differ from ${reference!.layout} (same events)`);
+    }
+  }
+}
+function sortKeys(record: Readonly<Record<string, number>>): [string, number][] {
+  return Object.entries(record).sort(([a], [b]) => (a < b ? -1 : 1));
+}
+
+// 4. Cold start and peak RSS, each in fresh child processes.
+async function attempt<T>(what: string, selected: boolean, measure: () => Promise<T>): Promise<T | { skipped: string }> {
+  if (!selected) return { skipped: 'not selected (--only)' };
+  log(`${what}...`);
+  try {
+    return await measure();
+  } catch (error) {
+    const reason = `failed: ${(error as Error).message.split('\n').slice(0, 3).join(' ')}`;
+    log(`${what}: ${reason}`);
+    return { skipped: reason };
+  }
+}
+const coldStart: ColdStart | { skipped: string } = await attempt('cold start', only.has('cold'), () => measureColdStart());
+const rssBytes = args.full ? 2 * 2 ** 30 : Number(args['rss-mb']) * MB;
+const peakRss: PeakRss | { skipped: string } = await attempt(`peak RSS at ${(rssBytes / MB).toFixed(0)} MB`, only.has('rss'), () => measurePeakRss(rssBytes));
+const evtx = await attempt('EVTX reader', only.has('evtx'), loadEvtxFigures);
+
+// 5. Report.
+const objectBytes = [...batches.values()][0]?.gzip.byteLength ?? MB;
+const results = {
+  date: new Date().toISOString(),
+  machine: { cpu: cpus()[0]?.model ?? 'unknown', cores: cpus().length, memoryGB: totalmem() / 2 ** 30, platform: `${process.platform}-${process.arch}` },
+  node: process.version,
+  seed: SEED,
+  options: args,
+  batches: Object.fromEntries([...batches].map(([layout, b]) => [layout, { ...b.facts, gzipBytes: b.gzip.byteLength }])),
+  packs: {
+    bundled: 'detector' in bundled ? { rules: bundled.rules, files: bundled.files, errors: bundled.errors.length, compileMs: bundled.compileMs } : bundled,
+    corpus: 'detector' in corpus ? { rules: corpus.rules, files: corpus.files, errors: corpus.errors.length, compileMs: corpus.compileMs } : corpus,
+  },
+  figures: figures.map((f) => {
+    const t = throughput(f);
+    return { ...f, ...t, costPerTB: t ? costPerTB(t.mbPerCoreSecond * MB, objectBytes) : undefined };
+  }),
+  coldStart,
+  peakRss,
+  evtx,
+};
+writeFileSync(RESULTS, `${JSON.stringify(results, null, 2)}\n`);
+printReport(results);
+log(`wrote ${RESULTS}`);
