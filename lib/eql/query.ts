@@ -1,0 +1,45 @@
+/**
+ * One EQL query, ready to run: parse, optimise, compile. `matches` is the hot path;
+ * `explain` re-walks the query as written to say which tests held, for the alert.
+ */
+import type { Evidence } from '../rules/rule.ts';
+import type { EventQuery } from './ast.ts';
+import { compileNode } from './compile.ts';
+import { categoryIncludes, eventCategory } from './ecs-document.ts';
+import { explainCondition } from './explain.ts';
+import { optimise } from './optimise.ts';
+import { parseEql } from './parser.ts';
+
+export interface CompiledQuery {
+  /** `null` for `any`. */
+  readonly category: string | null;
+  readonly parsed: EventQuery;
+  /** Whether an ECS document matches. */
+  matches(doc: unknown): boolean;
+  /** Same, when the caller already read `event.category` once for many rules. */
+  matchesWithCategory(doc: unknown, category: unknown): boolean;
+  explain(doc: unknown): Evidence[];
+}
+
+/** Throws `EqlError` (with the offset into `text`) when the query cannot be parsed or compiled. */
+export function compileQuery(text: string): CompiledQuery {
+  const parsed = parseEql(text);
+  const condition = compileNode(optimise(parsed.condition)).evaluate;
+  const category = parsed.category;
+  const matchesWithCategory = (doc: unknown, docCategory: unknown): boolean =>
+    (category === null || categoryIncludes(docCategory as never, category)) && condition(doc) === true;
+  return {
+    category,
+    parsed,
+    matchesWithCategory,
+    matches: (doc) => matchesWithCategory(doc, category === null ? undefined : eventCategory(doc)),
+    explain: (doc) => {
+      const evidence: Evidence[] = [];
+      if (category !== null) {
+        evidence.push({ field: 'event.category', value: eventCategory(doc) ?? null, test: `includes "${category}" (${category} where)` });
+      }
+      evidence.push(...explainCondition(parsed.condition, parsed.source, doc));
+      return evidence;
+    },
+  };
+}
