@@ -5,6 +5,7 @@
  */
 import type { Expr, FieldTest, ValueTest } from './ast.ts';
 import { parseCidr } from './cidr.ts';
+import { toJsRegex } from './regex-flavour.ts';
 import { SigmaCompileError } from './compile-error.ts';
 import { findModifier, type ItemState, type Working } from './modifiers.ts';
 import { normalisePattern, parsePattern } from './pattern.ts';
@@ -148,19 +149,9 @@ function toValueTest(w: Working, state: ItemState, label: string): ValueTest {
       return { kind: 'exists', value: (w as { value: boolean }).value };
     case 're': {
       if (w.kind !== 'string') fail(`'re' needs a string`);
-      const source = (w as { raw: string }).raw;
-      const flags = state.regexFlags + 'u';
-      try {
-        new RegExp(source, flags);
-      } catch {
-        try {
-          new RegExp(source, state.regexFlags);
-          return { kind: 'regex', source, flags: state.regexFlags };
-        } catch (error) {
-          fail(`invalid regular expression: ${(error as Error).message}`);
-        }
-      }
-      return { kind: 'regex', source, flags };
+      const regex = toJsRegex((w as { raw: string }).raw, state.regexFlags);
+      if (typeof regex === 'string') return fail(regex);
+      return { kind: 'regex', source: regex.source, flags: regex.flags };
     }
     case 'cidr': {
       if (w.kind !== 'string') fail(`'cidr' needs a network string`);
