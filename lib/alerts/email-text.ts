@@ -17,10 +17,10 @@ const SUBJECT_MAX = 99;
 export function emailSubject(alert: Alert): string {
   const level = `[${alert.rule.level.toUpperCase()}] `;
   const count = alert.count > 1 ? ` (x${alert.count})` : '';
-  const host = truncate(toAsciiLine(alert.host), 40, '...');
+  const host = truncate(toAsciiLine(alert.host) || 'unknown-host', 40, '...');
   const suffix = ` on ${host}${count}`;
   const room = Math.max(10, SUBJECT_MAX - level.length - suffix.length);
-  const title = truncate(toAsciiLine(alert.rule.title), room, '...');
+  const title = truncate(toAsciiLine(alert.rule.title) || `rule ${toAsciiLine(alert.rule.id)}`, room, '...');
   return truncate(`${level}${title}${suffix}`, SUBJECT_MAX, '...');
 }
 

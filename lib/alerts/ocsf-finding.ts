@@ -7,6 +7,7 @@ import type { Level } from '../rules/rule.ts';
 import type { Alert } from './alert.ts';
 import { attackRefs } from './attack-tags.ts';
 import { eventTimeMs } from './event-facts.ts';
+import { truncate } from './sanitise.ts';
 import { FULL, isTrimmed, limitFields, limitRaw, limitValue, type RenderLimits } from './render-limits.ts';
 
 /** The OCSF schema version these findings follow. */
@@ -40,6 +41,8 @@ export function toOcsfFinding(alert: Alert, limits: RenderLimits = FULL, now: ()
   const last = times.length > 0 ? Math.max(...times) : undefined;
   const shown = alert.matches.slice(0, limits.maxEvents);
   const location = s3Location(alert);
+  // Rule text is bounded only when trimming: a custom rule's description could be any size.
+  const description = truncate(rule.description, Math.max(limits.maxValueChars, 1024));
 
   return {
     activity_id: ACTIVITY_CREATE,
@@ -68,7 +71,7 @@ export function toOcsfFinding(alert: Alert, limits: RenderLimits = FULL, now: ()
     finding_info: {
       uid: alert.id,
       title: rule.title,
-      desc: rule.description,
+      desc: description,
       types: [`${rule.language} rule match`],
       analytic: {
         uid: rule.id,
@@ -76,7 +79,7 @@ export function toOcsfFinding(alert: Alert, limits: RenderLimits = FULL, now: ()
         type_id: 1,
         type: 'Rule',
         category: rule.language,
-        desc: rule.description,
+        desc: description,
       },
       ...(first !== undefined && last !== undefined ? { first_seen_time: first, last_seen_time: last } : {}),
       attacks: toOcsfAttacks(attacks),
@@ -102,7 +105,9 @@ export function toOcsfFinding(alert: Alert, limits: RenderLimits = FULL, now: ()
     evidences: shown.map((match) => ({
       data: {
         event_index: match.source.index,
-        matched: match.evidence.map((e) => ({ field: e.field, value: limitValue(e.value, limits), test: e.test })),
+        matched: match.evidence
+          .slice(0, Math.max(limits.maxFieldsPerEvent, 1))
+          .map((e) => ({ field: e.field, value: limitValue(e.value, limits), test: truncate(e.test, limits.maxValueChars) })),
         fields: limitFields(match.event.fields, limits),
         layout: match.event.layout,
         ...(limitRaw(match.event.raw, limits) === undefined ? {} : { raw: limitRaw(match.event.raw, limits) }),

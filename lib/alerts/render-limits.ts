@@ -30,28 +30,38 @@ export const TRIM_STEPS: readonly RenderLimits[] = [
   { maxEvents: 5, maxValueChars: 1024, maxFieldsPerEvent: 100, maxRawChars: 2048 },
   { maxEvents: 3, maxValueChars: 256, maxFieldsPerEvent: 50, maxRawChars: 0 },
   { maxEvents: 1, maxValueChars: 128, maxFieldsPerEvent: 30, maxRawChars: 0 },
+  { maxEvents: 1, maxValueChars: 64, maxFieldsPerEvent: 8, maxRawChars: 0 },
 ];
+
+/** Below this nesting depth a trimmed value keeps its structure; deeper, it becomes a cut string. */
+const MAX_DEPTH = 3;
 
 export function isTrimmed(limits: RenderLimits): boolean {
   return limits !== FULL;
 }
 
 /** A field value with long strings cut and long lists/objects shortened, each saying so. */
-export function limitValue(value: FieldValue, limits: RenderLimits): FieldValue {
+export function limitValue(value: FieldValue, limits: RenderLimits, depth = 0): FieldValue {
   if (typeof value === 'string') return truncate(value, limits.maxValueChars);
+  if (value === null || typeof value !== 'object') return value;
+  // Width limits alone would let nesting multiply (30 wide, 4 deep = 810,000 leaves).
+  if (limits !== FULL && depth >= MAX_DEPTH) return truncate(JSON.stringify(value), limits.maxValueChars);
   if (Array.isArray(value)) {
-    const items = value.slice(0, limits.maxFieldsPerEvent).map((item) => limitValue(item, limits));
+    const items = value.slice(0, limits.maxFieldsPerEvent).map((item) => limitValue(item, limits, depth + 1));
     return items.length < value.length ? [...items, TRUNCATION_MARKER] : items;
   }
-  if (value !== null && typeof value === 'object') return limitFields(value as Record<string, FieldValue>, limits);
-  return value;
+  return limitFields(value as Record<string, FieldValue>, limits, depth + 1);
 }
 
-export function limitFields(fields: Readonly<Record<string, FieldValue>>, limits: RenderLimits): Record<string, FieldValue> {
+export function limitFields(
+  fields: Readonly<Record<string, FieldValue>>,
+  limits: RenderLimits,
+  depth = 0,
+): Record<string, FieldValue> {
   const out: Record<string, FieldValue> = {};
   const entries = Object.entries(fields);
   for (const [name, value] of entries.slice(0, limits.maxFieldsPerEvent)) {
-    out[truncate(name, limits.maxValueChars)] = limitValue(value, limits);
+    out[truncate(name, limits.maxValueChars)] = limitValue(value, limits, depth);
   }
   if (entries.length > limits.maxFieldsPerEvent) out['winsift.truncated_fields'] = entries.length - limits.maxFieldsPerEvent;
   return out;
