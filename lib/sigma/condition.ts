@@ -94,6 +94,7 @@ export function parseCondition(condition: string, searches: ReadonlyMap<string, 
   };
 
   const expr = orExpr();
+  if (tokens[pos]?.text === '|') fail(`aggregation ('| count() ...', Sigma v1) is not supported; use a correlation rule`);
   if (pos < tokens.length) fail(`unexpected '${tokens[pos]!.text}'`);
   return expr;
 }
