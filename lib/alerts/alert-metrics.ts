@@ -44,6 +44,9 @@ export function logDelivery(logger: Logger, report: SnsDeliveryReport): void {
   } else {
     logger.info('alerts delivered', counts);
   }
+  if (!report.deduplicated && report.alerts > 0) {
+    logger.warn('object has no version id or ETag: its alerts are not deduplicated across retries', { uri: report.uri });
+  }
   if (report.unrecorded > 0) {
     logger.warn('alerts delivered but not recorded; a retry of this object may repeat them', {
       uri: report.uri,

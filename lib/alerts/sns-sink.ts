@@ -40,6 +40,8 @@ export interface SnsDeliveryReport extends DeliveryReport {
   /** Alerts delivered whose publish record could not be written: a later retry may repeat them. */
   readonly unrecorded: number;
   readonly recordErrors: readonly string[];
+  /** False when the object had no version id or ETag: its content cannot be told apart from a rewrite. */
+  readonly deduplicated: boolean;
 }
 
 export class AlertDeliveryError extends Error {
@@ -75,8 +77,11 @@ export function createSnsSinkFactory(options: SnsSinkOptions): (object: ObjectRe
       },
       async finish(_summary: ScanSummary): Promise<DeliveryReport> {
         const alerts = [...ready, ...aggregator.alerts()];
+        // An S3 key without version id or ETag may hold new content under an old name; skipping
+        // "already published" alerts would then hide real ones, so such objects are not deduplicated.
+        const deduplicated = object.bucket === undefined || object.versionId !== undefined || object.etag !== undefined;
         // No store read when nothing matched: clean objects cost no request.
-        const before = alerts.length === 0 ? new Set<string>() : await readRecord(store, object);
+        const before = alerts.length === 0 || !deduplicated ? new Set<string>() : await readRecord(store, object);
         const todo = alerts.filter((a) => !before.has(a.id));
         const messages = todo.map((a) => toSnsMessage(a, maxBytes));
         let unrecorded = 0;
@@ -84,6 +89,7 @@ export function createSnsSinkFactory(options: SnsSinkOptions): (object: ObjectRe
         // A record that cannot be written must not stop delivery: the alerts are out; at worst a
         // later retry of this object repeats them. Reported, logged and counted instead.
         const onDelivered = async (ids: readonly string[]) => {
+          if (!deduplicated) return;
           try {
             await store.record(object, ids);
           } catch (error) {
@@ -103,6 +109,7 @@ export function createSnsSinkFactory(options: SnsSinkOptions): (object: ObjectRe
           failures: outcome.failed,
           unrecorded,
           recordErrors,
+          deduplicated,
         };
         options.onReport?.(report);
         // Throwing makes the caller retry the object; the record makes that retry send only the rest.

@@ -94,6 +94,20 @@ describe('exactly-once delivery across attempts', () => {
     expect(await aws.drain(queueUrl)).toHaveLength(2);
   });
 
+  it('does not deduplicate an S3 object known only by key (new content could hide under it)', async () => {
+    const topicArn = await aws.createTopic('eo-no-identity');
+    const queueUrl = await aws.subscribeQueue(topicArn, 'eo-no-identity-q');
+    const store = createS3PublishRecordStore({ s3: aws.s3, bucket: BUCKET, prefix: 'no-identity' });
+    const { etag: _etag, ...keyOnly } = S3_OBJECT;
+    for (let run = 0; run < 2; run++) {
+      const sink = createSnsSinkFactory({ sns: aws.sns, topicArn, store, retry: noWait })(keyOnly);
+      sink.add(match(0, { object: keyOnly }));
+      expect(await sink.finish(summary())).toMatchObject({ delivered: 1, alreadyDelivered: 0, deduplicated: false });
+    }
+    expect(await aws.drain(queueUrl)).toHaveLength(2);
+    expect((await store.published(keyOnly)).size).toBe(0);
+  });
+
   it('fails the object when SNS rejects a whole request and retries run out', async () => {
     const topicArn = await aws.createTopic('eo-missing');
     const missing = topicArn.replace('eo-missing', 'eo-does-not-exist');
