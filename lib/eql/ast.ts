@@ -73,6 +73,8 @@ export interface PatternNode extends Span {
   readonly kind: 'wildcard' | 'regex';
   readonly value: Node;
   readonly patterns: readonly string[];
+  /** Offset of each pattern's string literal in the query, for errors. */
+  readonly patternStarts: readonly number[];
   readonly caseInsensitive: boolean;
   /** How it was written (`:`, `like~`, ...), for evidence text. */
   readonly keyword: string;

@@ -242,13 +242,18 @@ function memberTest(node: InNode): (value: FieldValue, doc: unknown) => boolean 
 }
 
 function compilePattern(node: PatternNode): (doc: unknown) => Truth {
-  let regex: RegExp;
-  try {
-    regex = node.kind === 'wildcard' ? wildcardsToRegExp(node.patterns, node.caseInsensitive) : luceneRegexesToRegExp(node.patterns, node.caseInsensitive);
-  } catch (error) {
-    const reason = error instanceof RegexSyntaxError ? error.message : error instanceof Error ? error.message : String(error);
-    throw new EqlError(`bad ${node.keyword} pattern: ${reason}`, node.value.end);
+  if (node.kind === 'regex') {
+    // Check each pattern alone first, so the error points at the one at fault.
+    node.patterns.forEach((pattern, i) => {
+      try {
+        luceneRegexesToRegExp([pattern], node.caseInsensitive);
+      } catch (error) {
+        const reason = error instanceof RegexSyntaxError ? error.message : error instanceof Error ? error.message : String(error);
+        throw new EqlError(`bad ${node.keyword} pattern ${JSON.stringify(pattern)}: ${reason}`, node.patternStarts[i] ?? node.start);
+      }
+    });
   }
+  const regex = node.kind === 'wildcard' ? wildcardsToRegExp(node.patterns, node.caseInsensitive) : luceneRegexesToRegExp(node.patterns, node.caseInsensitive);
   const test = (v: FieldValue): boolean => {
     const text = asText(v);
     return text !== null && regex.test(text);

@@ -74,7 +74,6 @@ export function tokenize(query: string): Token[] {
     } else {
       const op = OPERATORS.find((o) => query.startsWith(o, i));
       if (op === undefined) throw new EqlError(`unexpected character ${JSON.stringify(c)}`, i);
-      if (op === '=') throw new EqlError('`=` is not an EQL operator: use `==` or `:`', i);
       i += op.length;
       tokens.push({ kind: 'operator', text: op, start, end: i });
     }

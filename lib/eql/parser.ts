@@ -11,7 +11,16 @@ import { tokenize, type Token } from './lexer.ts';
 const COMPARISONS = new Set(['==', '!=', '<', '<=', '>', '>=']);
 const PATTERN_KEYWORDS = new Set([':', 'like', 'like~', 'regex', 'regex~']);
 
+/** Whitespace and comments before the first word of a query. */
+const LEADING_TRIVIA = /^(?:\s|\/\/[^\n]*(?:\n|$)|\/\*[\s\S]*?\*\/)*/;
+
 export function parseEql(query: string): EventQuery {
+  // Checked before tokenizing: sequence syntax (`maxspan=1m`) is not valid single-event syntax.
+  const start = LEADING_TRIVIA.exec(query)?.[0].length ?? 0;
+  const word = /^[A-Za-z_]+/.exec(query.slice(start))?.[0].toLowerCase();
+  if (word === 'sequence' || word === 'sample' || word === 'join') {
+    throw new EqlError(`${word} queries are not supported: winsift evaluates single-event queries (\`category where condition\`)`, start);
+  }
   return new Parser(query).parseQuery();
 }
 
@@ -35,12 +44,6 @@ class Parser {
 
   parseQuery(): EventQuery {
     const first = this.peek();
-    if (first.kind === 'keyword' && (first.text === 'sequence' || first.text === 'sample' || first.text === 'join')) {
-      throw new EqlError(
-        `${first.text} queries are not supported: winsift evaluates single-event queries (\`category where condition\`)`,
-        first.start,
-      );
-    }
     let category: string | null;
     if (this.accept('keyword', 'any')) category = null;
     else if (first.kind === 'identifier' || first.kind === 'string') category = this.next().text;
@@ -95,6 +98,9 @@ class Parser {
     const left = this.parseAdditive();
     const token = this.peek();
     let node: Node = left;
+    if (token.kind === 'operator' && token.text === '=') {
+      throw new EqlError('`=` is not an EQL operator: use `==` or `:`', token.start);
+    }
     if (token.kind === 'operator' && COMPARISONS.has(token.text)) {
       this.next();
       const right = this.parseAdditive();
@@ -126,13 +132,18 @@ class Parser {
   private parsePattern(value: Node): Node {
     const keyword = this.next();
     const patterns: string[] = [];
+    const patternStarts: number[] = [];
+    const take = (): void => {
+      patternStarts.push(this.peek().start);
+      patterns.push(this.expectString(keyword.text));
+    };
     let end: number;
     if (this.accept('operator', '(')) {
-      patterns.push(this.expectString(keyword.text));
-      while (this.accept('operator', ',')) patterns.push(this.expectString(keyword.text));
+      take();
+      while (this.accept('operator', ',')) take();
       end = this.expect('operator', ')').end;
     } else {
-      patterns.push(this.expectString(keyword.text));
+      take();
       end = this.tokens[this.position - 1]?.end ?? keyword.end;
     }
     return {
@@ -140,6 +151,7 @@ class Parser {
       kind: keyword.text.startsWith('regex') ? 'regex' : 'wildcard',
       value,
       patterns,
+      patternStarts,
       caseInsensitive: keyword.text === ':' || keyword.text.endsWith('~'),
       keyword: keyword.text,
       start: value.start,
