@@ -12,6 +12,7 @@ import { bits16403, gzipLines } from './winlogbeat-events.ts';
 
 const DIRECT_IP = '90f138c1-f578-4ac3-8c49-eecfd847c8b7';
 const UNCOMMON_TLD = '6d44fb93-e7d2-475c-9d3d-54c9c1e33427';
+const DATADOG_DIRECT_IP = '3f0b3b8e-5d0c-4c55-9a0e-6f1b7a3c2d41';
 const bucket = 'corp-winlogs';
 const key = 'winlogbeat/dt=20261124/WS01 bits-client.ndjson.gz';
 
@@ -40,9 +41,8 @@ describe('S3 notification -> scan function -> SNS', () => {
     expect(summary.reports[0]?.uri).toBe(`s3://${bucket}/${key}`);
     const alerts = await aws.drainAlerts();
     const rules = alerts.map(ruleOf).sort();
-    // Both Sigma rules fire on the direct-IP download; nothing comes from the benign windowsupdate.com job.
-    expect(rules).toContain(DIRECT_IP);
-    expect(rules).toContain(UNCOMMON_TLD);
+    // The three BITS rules fire on the direct-IP download, once each; the windowsupdate.com job raises nothing.
+    expect(rules).toEqual([DATADOG_DIRECT_IP, DIRECT_IP, UNCOMMON_TLD].sort());
     expect(summary.alertsDelivered).toBe(alerts.length);
     for (const alert of alerts) {
       expect(JSON.stringify(alert)).toContain('45.77.12.3');

@@ -63,7 +63,11 @@ export async function startHarness(env: Record<string, string> = {}): Promise<Ha
         if (Messages.length === 0) return alerts;
         for (const m of Messages) {
           const envelope = JSON.parse(m.Body ?? '{}') as { Message?: string };
-          alerts.push(JSON.parse(envelope.Message ?? '{}') as Record<string, unknown>);
+          const message = JSON.parse(envelope.Message ?? '{}') as Record<string, unknown>;
+          // SNS gives SQS subscribers the `default` member of a MessageStructure=json publish;
+          // fauxqs 2.4 ignores MessageStructure and forwards the whole JSON, so pick it here.
+          const body = typeof message['default'] === 'string' ? (JSON.parse(message['default']) as Record<string, unknown>) : message;
+          alerts.push(body);
         }
         await sqs.send(new DeleteMessageBatchCommand({ QueueUrl: queueUrl, Entries: Messages.map((m, i) => ({ Id: String(i), ReceiptHandle: m.ReceiptHandle })) }));
       }
