@@ -44,19 +44,6 @@ export interface SnsDeliveryReport extends DeliveryReport {
   readonly deduplicated: boolean;
 }
 
-export class AlertDeliveryError extends Error {
-  readonly report: SnsDeliveryReport;
-  constructor(report: SnsDeliveryReport) {
-    const first = report.failures[0];
-    super(
-      `${report.uri}: ${report.failed} of ${report.alerts} alerts not delivered to SNS` +
-        (first ? ` (first: ${first.code}: ${first.reason})` : ''),
-    );
-    this.name = 'AlertDeliveryError';
-    this.report = report;
-  }
-}
-
 export function createSnsSinkFactory(options: SnsSinkOptions): (object: ObjectRef) => AlertSink {
   const store = options.store ?? createMemoryPublishRecordStore();
   const retry: RetryOptions = { ...DEFAULT_RETRY, ...options.retry };
@@ -112,8 +99,8 @@ export function createSnsSinkFactory(options: SnsSinkOptions): (object: ObjectRe
           deduplicated,
         };
         options.onReport?.(report);
-        // Throwing makes the caller retry the object; the record makes that retry send only the rest.
-        if (report.failed > 0) throw new AlertDeliveryError(report);
+        // failed > 0 makes the scanner fail the object so it is retried; the record makes that
+        // retry send only the rest. (The scanner, not the sink, throws: it has the scan summary.)
         return report;
       },
     };

@@ -4,7 +4,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createS3PublishRecordStore } from '../../lib/alerts/s3-publish-record.ts';
-import { AlertDeliveryError, createSnsSinkFactory } from '../../lib/alerts/sns-sink.ts';
+import { createSnsSinkFactory, type SnsDeliveryReport } from '../../lib/alerts/sns-sink.ts';
 import { alertBody, startFauxAws, type FauxAws } from './support/fauxqs-env.ts';
 import { match, S3_OBJECT, summary } from './support/fixtures.ts';
 import { injectPublishFaults } from './support/sns-faults.ts';
@@ -59,14 +59,10 @@ describe('exactly-once delivery across attempts', () => {
     const faults = injectPublishFaults(aws.sns, {
       fail: (entry) => failing.has((JSON.parse(JSON.parse(entry.Message ?? '{}').default).unmapped.winsift.event_indexes[0]) as number),
     });
-    const first = await scanOnce(topicArn, 'partial', 25).then(
-      () => undefined,
-      (error: unknown) => error,
-    );
+    const first = await scanOnce(topicArn, 'partial', 25);
     faults.remove();
-    expect(first).toBeInstanceOf(AlertDeliveryError);
-    expect((first as AlertDeliveryError).report).toMatchObject({ delivered: 20, failed: 5 });
-    expect((first as AlertDeliveryError).message).toContain('5 of 25 alerts not delivered');
+    expect(first).toMatchObject({ delivered: 20, failed: 5, alreadyDelivered: 0 });
+    expect((first as SnsDeliveryReport).failures.map((f) => f.code)).toEqual(Array(5).fill('InternalError'));
     const afterFirst = indexesOf(await aws.drain(queueUrl));
     expect(afterFirst).toEqual(Array.from({ length: 25 }, (_, i) => i).filter((i) => !failing.has(i)));
 
@@ -108,11 +104,49 @@ describe('exactly-once delivery across attempts', () => {
     expect((await store.published(keyOnly)).size).toBe(0);
   });
 
-  it('fails the object when SNS rejects a whole request and retries run out', async () => {
+  it('fails the object at once when SNS rejects a whole request as the sender\'s fault', async () => {
     const topicArn = await aws.createTopic('eo-missing');
     const missing = topicArn.replace('eo-missing', 'eo-does-not-exist');
     const sink = createSnsSinkFactory({ sns: aws.sns, topicArn: missing, retry: noWait })(S3_OBJECT);
     sink.add(match(0));
-    await expect(sink.finish(summary())).rejects.toThrow(/1 of 1 alerts not delivered .*NotFound/);
+    const report = (await sink.finish(summary())) as SnsDeliveryReport;
+    expect(report).toMatchObject({ delivered: 0, failed: 1, requests: 1 });
+    expect(report.failures[0]?.code).toMatch(/NotFound/);
+  });
+});
+
+describe('whole-request failures', () => {
+  it('retries a throttled request with backoff and delivers', async () => {
+    const topicArn = await aws.createTopic('eo-throttled');
+    const queueUrl = await aws.subscribeQueue(topicArn, 'eo-throttled-q');
+    let calls = 0;
+    aws.sns.middlewareStack.add(
+      (next, context) => async (args) => {
+        if (context.commandName === 'PublishBatchCommand' && ++calls <= 2) {
+          throw Object.assign(new Error('Rate exceeded'), { name: 'Throttling', $fault: 'client', $retryable: { throttling: true } });
+        }
+        return next(args);
+      },
+      { step: 'initialize', name: 'throttle-twice' },
+    );
+    const delays: number[] = [];
+    try {
+      const sink = createSnsSinkFactory({
+        sns: aws.sns,
+        topicArn,
+        retry: { maxAttempts: 5, baseDelayMs: 100, maxDelayMs: 1_000, sleep: async (ms) => void delays.push(ms) },
+      })(S3_OBJECT);
+      sink.add(match(0));
+      expect(await sink.finish(summary())).toMatchObject({ delivered: 1, failed: 0, requests: 3 });
+    } finally {
+      aws.sns.middlewareStack.remove('throttle-twice');
+    }
+    // Exponential with jitter: the second wait's ceiling is twice the first's.
+    expect(delays).toHaveLength(2);
+    expect(delays[0]).toBeGreaterThanOrEqual(50);
+    expect(delays[0]).toBeLessThanOrEqual(100);
+    expect(delays[1]).toBeGreaterThanOrEqual(100);
+    expect(delays[1]).toBeLessThanOrEqual(200);
+    expect(await aws.drain(queueUrl)).toHaveLength(1);
   });
 });
