@@ -10,7 +10,7 @@ import { foldCode, foldString } from './case-fold.ts';
 import { compileExpr, simplify, type Matcher } from './compile.ts';
 import { explainExpr } from './explain.ts';
 import type { LogsourceRoute } from './logsource.ts';
-import { eventIdOf, requiredEventIds } from './route.ts';
+import { eventIdOf, eventIdsMatch, requiredEventIds } from './route.ts';
 
 export interface CompilableRule {
   readonly meta: RuleMeta;
@@ -20,6 +20,8 @@ export interface CompilableRule {
 
 interface CompiledRule {
   readonly meta: RuleMeta;
+  /** The logsource's event ids, for events whose EventID is not one number. */
+  readonly routeIds: readonly number[] | null;
   readonly expr: Expr;
   readonly matcher: Matcher;
 }
@@ -57,7 +59,7 @@ export class SigmaDetector implements Detector {
   constructor(rules: readonly CompilableRule[]) {
     this.rules = rules.map((r) => r.meta);
     for (const rule of rules) {
-      const compiled: CompiledRule = { meta: rule.meta, expr: rule.expr, matcher: compileExpr(rule.expr) };
+      const compiled: CompiledRule = { meta: rule.meta, routeIds: rule.route.eventIds, expr: rule.expr, matcher: compileExpr(rule.expr) };
       this.#byMeta.set(rule.meta, compiled);
       if (rule.route.foreign) continue;
       const eventIds = intersect(rule.route.eventIds, requiredEventIds(simplify(rule.expr)));
@@ -112,8 +114,13 @@ function runBucket(
   idKnown: boolean,
   found: RuleMeta[] | undefined,
 ): RuleMeta[] | undefined {
-  // An EventID we cannot read as a number: no shortcut, try every rule of the channel.
-  if (!idKnown) return run(bucket.all, fields, found);
+  // An EventID that is not one number (a list, a name): no index, each rule checks its logsource.
+  if (!idKnown) {
+    for (const rule of bucket.all) {
+      if ((rule.routeIds === null || eventIdsMatch(fields, rule.routeIds)) && rule.matcher(fields)) (found ??= []).push(rule.meta);
+    }
+    return found;
+  }
   found = run(bucket.anyEventId, fields, found);
   if (eventId === undefined) return found;
   const list = bucket.byEventId.get(eventId);

@@ -15,16 +15,25 @@ export function routeAccepts(route: LogsourceRoute, fields: Readonly<Record<stri
     const folded = foldString(channel);
     if (!route.channels.some((c) => foldString(c) === folded)) return false;
   }
-  if (route.eventIds) {
-    const id = eventIdOf(fields);
-    if (id === undefined || !route.eventIds.includes(id)) return false;
-  }
-  return true;
+  return route.eventIds === null || eventIdsMatch(fields, route.eventIds);
+}
+
+/** The event's `EventID` (or, for a list, any element of it) is one of `ids`. */
+export function eventIdsMatch(fields: Readonly<Record<string, FieldValue>>, ids: readonly number[]): boolean {
+  const value = fields['EventID'];
+  const one = (v: FieldValue | undefined): boolean => {
+    const id = readEventId(v);
+    return id !== undefined && ids.includes(id);
+  };
+  return Array.isArray(value) ? value.some(one) : one(value);
 }
 
 /** `EventID` as a number (ingest makes it one; a digit string is read as one too). */
 export function eventIdOf(fields: Readonly<Record<string, FieldValue>>): number | undefined {
-  const id = fields['EventID'];
+  return readEventId(fields['EventID']);
+}
+
+function readEventId(id: FieldValue | undefined): number | undefined {
   if (typeof id === 'number') return id;
   if (typeof id === 'string' && /^\d{1,10}$/.test(id)) return Number(id);
   return undefined;

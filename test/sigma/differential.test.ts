@@ -1,0 +1,132 @@
+/**
+ * The compiled engine against the reference interpreter, over generated rules and events
+ * (fast-check): every answer must be the same. Values are drawn from a small alphabet full of
+ * the characters that matter (wildcards, escapes, dashes, case pairs, non-ASCII case).
+ */
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import type { FieldValue } from '../../lib/events/win-event.ts';
+import type { Expr } from '../../lib/sigma/ast.ts';
+import { SigmaCompileError } from '../../lib/sigma/compile-error.ts';
+import { compileExpr } from '../../lib/sigma/compile.ts';
+import { parseItem } from '../../lib/sigma/detection.ts';
+import { SigmaDetector } from '../../lib/sigma/detector.ts';
+import { routeLogsource, type Logsource } from '../../lib/sigma/logsource.ts';
+import { evaluate } from '../../lib/sigma/reference.ts';
+import { routeAccepts } from '../../lib/sigma/route.ts';
+import { SYSMON } from './support.ts';
+
+const FIELDS = ['A', 'B', 'EventID', 'Ip', 'T'];
+const CHARS = ['a', 'A', 'b', 'B', '-', '/', '\u2013', '*', '?', '\\', ' ', '1', '0', '.', 'İ', 'i', 'ſ', 's', 'K', '\u212a'];
+const text = fc.array(fc.constantFrom(...CHARS), { maxLength: 6 }).map((cs) => cs.join(''));
+const ips = fc.constantFrom('10.0.0.1', '192.168.1.1', '8.8.8.8', '::1', 'fe80::1', '::ffff:10.1.1.1', '2001:db8::5', 'x');
+const times = fc.constantFrom('2024-03-15T13:45:10Z', '2024-01-01 00:00:00', 'not a time', '2023-12-31T23:59:59.999+00:00');
+
+const scalar: fc.Arbitrary<FieldValue> = fc.oneof(text, fc.integer({ min: -2, max: 12 }), fc.boolean(), fc.constant(null), ips, times);
+const fieldValue: fc.Arbitrary<FieldValue> = fc.oneof({ weight: 4, arbitrary: scalar }, { weight: 1, arbitrary: fc.array(scalar, { maxLength: 3 }) });
+const fields = fc.dictionary(fc.constantFrom(...FIELDS, 'Other'), fieldValue, { maxKeys: 5 });
+
+const MODIFIER_CHAINS = [
+  [], ['contains'], ['startswith'], ['endswith'], ['contains', 'all'], ['cased'], ['contains', 'cased'], ['neq'],
+  ['windash'], ['windash', 'contains'], ['contains', 'windash', 'all'], ['re'], ['re', 'i'], ['re', 's'], ['base64'],
+  ['base64offset', 'contains'], ['utf16le', 'base64offset', 'contains'], ['wide'], ['lt'], ['gte'], ['cidr'],
+  ['exists'], ['fieldref'], ['fieldref', 'contains'], ['hour'], ['minute', 'lt'], ['year'], ['endswith', 'neq'],
+];
+const REGEXES = ['a', '^a', 'b$', 'a.b', '[ab]+', '(a|B)\\d', '\\.', '^$'];
+
+function itemValues(chain: readonly string[]): fc.Arbitrary<Array<string | number | boolean | null>> {
+  const one: fc.Arbitrary<string | number | boolean | null> = chain.includes('re')
+    ? fc.constantFrom(...REGEXES)
+    : chain.includes('cidr')
+      ? fc.constantFrom('10.0.0.0/8', '192.168.0.0/16', 'fe80::/10', '::1/128', '0.0.0.0/0')
+      : chain.includes('exists')
+        ? fc.boolean()
+        : chain.includes('fieldref')
+          ? fc.constantFrom(...FIELDS)
+          : chain.some((m) => ['lt', 'gte', 'hour', 'minute', 'year'].includes(m))
+            ? fc.integer({ min: 0, max: 2030 })
+            : fc.oneof({ weight: 5, arbitrary: text }, fc.integer({ min: -1, max: 12 }), fc.boolean(), fc.constant(null));
+  return fc.array(one, { minLength: 1, maxLength: 3 });
+}
+
+/** A detection item as the parser would read it; items the parser rejects are skipped. */
+const item: fc.Arbitrary<Expr | undefined> = fc
+  .record({ field: fc.constantFrom(...FIELDS, ''), chain: fc.constantFrom(...MODIFIER_CHAINS) })
+  .chain(({ field, chain }) =>
+    itemValues(chain).map((values) => {
+      try {
+        return parseItem('sel', [field, ...chain].join('|'), values, { placeholders: {} });
+      } catch (error) {
+        if (error instanceof SigmaCompileError) return undefined;
+        throw error;
+      }
+    }),
+  );
+
+const expr: fc.Arbitrary<Expr> = fc.letrec<{ node: Expr }>((tie) => ({
+  node: fc.oneof(
+    { depthSize: 'small', withCrossShrink: true },
+    item.map((i): Expr => i ?? { kind: 'const', value: true }),
+    fc.record({ kind: fc.constant('and' as const), items: fc.array(tie('node'), { minLength: 1, maxLength: 3 }) }),
+    fc.record({ kind: fc.constant('or' as const), items: fc.array(tie('node'), { minLength: 1, maxLength: 3 }) }),
+    tie('node').map((inner): Expr => ({ kind: 'not', item: inner })),
+  ),
+})).node;
+
+describe('compiled engine equals the reference interpreter', () => {
+  it('on generated detections and events', () => {
+    fc.assert(
+      fc.property(expr, fc.array(fields, { minLength: 1, maxLength: 5 }), (e, events) => {
+        const compiled = compileExpr(e);
+        for (const f of events) expect(compiled(f)).toBe(evaluate(e, f));
+      }),
+      { numRuns: 1500 },
+    );
+  });
+
+  const LOGSOURCES: Logsource[] = [
+    { product: 'windows' },
+    { product: 'windows', category: 'process_creation' },
+    { product: 'windows', category: 'registry_event' },
+    { product: 'windows', service: 'security' },
+    { product: 'windows', service: 'sysmon' },
+    { product: 'linux' },
+  ];
+  const routedFields = fc.record({
+    base: fields,
+    Channel: fc.constantFrom(SYSMON, 'Security', 'SECURITY', 'System', undefined),
+    EventID: fc.constantFrom(1, 4688, 12, 13, '1', '13', 'x', undefined, [1, 13]),
+  }).map(({ base, Channel, EventID }) => {
+    const out: Record<string, FieldValue> = { ...base };
+    if (Channel !== undefined) out['Channel'] = Channel;
+    if (EventID !== undefined) out['EventID'] = EventID;
+    return out;
+  });
+  const eventIdTest = fc.option(fc.subarray([1, 4688, 12, 13], { minLength: 1 }), { nil: undefined });
+
+  it('the detector (routing by channel and EventID) equals routeAccepts + evaluate', () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.record({ ls: fc.constantFrom(...LOGSOURCES), e: expr, ids: eventIdTest }), { minLength: 1, maxLength: 6 }),
+        fc.array(routedFields, { minLength: 1, maxLength: 6 }),
+        (specs, events) => {
+          const rules = specs.map((s, i) => {
+            const idTest = s.ids ? parseItem('sel', 'EventID', s.ids, { placeholders: {} }) : undefined;
+            return {
+              meta: { id: `r${i}`, title: `r${i}`, level: 'low' as const, author: '', description: '', references: [], tags: [], triage: [], falsePositives: [], language: 'sigma' as const, source: 't' },
+              route: routeLogsource(s.ls),
+              expr: idTest ? ({ kind: 'and', items: [idTest, s.e] } as Expr) : s.e,
+            };
+          });
+          const detector = new SigmaDetector(rules);
+          for (const f of events) {
+            const expected = rules.filter((r) => routeAccepts(r.route, f) && evaluate(r.expr, f)).map((r) => r.meta.id);
+            const actual = detector.match({ fields: f, raw: f, layout: 'evtx-json' }).map((r) => r.id);
+            expect([...actual].sort()).toEqual([...expected].sort());
+          }
+        },
+      ),
+      { numRuns: 500 },
+    );
+  });
+});
