@@ -61,6 +61,8 @@ export interface PublishTarget {
   readonly topicArn: string;
   /** Called after every request with the alert ids SNS accepted, so they are recorded at once. */
   readonly onDelivered?: (alertIds: readonly string[]) => Promise<void>;
+  /** Bytes per request: 256 KiB, or the topic's raised MaximumMessageSize (which bounds the batch too). */
+  readonly maxRequestBytes?: number;
 }
 
 export async function publishAll(
@@ -75,7 +77,7 @@ export async function publishAll(
   for (let attempt = 1; pending.length > 0; attempt++) {
     if (attempt > 1) await retry.sleep(backoff(attempt - 1, retry));
     const retryable: { message: SnsMessage; failure: PublishFailure }[] = [];
-    for (const batch of packBatches(pending)) {
+    for (const batch of packBatches(pending, target.maxRequestBytes)) {
       requests++;
       const result = await sendBatch(target, batch);
       delivered.push(...result.delivered);

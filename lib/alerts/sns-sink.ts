@@ -84,7 +84,11 @@ export function createSnsSinkFactory(options: SnsSinkOptions): (object: ObjectRe
             recordErrors.push((error as Error).message);
           }
         };
-        const outcome = await publishAll({ sns: options.sns, topicArn: options.topicArn, onDelivered }, messages, retry);
+        const outcome = await publishAll(
+          { sns: options.sns, topicArn: options.topicArn, onDelivered, maxRequestBytes: maxBytes },
+          messages,
+          retry,
+        );
         const report: SnsDeliveryReport = {
           uri: object.uri,
           alerts: alerts.length,
