@@ -1,0 +1,58 @@
+/** `winsift rules list` and `winsift rules lint` over real files in a temporary directory. */
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { run } from '../../lib/cli/commands/rules.ts';
+import { ruleText } from './support.ts';
+
+function capture() {
+  const out: string[] = [];
+  const err: string[] = [];
+  vi.spyOn(process.stdout, 'write').mockImplementation((chunk) => (out.push(String(chunk)), true));
+  vi.spyOn(process.stderr, 'write').mockImplementation((chunk) => (err.push(String(chunk)), true));
+  return { out: () => out.join(''), err: () => err.join('') };
+}
+
+afterEach(() => vi.restoreAllMocks());
+
+function ruleDir(): string {
+  const dir = mkdtempSync(join(tmpdir(), 'winsift-rules-'));
+  writeFileSync(join(dir, 'good.yml'), ruleText('sel:\n  A: 1\ncondition: sel').replace('Test rule', 'Good rule'));
+  writeFileSync(join(dir, 'bad.yml'), ruleText('sel:\n  A|frobnicate: 1\ncondition: sel').replace('000000000001', '000000000002'));
+  return dir;
+}
+
+describe('winsift rules lint', () => {
+  it('prints each error on one line (file, rule id, item, reason) and exits 1', async () => {
+    const dir = ruleDir();
+    const io = capture();
+    expect(await run(['lint', dir])).toBe(1);
+    expect(io.out()).toBe(`${join(dir, 'bad.yml')}: 00000000-0000-4000-8000-000000000002: sel: A|frobnicate: unsupported modifier 'frobnicate'\n`);
+  });
+  it('exits 0 on the bundled pack', async () => {
+    const io = capture();
+    expect(await run(['lint'])).toBe(0);
+    expect(io.out()).toBe('');
+  });
+  it('exits 2 on a missing directory', async () => {
+    const io = capture();
+    expect(await run(['lint', '/nonexistent/winsift'])).toBe(2);
+    expect(io.err()).toMatch(/cannot read/);
+  });
+});
+
+describe('winsift rules list', () => {
+  it('lists bundled rules plus --rules directories, and counts what did not load', async () => {
+    const io = capture();
+    expect(await run(['list', '--rules', ruleDir()])).toBe(0);
+    expect(io.out()).toMatch(/^90f138c1-f578-4ac3-8c49-eecfd847c8b7\tsigma\thigh\tBITS Transfer Job Download From Direct IP\t/m);
+    expect(io.out()).toMatch(/^00000000-0000-4000-8000-000000000001\tsigma\tmedium\tGood rule\t/m);
+    expect(io.out()).toMatch(/1 not loaded \(see winsift rules lint\)/);
+  });
+  it('rejects an unknown sub-command', async () => {
+    const io = capture();
+    expect(await run(['frob'])).toBe(2);
+    expect(io.err()).toMatch(/unknown sub-command 'frob'/);
+  });
+});
