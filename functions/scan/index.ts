@@ -1,14 +1,17 @@
 /**
  * The scan Lambda: every S3-driven invocation shape in, alerts to SNS out. Only wiring lives
  * here (environment, clients, rules, logger, metrics); the behaviour is lib/invocation.
- * Environment: TOPIC_ARN (required), MAX_OBJECT_BYTES, TIME_RESERVE_MS, ABORT_MARGIN_MS,
- * INPUT_LAYOUT, and the Powertools POWERTOOLS_* settings.
+ * Environment: TOPIC_ARN (required), PUBLISH_RECORD_BUCKET / PUBLISH_RECORD_PREFIX (where
+ * published alert ids are kept so retries and re-scans do not alert twice), MAX_OBJECT_BYTES,
+ * TIME_RESERVE_MS, ABORT_MARGIN_MS, INPUT_LAYOUT, and the Powertools POWERTOOLS_* settings.
  */
 import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics } from '@aws-lambda-powertools/metrics';
 import { S3Client } from '@aws-sdk/client-s3';
 import { SNSClient } from '@aws-sdk/client-sns';
 import type { Context } from 'aws-lambda';
+import { observeDelivery } from '../../lib/alerts/alert-metrics.ts';
+import { createS3PublishRecordStore } from '../../lib/alerts/s3-publish-record.ts';
 import { createSnsSinkFactory } from '../../lib/alerts/sns-sink.ts';
 import { readHandlerConfig } from '../../lib/invocation/handler-config.ts';
 import { createS3ObjectScanner } from '../../lib/invocation/s3-object-scanner.ts';
@@ -23,6 +26,7 @@ const config = readHandlerConfig(process.env);
 const pack = loadBundledPack();
 for (const error of pack.errors) logger.error('bundled rule not loaded', { ...error });
 logger.info('rules loaded', { rules: pack.detector.rules.length, errors: pack.errors.length });
+if (!config.publishRecord) logger.warn('PUBLISH_RECORD_BUCKET is not set: a retried or re-scanned object can alert again after a cold start');
 
 const s3 = new S3Client({});
 const sns = new SNSClient({});
@@ -30,7 +34,13 @@ const scan = createScanHandler({
   scanner: createS3ObjectScanner({
     s3,
     detector: pack.detector,
-    sinkFor: createSnsSinkFactory({ sns, topicArn: config.topicArn }),
+    sinkFor: createSnsSinkFactory({
+      sns,
+      topicArn: config.topicArn,
+      // Without a record bucket, alerts are deduplicated only within one warm container.
+      ...(config.publishRecord ? { store: createS3PublishRecordStore({ s3, ...config.publishRecord }) } : {}),
+      onReport: observeDelivery({ logger, metrics }),
+    }),
     ...(config.layout ? { ingest: { layout: config.layout } } : {}),
   }),
   limits: {

@@ -7,6 +7,7 @@ export interface HandlerConfig {
   readonly reserveMs: number;
   readonly abortMarginMs: number;
   readonly layout?: LayoutName;
+  readonly publishRecord?: { readonly bucket: string; readonly prefix?: string };
 }
 
 const LAYOUTS: readonly LayoutName[] = ['ecs', 'nxlog', 'fluentbit', 'event-xml', 'evtx-json', 'datadog', 'panther', 'cloudwatch'];
@@ -26,6 +27,9 @@ export function readHandlerConfig(env: Readonly<Record<string, string | undefine
     reserveMs: positiveInteger(env, 'TIME_RESERVE_MS') ?? 20_000,
     abortMarginMs: positiveInteger(env, 'ABORT_MARGIN_MS') ?? 3_000,
     ...(layout === undefined ? {} : { layout: layout as LayoutName }),
+    ...(env['PUBLISH_RECORD_BUCKET']
+      ? { publishRecord: { bucket: env['PUBLISH_RECORD_BUCKET'], ...(env['PUBLISH_RECORD_PREFIX'] ? { prefix: env['PUBLISH_RECORD_PREFIX'] } : {}) } }
+      : {}),
   };
 }
 

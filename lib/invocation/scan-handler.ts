@@ -104,7 +104,5 @@ function record(shape: string, reports: readonly ObjectReport[], deps: ScanHandl
   }
   deps.metrics.addMetric('EventsScanned', 'Count', summary.events);
   deps.metrics.addMetric('Matches', 'Count', summary.matches);
-  deps.metrics.addMetric('AlertsDelivered', 'Count', summary.alertsDelivered);
-  // Alarmed on by the stack: alerts found but not published.
-  deps.metrics.addMetric('AlertPublishFailures', 'Count', reports.reduce((n, r) => n + (r.alertsFailed ?? 0), 0));
+  // Alert delivery counts (AlertsPublished, AlertPublishFailures, ...) come from lib/alerts/alert-metrics.ts.
 }
