@@ -22,7 +22,7 @@ const RECORD_HEADER_SIZE = 24;
 const RECORD_SIGNATURE = 0x00002a2a; // "**\0\0"
 const RECORD_SIGNATURE_BYTES = new Uint8Array([0x2a, 0x2a, 0, 0]);
 /** More records than fit in a chunk (about 28 bytes each at the very least) means a bad header. */
-const MAX_RECORDS_PER_CHUNK = Math.floor((CHUNK_SIZE - CHUNK_HEADER_SIZE) / 28);
+export const MAX_RECORDS_PER_CHUNK = Math.floor((CHUNK_SIZE - CHUNK_HEADER_SIZE) / 28);
 
 export interface ChunkHeader {
   readonly signatureOk: boolean;
@@ -66,7 +66,13 @@ export function readChunkHeader(bytes: Uint8Array): ChunkHeader {
 }
 
 /** Reads every record of one chunk that can be read; reports the rest. Never throws. */
-export function* readChunk(bytes: Uint8Array, place: ChunkPlace): Generator<EvtxItem> {
+/**
+ * An unreadable stretch whose record count the chunk cannot know (its header is gone); the file
+ * reader works it out from the record ids on either side.
+ */
+export type ChunkItem = EvtxItem | (Extract<EvtxItem, { kind: 'unreadable' }> & { lossUnknown: true });
+
+export function* readChunk(bytes: Uint8Array, place: ChunkPlace): Generator<ChunkItem> {
   const where = `chunk ${place.index} at offset 0x${place.fileOffset.toString(16)}`;
   const unreadable = (location: string, reason: string, lostRecords: number): EvtxItem => ({
     kind: 'unreadable',
@@ -75,7 +81,9 @@ export function* readChunk(bytes: Uint8Array, place: ChunkPlace): Generator<Evtx
   });
 
   if (bytes.length < CHUNK_HEADER_SIZE) {
-    if (!isAllZero(bytes)) yield unreadable(where, `file ends ${bytes.length} bytes into this chunk, before its header ends`, 0);
+    if (!isAllZero(bytes)) {
+      yield { ...unreadable(where, `file ends ${bytes.length} bytes into this chunk, before its header ends`, 0), lossUnknown: true } as ChunkItem;
+    }
     return;
   }
   const header = readChunkHeader(bytes);
@@ -93,7 +101,7 @@ export function* readChunk(bytes: Uint8Array, place: ChunkPlace): Generator<Evtx
 
   if (!headerSound) {
     const why = !header.signatureOk ? 'no "ElfChnk" signature' : !header.headerChecksumOk ? 'header checksum mismatch' : 'header values out of range';
-    yield unreadable(where, `chunk header is damaged (${why}); recovering records by their signatures`, 0);
+    yield { ...unreadable(where, `chunk header is damaged (${why}); recovering records by their signatures`, 0), lossUnknown: true } as ChunkItem;
   } else if (header.dataChecksumOk === false) {
     yield unreadable(where, 'event records checksum mismatch; records are read one by one and checked for structure', 0);
   }
@@ -125,8 +133,8 @@ export function* readChunk(bytes: Uint8Array, place: ChunkPlace): Generator<Evtx
       continue;
     }
     if (damage) {
-      const lost = headerSound ? recordId - nextId : 0;
-      yield unreadable(`${where}, offset 0x${damage.offset.toString(16)} in chunk`, `damaged records skipped (${damage.reason})`, lost);
+      const item = unreadable(`${where}, offset 0x${damage.offset.toString(16)} in chunk`, `damaged records skipped (${damage.reason})`, headerSound ? recordId - nextId : 0);
+      yield headerSound ? item : ({ ...item, lossUnknown: true } as ChunkItem);
       damage = undefined;
     }
 
