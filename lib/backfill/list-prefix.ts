@@ -12,6 +12,8 @@ export interface PrefixListing {
   readonly bucket: string;
   readonly prefix: string;
   readonly window: DayWindow;
+  /** Keys per ListObjectsV2 page (S3's default and maximum: 1000). */
+  readonly pageSize?: number;
 }
 
 export type Listed = { readonly kind: 'object'; readonly ref: S3ObjectRef } | { readonly kind: 'skipped'; readonly skipped: SkippedObject };
@@ -20,7 +22,7 @@ export async function* listPrefix(s3: S3Client, listing: PrefixListing): AsyncGe
   let token: string | undefined;
   do {
     const page = await s3.send(
-      new ListObjectsV2Command({ Bucket: listing.bucket, Prefix: listing.prefix, ContinuationToken: token }),
+      new ListObjectsV2Command({ Bucket: listing.bucket, Prefix: listing.prefix, ContinuationToken: token, MaxKeys: listing.pageSize }),
     );
     for (const object of page.Contents ?? []) {
       if (object.Key === undefined) continue;

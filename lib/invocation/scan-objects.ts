@@ -12,6 +12,8 @@ import { isPermanentFailure, reasonOf } from './failure-kind.ts';
 import type { SkippedObject } from './invocation.ts';
 import { scannedReport, type ObjectReport } from './object-outcome.ts';
 
+const MAX_TIMER_MS = 2 ** 31 - 1;
+
 export interface ScanLimits {
   /** Milliseconds left in this invocation (`context.getRemainingTimeInMillis`). */
   readonly remainingMs: () => number;
@@ -64,7 +66,9 @@ async function scanOne(ref: S3ObjectRef, scanner: ObjectScanner, limits: ScanLim
     return { uri, status: 'deferred', retryable: true, reason };
   }
   const abort = new AbortController();
-  const timer = setTimeout(() => abort.abort(new Error('time budget')), Math.max(0, left - limits.abortMarginMs));
+  const untilAbort = Math.max(0, left - limits.abortMarginMs);
+  // setTimeout cannot wait longer than 2^31-1 ms (it fires at once instead): such a deadline is none.
+  const timer = untilAbort <= MAX_TIMER_MS ? setTimeout(() => abort.abort(new Error('time budget')), untilAbort) : undefined;
   try {
     if (limits.maxObjectBytes !== undefined) {
       const size = ref.size ?? (await scanner.sizeOf(ref));
