@@ -1,8 +1,9 @@
 /**
  * The Lambda's sink: the matches of one S3 object, folded into alerts, published to SNS once.
  *
- * At finish: aggregate -> drop alerts the publish record already has -> render (trim to fit) ->
- * PublishBatch with retries -> record each accepted request at once. The record is written after
+ * Aggregate -> drop alerts the publish record already has -> render (trim to fit) -> PublishBatch
+ * with retries -> record each accepted request at once. Folded alerts go out at finish (their
+ * count is known only then); per-event alerts go out ten at a time as they arrive. The record is written after
  * SNS accepts, so a crash in between can repeat an alert on retry but can never lose one.
  */
 import type { SNSClient } from '@aws-sdk/client-sns';
@@ -11,7 +12,7 @@ import type { ScanSummary } from '../scan/scan-summary.ts';
 import type { Alert, ObjectRef } from './alert.ts';
 import type { AlertSink, DeliveryReport } from './alert-sink.ts';
 import { createAggregator, DEFAULT_AGGREGATION, type Grouping } from './aggregator.ts';
-import { DEFAULT_RETRY, publishAll, type PublishFailure, type RetryOptions } from './batch-publisher.ts';
+import { DEFAULT_RETRY, publishAll, SNS_MAX_BATCH_ENTRIES, type PublishFailure, type RetryOptions } from './batch-publisher.ts';
 import { createMemoryPublishRecordStore, type PublishRecordStore } from './publish-record.ts';
 import { SNS_MAX_BYTES, toSnsMessage } from './sns-message.ts';
 
@@ -55,59 +56,104 @@ export function createSnsSinkFactory(options: SnsSinkOptions): (object: ObjectRe
 
   return (object) => {
     const aggregator = createAggregator(object, aggregation);
-    // Per-event mode completes alerts as matches arrive; they wait here (bounded by the scan) until finish.
-    const ready: Alert[] = [];
+    const delivery = createObjectDelivery(object, { ...options, store, retry, maxBytes });
+    // Per-event alerts are complete as they arrive: sent a request's worth at a time, so a
+    // storm in per-event mode never piles up in memory.
+    const pending: Alert[] = [];
     return {
-      add(match: Match) {
+      async add(match: Match) {
         const alert = aggregator.add(match);
-        if (alert) ready.push(alert);
+        if (!alert) return;
+        pending.push(alert);
+        if (pending.length >= SNS_MAX_BATCH_ENTRIES) await delivery.deliver(pending.splice(0));
       },
       async finish(_summary: ScanSummary): Promise<DeliveryReport> {
-        const alerts = [...ready, ...aggregator.alerts()];
-        // An S3 key without version id or ETag may hold new content under an old name; skipping
-        // "already published" alerts would then hide real ones, so such objects are not deduplicated.
-        const deduplicated = object.bucket === undefined || object.versionId !== undefined || object.etag !== undefined;
-        // No store read when nothing matched: clean objects cost no request.
-        const before = alerts.length === 0 || !deduplicated ? new Set<string>() : await readRecord(store, object);
-        const todo = alerts.filter((a) => !before.has(a.id));
-        const messages = todo.map((a) => toSnsMessage(a, maxBytes));
-        let unrecorded = 0;
-        const recordErrors: string[] = [];
-        // A record that cannot be written must not stop delivery: the alerts are out; at worst a
-        // later retry of this object repeats them. Reported, logged and counted instead.
-        const onDelivered = async (ids: readonly string[]) => {
-          if (!deduplicated) return;
-          try {
-            await store.record(object, ids);
-          } catch (error) {
-            unrecorded += ids.length;
-            recordErrors.push((error as Error).message);
-          }
-        };
-        const outcome = await publishAll(
-          { sns: options.sns, topicArn: options.topicArn, onDelivered, maxRequestBytes: maxBytes },
-          messages,
-          retry,
-        );
-        const report: SnsDeliveryReport = {
-          uri: object.uri,
-          alerts: alerts.length,
-          delivered: outcome.delivered.length,
-          alreadyDelivered: alerts.length - todo.length,
-          failed: outcome.failed.length,
-          trimmed: messages.filter((m) => m.trimmed).length,
-          requests: outcome.requests,
-          failures: outcome.failed,
-          unrecorded,
-          recordErrors,
-          deduplicated,
-        };
+        await delivery.deliver([...pending.splice(0), ...aggregator.alerts()]);
+        const report = delivery.report();
         options.onReport?.(report);
         // failed > 0 makes the scanner fail the object so it is retried; the record makes that
         // retry send only the rest. (The scanner, not the sink, throws: it has the scan summary.)
         return report;
       },
     };
+  };
+}
+
+/** Failures kept in full for the report and logs; all are counted. */
+const MAX_FAILURES_KEPT = 100;
+
+interface DeliveryDeps {
+  readonly sns: SNSClient;
+  readonly topicArn: string;
+  readonly store: PublishRecordStore;
+  readonly retry: RetryOptions;
+  readonly maxBytes: number;
+}
+
+/** Delivers one object's alerts, in one or several rounds, and tallies the outcome. */
+function createObjectDelivery(object: ObjectRef, deps: DeliveryDeps) {
+  // An S3 key without version id or ETag may hold new content under an old name; skipping
+  // "already published" alerts would then hide real ones, so such objects are not deduplicated.
+  const deduplicated = object.bucket === undefined || object.versionId !== undefined || object.etag !== undefined;
+  let before: ReadonlySet<string> | undefined;
+  let alerts = 0;
+  let delivered = 0;
+  let alreadyDelivered = 0;
+  let failed = 0;
+  let trimmed = 0;
+  let requests = 0;
+  let unrecorded = 0;
+  const failures: PublishFailure[] = [];
+  const recordErrors: string[] = [];
+
+  // A record that cannot be written must not stop delivery: the alerts are out; at worst a
+  // later retry of this object repeats them. Reported, logged and counted instead.
+  const onDelivered = async (ids: readonly string[]) => {
+    if (!deduplicated) return;
+    try {
+      await deps.store.record(object, ids);
+    } catch (error) {
+      unrecorded += ids.length;
+      if (recordErrors.length < 3) recordErrors.push((error as Error).message);
+    }
+  };
+
+  return {
+    async deliver(batch: readonly Alert[]): Promise<void> {
+      if (batch.length === 0) return;
+      // Read once, on the first alert: clean objects cost no request.
+      before ??= deduplicated ? await readRecord(deps.store, object) : new Set<string>();
+      const seen = before;
+      const todo = batch.filter((a) => !seen.has(a.id));
+      const messages = todo.map((a) => toSnsMessage(a, deps.maxBytes));
+      const outcome = await publishAll(
+        { sns: deps.sns, topicArn: deps.topicArn, onDelivered, maxRequestBytes: deps.maxBytes },
+        messages,
+        deps.retry,
+      );
+      alerts += batch.length;
+      alreadyDelivered += batch.length - todo.length;
+      delivered += outcome.delivered.length;
+      failed += outcome.failed.length;
+      trimmed += messages.filter((m) => m.trimmed).length;
+      requests += outcome.requests;
+      failures.push(...outcome.failed.slice(0, MAX_FAILURES_KEPT - failures.length));
+    },
+    report(): SnsDeliveryReport {
+      return {
+        uri: object.uri,
+        alerts,
+        delivered,
+        alreadyDelivered,
+        failed,
+        trimmed,
+        requests,
+        failures,
+        unrecorded,
+        recordErrors,
+        deduplicated,
+      };
+    },
   };
 }
 

@@ -25,7 +25,7 @@ const noWait = { maxAttempts: 3, sleep: async () => {} };
 async function scanOnce(topicArn: string, prefix: string, events: number) {
   const store = createS3PublishRecordStore({ s3: aws.s3, bucket: BUCKET, prefix });
   const sink = createSnsSinkFactory({ sns: aws.sns, topicArn, store, grouping: 'event', retry: noWait })(S3_OBJECT);
-  for (let i = 0; i < events; i++) sink.add(match(i));
+  for (let i = 0; i < events; i++) await sink.add(match(i));
   return sink.finish(summary(S3_OBJECT.uri, events));
 }
 
@@ -84,7 +84,7 @@ describe('exactly-once delivery across attempts', () => {
     for (const etag of ['"v1"', '"v1"', '"v2"']) {
       const object = { ...S3_OBJECT, etag };
       const sink = createSnsSinkFactory({ sns: aws.sns, topicArn, store, retry: noWait })(object);
-      sink.add(match(0, { object }));
+      await sink.add(match(0, { object }));
       await sink.finish(summary());
     }
     expect(await aws.drain(queueUrl)).toHaveLength(2);
@@ -97,7 +97,7 @@ describe('exactly-once delivery across attempts', () => {
     const { etag: _etag, ...keyOnly } = S3_OBJECT;
     for (let run = 0; run < 2; run++) {
       const sink = createSnsSinkFactory({ sns: aws.sns, topicArn, store, retry: noWait })(keyOnly);
-      sink.add(match(0, { object: keyOnly }));
+      await sink.add(match(0, { object: keyOnly }));
       expect(await sink.finish(summary())).toMatchObject({ delivered: 1, alreadyDelivered: 0, deduplicated: false });
     }
     expect(await aws.drain(queueUrl)).toHaveLength(2);
@@ -108,7 +108,7 @@ describe('exactly-once delivery across attempts', () => {
     const topicArn = await aws.createTopic('eo-missing');
     const missing = topicArn.replace('eo-missing', 'eo-does-not-exist');
     const sink = createSnsSinkFactory({ sns: aws.sns, topicArn: missing, retry: noWait })(S3_OBJECT);
-    sink.add(match(0));
+    await sink.add(match(0));
     const report = (await sink.finish(summary())) as SnsDeliveryReport;
     expect(report).toMatchObject({ delivered: 0, failed: 1, requests: 1 });
     expect(report.failures[0]?.code).toMatch(/NotFound/);
@@ -136,7 +136,7 @@ describe('whole-request failures', () => {
         topicArn,
         retry: { maxAttempts: 5, baseDelayMs: 100, maxDelayMs: 1_000, sleep: async (ms) => void delays.push(ms) },
       })(S3_OBJECT);
-      sink.add(match(0));
+      await sink.add(match(0));
       expect(await sink.finish(summary())).toMatchObject({ delivered: 1, failed: 0, requests: 3 });
     } finally {
       aws.sns.middlewareStack.remove('throttle-twice');

@@ -40,9 +40,9 @@ describe('subscription filter policies on alert attributes', () => {
     for (const level of LEVELS) {
       // Each level's rule tagged persistence, except informational which carries no ATT&CK tag.
       const tags = level === 'informational' ? [] : ['attack.persistence', 'attack.t1197'];
-      sink.add(match(index++, { rule: rule({ id: `rule-${level}`, title: `Rule ${level}`, level, tags }) }));
+      await sink.add(match(index++, { rule: rule({ id: `rule-${level}`, title: `Rule ${level}`, level, tags }) }));
     }
-    sink.add(match(index++, { rule: rule({ id: 'rule-exec', title: 'Rule exec', level: 'critical', tags: ['attack.execution'] }), event: bitsEvent({ Computer: 'DC-01' }) }));
+    await sink.add(match(index++, { rule: rule({ id: 'rule-exec', title: 'Rule exec', level: 'critical', tags: ['attack.execution'] }), event: bitsEvent({ Computer: 'DC-01' }) }));
     await sink.finish(summary());
 
     const titles = async (queueUrl: string) => (await aws.drain(queueUrl)).map((e) => e.Subject).sort();

@@ -17,11 +17,11 @@ describe('JSONL file sink', () => {
   it('appends the same lines as stdout jsonl, object after object', async () => {
     const path = join(dir, 'alerts.jsonl');
     const a = createJsonlFileSink(path);
-    a.add(match(1, { object: { uri: 'a.jsonl' } }));
-    a.add(match(2, { object: { uri: 'a.jsonl' } }));
+    await a.add(match(1, { object: { uri: 'a.jsonl' } }));
+    await a.add(match(2, { object: { uri: 'a.jsonl' } }));
     expect(await a.finish(summary('a.jsonl', 2))).toEqual({ delivered: 2, alreadyDelivered: 0, failed: 0 });
     const b = createJsonlFileSink(path);
-    b.add(match(0, { object: { uri: 'b.jsonl' } }));
+    await b.add(match(0, { object: { uri: 'b.jsonl' } }));
     await b.finish(summary('b.jsonl', 1));
 
     const lines = (await readFile(path, 'utf8')).trimEnd().split('\n').map((l) => JSON.parse(l));
@@ -31,7 +31,7 @@ describe('JSONL file sink', () => {
 
   it('names the file when it cannot write', async () => {
     const sink = createJsonlFileSink(join(dir, 'missing-dir', 'alerts.jsonl'));
-    sink.add(match(0));
+    await sink.add(match(0));
     await expect(sink.finish(summary())).rejects.toThrow(/cannot write alerts to .*missing-dir\/alerts\.jsonl: ENOENT/);
   });
 });

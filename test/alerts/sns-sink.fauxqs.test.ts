@@ -36,12 +36,22 @@ describe('SNS sink through fauxqs', () => {
     expect(emailBody(first)).toContain('Nasreddine Bencherchali');
   });
 
+  it('in per-event mode sends each full request as the scan goes, not all at the end', async () => {
+    const topicArn = await aws.createTopic('alerts-streaming');
+    const queueUrl = await aws.subscribeQueue(topicArn, 'streaming-all');
+    const sink = createSnsSinkFactory({ sns: aws.sns, topicArn, grouping: 'event', retry: noWait })(S3_OBJECT);
+    for (let i = 0; i < 14; i++) await sink.add(match(i));
+    expect(await aws.drain(queueUrl)).toHaveLength(10);
+    expect(await sink.finish(summary())).toMatchObject({ alerts: 14, delivered: 14, requests: 2 });
+    expect(await aws.drain(queueUrl)).toHaveLength(4);
+  });
+
   it('folds a storm of one rule on one host into one alert with the count', async () => {
     const topicArn = await aws.createTopic('alerts-storm');
     const queueUrl = await aws.subscribeQueue(topicArn, 'storm-all');
     const sink = createSnsSinkFactory({ sns: aws.sns, topicArn, maxEventsPerAlert: 5, retry: noWait })(S3_OBJECT);
-    for (let i = 0; i < 500; i++) sink.add(match(i));
-    sink.add(match(500, { event: bitsEvent({ Computer: 'OTHER-HOST' }) }));
+    for (let i = 0; i < 500; i++) await sink.add(match(i));
+    await sink.add(match(500, { event: bitsEvent({ Computer: 'OTHER-HOST' }) }));
     const report = await sink.finish(summary(S3_OBJECT.uri, 501));
 
     expect(report.delivered).toBe(2);
