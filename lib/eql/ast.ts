@@ -115,3 +115,28 @@ export interface EventQuery {
 export function fieldName(node: FieldNode): string {
   return node.path.join('.');
 }
+
+/** Whether evaluating a node reads the document; if not, it is a constant. */
+export function readsField(node: Node): boolean {
+  switch (node.type) {
+    case 'literal':
+      return false;
+    case 'field':
+      return true;
+    case 'negate':
+    case 'not':
+      return readsField(node.operand);
+    case 'arithmetic':
+    case 'comparison':
+      return readsField(node.left) || readsField(node.right);
+    case 'call':
+      return node.args.some(readsField);
+    case 'in':
+      return readsField(node.value) || node.list.some(readsField);
+    case 'pattern':
+      return readsField(node.value);
+    case 'and':
+    case 'or':
+      return node.operands.some(readsField);
+  }
+}

@@ -9,7 +9,7 @@
  * null out, and `not null` is still null, so it never matches.
  */
 import type { FieldValue } from '../events/win-event.ts';
-import type { ComparisonNode, FieldNode, InNode, Literal, Node, PatternNode } from './ast.ts';
+import { readsField, type ComparisonNode, type FieldNode, type InNode, type Literal, type Node, type PatternNode } from './ast.ts';
 import { fieldGetter } from './ecs-document.ts';
 import { EqlError } from './eql-error.ts';
 import { arithmetic, divideValues, findFunction, FUNCTION_NAMES, moduloValues } from './functions.ts';
@@ -155,9 +155,16 @@ function compileCall(node: Extract<Node, { type: 'call' }>): Compiled {
   };
 }
 
-/** A constant operand, after constant folding: a literal node. */
+/**
+ * The value of an operand that reads no field (`"x"`, `-1`, `length("abc")`), else null.
+ * Elasticsearch folds these before choosing between a query and a script, so `a == length("")`
+ * is the term query `a == 0`; deciding here (not only in the optimiser) keeps both paths alike.
+ */
 function constantOf(node: Node): { value: Literal } | null {
-  return node.type === 'literal' ? { value: node.value } : null;
+  if (node.type === 'literal') return { value: node.value };
+  if (readsField(node)) return null;
+  const value = compileNode(node).evaluate(undefined);
+  return { value: value === undefined || typeof value === 'object' ? null : value };
 }
 
 function compileComparison(node: ComparisonNode): (doc: unknown) => Truth {

@@ -5,7 +5,7 @@
  * operands of `and`/`or` cheapest first so a field test can rule an event out before a function
  * or regex runs. Every rewrite holds in three-valued logic, so answers do not change.
  */
-import type { Literal, Node } from './ast.ts';
+import { readsField, type Literal, type Node } from './ast.ts';
 import { compileNode } from './compile.ts';
 
 export function optimise(node: Node): Node {
@@ -27,7 +27,7 @@ export function optimise(node: Node): Node {
       return fold({ ...node, value: optimise(node.value) });
     case 'not': {
       const operand = optimise(node.operand);
-      if (operand.type === 'not') return operand.operand;
+      if (operand.type === 'not' && isTruthValued(operand.operand)) return operand.operand;
       return fold({ ...node, operand });
     }
     case 'and':
@@ -46,12 +46,31 @@ function optimiseLogical(node: Extract<Node, { type: 'and' | 'or' }>): Node {
     else operands.push(operand);
   }
   if (operands.length === 0) return { type: 'literal', value: !absorbing, float: false, start: node.start, end: node.end };
-  if (operands.length === 1) return operands[0] as Node;
+  // A lone operand stands for the whole only if it is already true/false/null: `a or false`
+  // over a string field `a` is null, while `a` alone is the string.
+  if (operands.length === 1 && isTruthValued(operands[0] as Node)) return operands[0] as Node;
   const ordered = operands
     .map((operand, index) => ({ operand, index, cost: cost(operand) }))
     .sort((a, b) => a.cost - b.cost || a.index - b.index)
     .map((entry) => entry.operand);
   return { ...node, operands: ordered };
+}
+
+/** Whether a node always evaluates to true, false or null (so it can replace a condition). */
+function isTruthValued(node: Node): boolean {
+  switch (node.type) {
+    case 'comparison':
+    case 'in':
+    case 'pattern':
+    case 'not':
+    case 'and':
+    case 'or':
+      return true;
+    case 'literal':
+      return node.value === null || typeof node.value === 'boolean';
+    default:
+      return false;
+  }
 }
 
 /** A node that reads no field is evaluated now and replaced by its value. */
@@ -60,30 +79,6 @@ function fold(node: Node): Node {
   const value = compileNode(node).evaluate(undefined);
   if (value !== null && typeof value === 'object') return node;
   return { type: 'literal', value: (value ?? null) as Literal, float: compileNode(node).float, start: node.start, end: node.end };
-}
-
-function readsField(node: Node): boolean {
-  switch (node.type) {
-    case 'literal':
-      return false;
-    case 'field':
-      return true;
-    case 'negate':
-    case 'not':
-      return readsField(node.operand);
-    case 'arithmetic':
-    case 'comparison':
-      return readsField(node.left) || readsField(node.right);
-    case 'call':
-      return node.args.some(readsField);
-    case 'in':
-      return readsField(node.value) || node.list.some(readsField);
-    case 'pattern':
-      return readsField(node.value);
-    case 'and':
-    case 'or':
-      return node.operands.some(readsField);
-  }
 }
 
 /** Rough relative cost of evaluating a node: a field equality is cheap, a regex over many patterns is not. */

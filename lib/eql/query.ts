@@ -4,7 +4,7 @@
  */
 import type { Evidence } from '../rules/rule.ts';
 import type { EventQuery } from './ast.ts';
-import { compileNode } from './compile.ts';
+import { condition as compileCondition } from './compile.ts';
 import { categoryIncludes, eventCategory } from './ecs-document.ts';
 import { explainCondition } from './explain.ts';
 import { optimise } from './optimise.ts';
@@ -24,7 +24,7 @@ export interface CompiledQuery {
 /** Throws `EqlError` (with the offset into `text`) when the query cannot be parsed or compiled. */
 export function compileQuery(text: string): CompiledQuery {
   const parsed = parseEql(text);
-  const condition = compileNode(optimise(parsed.condition)).evaluate;
+  const condition = compileCondition(optimise(parsed.condition));
   const category = parsed.category;
   const matchesWithCategory = (doc: unknown, docCategory: unknown): boolean =>
     (category === null || categoryIncludes(docCategory as never, category)) && condition(doc) === true;
