@@ -10,20 +10,17 @@
  * referenced by chunk offset and may live in earlier records of the same chunk.
  */
 import { EvtxFormatError, need } from './evtx-format-error.ts';
-import { decodeUtf16 } from './utf16.ts';
+import { decodeLatin1UntilNul, decodeUtf16 } from './utf16.ts';
 import {
   decodeFixed,
   decodeSizedValue,
   fixedSize,
-  formatSid,
   type Scalar,
   VALUE_ANSI_STRING,
   VALUE_BINXML,
   VALUE_NULL,
-  VALUE_SID,
   VALUE_STRING,
 } from './value-types.ts';
-import { decodeLatin1UntilNul } from './utf16.ts';
 
 export interface XmlElement {
   readonly kind: 'element';
@@ -319,6 +316,7 @@ class BinXmlParser {
    * the values back to back.
    */
   private templateInstance(): TemplateInstance {
+    if (++this.tables.depth > MAX_DEPTH) throw this.fault(`template instances nested deeper than ${MAX_DEPTH}`);
     need(this.pos, 10, this.end, 'template instance');
     const definitionOffset = this.view.getUint32(this.pos + 6, true);
     this.pos += 10;
@@ -344,6 +342,7 @@ class BinXmlParser {
       values[i] = this.substitutionValue(type, size);
       this.pos += size;
     }
+    this.tables.depth--;
     return { kind: 'instance', template, values };
   }
 
@@ -355,7 +354,6 @@ class BinXmlParser {
       this.tables.depth--;
       return { kind: 'xml', nodes };
     }
-    if (type === VALUE_SID) return size === 0 ? null : formatSid(this.bytes, this.view, this.pos, size);
     return decodeSizedValue(this.bytes, this.view, type, this.pos, size);
   }
 

@@ -29,9 +29,18 @@ interface ArrayItem {
 
 const NO_VALUES: readonly SubstitutionValue[] = [];
 
+/**
+ * Templates may contain template instances and BinXML values that are referenced several times,
+ * so a hostile chunk of a few KiB could describe an astronomically large tree. Real events have
+ * at most a few thousand nodes.
+ */
+const MAX_NODES_PER_RECORD = 100_000;
+let nodeBudget = 0;
+
 /** Resolves a record's top-level nodes into a synthetic root whose children are its elements. */
 export function resolveRecord(nodes: readonly Content[]): ResolvedElement {
   const root: ResolvedElement = { name: '', attrs: [], text: [], children: [] };
+  nodeBudget = MAX_NODES_PER_RECORD;
   addContent(nodes, NO_VALUES, root, undefined);
   return root;
 }
@@ -42,6 +51,8 @@ function addContent(
   into: ResolvedElement,
   item: ArrayItem | undefined,
 ): void {
+  nodeBudget -= nodes.length;
+  if (nodeBudget < 0) throw new Error(`record expands to more than ${MAX_NODES_PER_RECORD} nodes`);
   for (const node of nodes) {
     if (typeof node === 'string') {
       into.text.push(node);

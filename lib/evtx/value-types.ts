@@ -14,6 +14,7 @@ export const VALUE_NULL = 0x00;
 export const VALUE_STRING = 0x01;
 export const VALUE_ANSI_STRING = 0x02;
 export const VALUE_SIZE_T = 0x10;
+export const VALUE_SID = 0x13;
 export const VALUE_BINXML = 0x21;
 export const VALUE_ARRAY_FLAG = 0x80;
 
@@ -57,6 +58,8 @@ export function decodeSizedValue(
     case 0x20: // EvtHandle: opaque, shown as its bytes
     case 0x23: // EvtXml: opaque, shown as its bytes
       return size === 0 ? null : hexUpper(bytes, start, size);
+    case VALUE_SID:
+      return size === 0 ? null : formatSid(bytes, view, start, size);
     case VALUE_SIZE_T:
       if (size === 4) return '0x' + view.getUint32(start, true).toString(16);
       if (size === 8) return hex64(view, start);
@@ -139,7 +142,7 @@ function decodeSidArray(bytes: Uint8Array, view: DataView, start: number, size: 
 }
 
 /** A SID value: revision, sub-authority count, 48-bit big-endian authority, 32-bit LE sub-authorities. */
-export function formatSid(bytes: Uint8Array, view: DataView, start: number, size: number): string {
+function formatSid(bytes: Uint8Array, view: DataView, start: number, size: number): string {
   if (size < 8) throw new EvtxFormatError(start, `SID of ${size} bytes is shorter than its 8-byte header`);
   const count = bytes[start + 1]!;
   if (8 + 4 * count > size) {
@@ -151,8 +154,6 @@ export function formatSid(bytes: Uint8Array, view: DataView, start: number, size
   return text;
 }
 
-/** Only the SID type needs its size to decode; exported for the parser's SID case. */
-export const VALUE_SID = 0x13;
 
 function int64(view: DataView, at: number): number | string {
   const lo = view.getUint32(at, true);

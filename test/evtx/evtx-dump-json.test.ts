@@ -1,0 +1,81 @@
+/**
+ * The evtx_dump JSON conventions for shapes the regression data does not contain: unnamed
+ * `<Data>`, repeated element names, array values repeating their element, nested BinXML
+ * (`UserData`), empty values.
+ */
+import { describe, expect, it } from 'vitest';
+import type { Content, SubstitutionValue, XmlElement } from '../../lib/evtx/binxml.ts';
+import { toEvtxDumpJson } from '../../lib/evtx/evtx-dump-json.ts';
+import { resolveRecord } from '../../lib/evtx/resolve-template.ts';
+
+const el = (name: string, content: Content[] = [], attrs: Record<string, Content[]> = {}): XmlElement => ({
+  kind: 'element',
+  name,
+  attrs: Object.entries(attrs).map(([attrName, value]) => ({ name: attrName, value })),
+  content,
+});
+const sub = (index: number): Content => ({ kind: 'substitution', index });
+const instance = (nodes: Content[], values: SubstitutionValue[]): Content => ({
+  kind: 'instance',
+  template: { offset: 0, nodes },
+  values,
+});
+const render = (nodes: Content[], values: SubstitutionValue[]): unknown => toEvtxDumpJson(resolveRecord([instance(nodes, values)]));
+const event = (...children: XmlElement[]): Content[] => [el('Event', children)];
+
+describe('evtx_dump JSON shape', () => {
+  it('EventID with Qualifiers: #attributes and #text; without: the number', () => {
+    const template = event(el('System', [el('EventID', [sub(0)], { Qualifiers: [sub(1)] })]));
+    expect(render(template, [4902, 16384])).toEqual({
+      Event: { System: { EventID: { '#attributes': { Qualifiers: 16384 }, '#text': 4902 } } },
+    });
+    expect(render(template, [4902, null])).toEqual({ Event: { System: { EventID: 4902 } } });
+  });
+
+  it('empty elements are null, empty named Data is ""', () => {
+    const template = event(
+      el('System', [el('Correlation', [], { ActivityID: [sub(0)] })]),
+      el('EventData', [el('Data', [sub(1)], { Name: ['RuleName'] })]),
+    );
+    expect(render(template, [null, ''])).toEqual({ Event: { System: { Correlation: null }, EventData: { RuleName: '' } } });
+  });
+
+  it('unnamed Data items: one is {"#text": value}, several are {"#text": [values]}', () => {
+    const one = event(el('EventData', [el('Data', [sub(0)])]));
+    expect(render(one, ['only'])).toEqual({ Event: { EventData: { Data: { '#text': 'only' } } } });
+    const three = event(el('EventData', [el('Data', [sub(0)]), el('Data', [sub(1)]), el('Binary', [sub(2)]), el('Data', [])]));
+    expect(render(three, ['a', 7, 'BEEF'])).toEqual({
+      Event: { EventData: { Data: { '#text': ['a', 7, ''] }, Binary: 'BEEF' } },
+    });
+  });
+
+  it('an array value repeats its element once per item', () => {
+    const template = event(el('EventData', [el('Data', [sub(0)])]));
+    expect(render(template, [['x', '', 'z']])).toEqual({ Event: { EventData: { Data: { '#text': ['x', '', 'z'] } } } });
+  });
+
+  it('repeated element names get _1, _2 suffixes', () => {
+    const template = event(el('Info', [el('Header', ['a']), el('Header', ['b']), el('Header', ['c'])]));
+    expect(render(template, [])).toEqual({ Event: { Info: { Header: 'a', Header_1: 'b', Header_2: 'c' } } });
+  });
+
+  it('nested BinXML in a substitution (UserData) is rendered in place', () => {
+    const inner = instance([el('LogFileCleared', [el('SubjectUserName', [sub(0)])], { xmlns: ['http://x'] })], ['admin']);
+    const template = event(el('UserData', [sub(0)]));
+    expect(render(template, [{ kind: 'xml', nodes: [inner] }])).toEqual({
+      Event: { UserData: { LogFileCleared: { '#attributes': { xmlns: 'http://x' }, SubjectUserName: 'admin' } } },
+    });
+  });
+
+  it('text pieces are joined and trimmed; a lone number stays a number', () => {
+    const template = event(el('Message', ['  took ', sub(0), ' ms  ']), el('Count', [sub(0)]));
+    expect(render(template, [12])).toEqual({ Event: { Message: 'took 12 ms', Count: 12 } });
+  });
+
+  it('a name from the file cannot reach Object.prototype', () => {
+    const template = event(el('EventData', [el('Data', ['polluted'], { Name: ['__proto__'] })]));
+    const value = render(template, []) as { Event: { EventData: Record<string, unknown> } };
+    expect(Object.getOwnPropertyDescriptor(value.Event.EventData, '__proto__')?.value).toBe('polluted');
+    expect(({} as Record<string, unknown>)['polluted']).toBeUndefined();
+  });
+});
