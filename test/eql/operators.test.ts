@@ -140,6 +140,21 @@ describe('regex / regex~ (Lucene syntax, whole value)', () => {
   });
 });
 
+describe('regex~ over raw strings, as Elastic rules write them', () => {
+  const cisco = 'p regex~ """C:\\\\Program Files( \\(x86\\))?\\\\Cisco Systems\\\\.*"""';
+  it('escapes backslashes and parentheses the Lucene way', () => {
+    expect(holds(cisco, { p: 'c:\\program files (x86)\\cisco systems\\x.exe' })).toBe(true);
+    expect(holds(cisco, { p: 'C:\\Program Files\\Cisco Systems\\x.exe' })).toBe(true);
+    expect(holds(cisco, { p: 'C:\\Program Files (x64)\\Cisco Systems\\x.exe' })).toBe(false);
+  });
+  it('supports classes with escapes, shorthand classes and bounded repeats', () => {
+    expect(holds('p regex~ """[A-Za-z0-9\\_\\s]{2,}\\-[a-z0-9]{4}"""', { p: 'My_App -ab12' })).toBe(true);
+    expect(holds('p regex~ """[A-Za-z0-9\\_\\s]{2,}\\-[a-z0-9]{4}"""', { p: 'M-ab12' })).toBe(false);
+    expect(holds('p regex~ """.*\\.(pdf|docx?)\\.(exe|scr)"""', { p: 'invoice.PDF.exe' })).toBe(true);
+    expect(holds('p regex~ """.*\\.(pdf|docx?)\\.(exe|scr)"""', { p: 'invoice.exe' })).toBe(false);
+  });
+});
+
 describe('in / in~ / not in / not in~', () => {
   const list = '("Value-1", "VALUE2", "VAL3")';
   it('in is case-sensitive', () => {
