@@ -2,6 +2,7 @@
  * The one Bits-Client 16403 event, as each shipper writes it, must reach the rules as the same
  * canonical fields: a rule written once works whatever shipped the event.
  */
+import { gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import type { FieldValue } from '../../lib/events/win-event.ts';
 import { collect, events, fixture } from './support.ts';
@@ -48,7 +49,21 @@ const LAYOUTS = [
   { file: 'bits-16403.ecs.json', layout: 'ecs' },
   { file: 'bits-16403.nxlog.json', layout: 'nxlog' },
   { file: 'bits-16403.evtx.json', layout: 'evtx-json' },
+  { file: 'bits-16403.xml', layout: 'event-xml' },
+  { file: 'bits-16403.fluentbit.json', layout: 'fluentbit' },
+  { file: 'bits-16403.datadog.json', layout: 'datadog' },
+  { file: 'bits-16403.panther.json', layout: 'panther' },
 ] as const;
+
+/** The XML event as the CloudWatch agent ships it: a control message, then the event inside a
+ *  subscription record, back to back (Firehose adds no separator), gzipped twice. */
+function cloudWatchObject(): Buffer {
+  const xml = fixture('bits-16403.xml').toString();
+  const event = xml.slice(xml.indexOf('<Event '), xml.indexOf('</Events>'));
+  const control = { messageType: 'CONTROL_MESSAGE', owner: 'CloudwatchLogs', logGroup: '', logStream: '', subscriptionFilters: [], logEvents: [{ id: '', timestamp: 1715678467000, message: 'CWL CONTROL MESSAGE: Checking health of destination Firehose.' }] };
+  const data = { messageType: 'DATA_MESSAGE', owner: '123456789012', logGroup: 'windows/bits', logStream: 'WS-FIN-042', subscriptionFilters: ['to-firehose'], logEvents: [{ id: '38261783742018211962890123456789', timestamp: 1715678467123, message: event }] };
+  return gzipSync(gzipSync(JSON.stringify(control) + JSON.stringify(data)));
+}
 
 describe('the same 16403 event in every layout', () => {
   for (const { file, layout } of LAYOUTS) {
@@ -62,6 +77,30 @@ describe('the same 16403 event in every layout', () => {
       expect(typeof event!.fields['EventID']).toBe('number');
     });
   }
+
+  it('cloudwatch (Event XML inside a double-gzipped subscription record) reads to the canonical fields', async () => {
+    const read = await collect(cloudWatchObject());
+    expect(read.thrown).toBeUndefined();
+    const [event, ...rest] = events(read);
+    expect(rest).toEqual([]);
+    expect(read.items.map((i) => i.index)).toEqual([0]); // the control message holds no event
+    expect(event?.layout).toBe('event-xml');
+    expect(sigmaView(event!.fields)).toEqual(EXPECTED);
+  });
+
+  it('XML, evtx_dump JSON and Datadog agree on every System field, not only the Sigma ones', async () => {
+    const [xml] = events(await collect(fixture('bits-16403.xml')));
+    const [dump] = events(await collect(fixture('bits-16403.evtx.json')));
+    const [datadog] = events(await collect(fixture('bits-16403.datadog.json')));
+    const text = (fields: Readonly<Record<string, FieldValue>>) =>
+      Object.fromEntries(Object.entries(fields).map(([k, v]) => [k, k === 'EventID' || v === null ? v : String(v)]));
+    // The fixtures differ in sub-second digits only as the shippers write them.
+    const { TimeCreated_SystemTime: _a, Correlation: _b, ...xmlRest } = text(xml!.fields);
+    const { TimeCreated_SystemTime: _c, Correlation: _d, ...dumpRest } = text(dump!.fields);
+    const { TimeCreated_SystemTime: _e, Correlation: _f, ...ddRest } = text(datadog!.fields);
+    expect(xmlRest).toEqual(dumpRest);
+    expect(ddRest).toEqual(dumpRest);
+  });
 
   it('keeps the record as written for alerts and EQL (ECS fields reachable)', async () => {
     const [event] = events(await collect(fixture('bits-16403.ecs.json')));

@@ -4,9 +4,12 @@
  * ones, which differ only by a few key names.
  */
 import type { LayoutName, WinEvent } from '../../events/win-event.ts';
+import { fromDatadog, isDatadog } from './datadog.ts';
 import { fromEcs, isEcs } from './ecs.ts';
 import { fromEvtxJson, isEvtxJson } from './evtx-json.ts';
+import { fromFluentBit, isFluentBit } from './fluentbit.ts';
 import { fromNxlog, isNxlog } from './nxlog.ts';
+import { fromPanther, isPanther } from './panther.ts';
 import { isRecord } from './record.ts';
 
 interface Layout {
@@ -19,6 +22,10 @@ interface Layout {
 export const JSON_LAYOUTS: readonly Layout[] = [
   { name: 'evtx-json', matches: isEvtxJson, read: fromEvtxJson },
   { name: 'ecs', matches: isEcs, read: fromEcs },
+  { name: 'datadog', matches: isDatadog, read: fromDatadog },
+  // The flat layouts: StringInserts and ExtraEventData are decisive, NXLog is what remains.
+  { name: 'fluentbit', matches: isFluentBit, read: fromFluentBit },
+  { name: 'panther', matches: isPanther, read: fromPanther },
   { name: 'nxlog', matches: isNxlog, read: fromNxlog },
 ];
 
