@@ -4,6 +4,7 @@
  * the data lives. Every value from an event (attacker-controlled) or a rule file is sanitised.
  */
 import type { FieldValue } from '../events/win-event.ts';
+import type { Evidence } from '../rules/rule.ts';
 import type { Alert } from './alert.ts';
 import { attackRefs } from './attack-tags.ts';
 import { eventTime } from './event-facts.ts';
@@ -34,7 +35,10 @@ export function emailText(alert: Alert, limits: RenderLimits = FULL): string {
 
   line(`${rule.level.toUpperCase()}: ${sanitiseLine(rule.title)}`);
   line(`Host:     ${sanitiseLine(alert.host)}`);
-  line(`Time:     ${first ? (eventTime(first.event) ?? 'unknown') : 'unknown'}`);
+  const last = alert.matches.at(-1);
+  const firstTime = first ? (eventTime(first.event) ?? 'unknown') : 'unknown';
+  const lastTime = last && last !== first ? eventTime(last.event) : undefined;
+  line(`Time:     ${firstTime}${lastTime && lastTime !== firstTime ? ` (last shown: ${lastTime})` : ''}`);
   line(`Severity: ${rule.level}`);
   line(
     alert.count > 1
@@ -47,8 +51,11 @@ export function emailText(alert: Alert, limits: RenderLimits = FULL): string {
   for (const match of shown) {
     line(`  event ${match.source.index}${match === first ? '' : ` (${eventTime(match.event) ?? 'time unknown'})`}:`);
     if (match.evidence.length === 0) line('    (the rule matched; no field-level explanation available)');
-    for (const e of match.evidence) {
-      line(`    ${sanitiseLine(e.field)} = ${quote(e.value, valueMax)}  -- ${displayValue(e.test, valueMax)}`);
+    // One field often passes several tests (a selection and the filters it escaped): the value
+    // is shown once, the tests under it.
+    for (const [field, items] of groupByField(match.evidence)) {
+      line(`    ${sanitiseLine(field)} = ${quote(items[0]!.value, valueMax)}`);
+      for (const e of items) line(`      - ${displayValue(e.test, TEST_MAX)}`);
     }
   }
   if (alert.count > shown.length) line(`  ... and ${alert.count - shown.length} more matching events`);
@@ -89,6 +96,19 @@ export function emailText(alert: Alert, limits: RenderLimits = FULL): string {
   line();
   line(`Alert id: ${alert.id}`);
   return lines.join('\n') + '\n';
+}
+
+/** Long enough for a real regex, short enough for an inbox. */
+const TEST_MAX = 160;
+
+function groupByField(evidence: readonly Evidence[]): Map<string, Evidence[]> {
+  const byField = new Map<string, Evidence[]>();
+  for (const e of evidence) {
+    const list = byField.get(e.field);
+    if (list) list.push(e);
+    else byField.set(e.field, [e]);
+  }
+  return byField;
 }
 
 function quote(value: FieldValue, max: number): string {

@@ -54,7 +54,8 @@ describe('email text', () => {
       'Matches:  14 events in this object matched this rule on this host (first 10 shown)',
       'Why it matched',
       '  event 100:',
-      '    RemoteName = "http://203.0.113.7/payload.exe"  -- contains "http://2"',
+      '    RemoteName = "http://203.0.113.7/payload.exe"',
+      '      - contains "http://2"',
       '  ... and 4 more matching events',
       'What the rule looks for',
       'Detects a BITS transfer job downloading file(s) from a direct IP address.',
@@ -81,6 +82,30 @@ describe('email text', () => {
     }
   });
 
+  it('shows a field once with every test it passed', () => {
+    const aggregator = createAggregator(S3_OBJECT, DEFAULT_AGGREGATION);
+    const m = match(5);
+    aggregator.add({
+      ...m,
+      evidence: [
+        { field: 'EventID', value: 16403, test: 'equals 16403' },
+        { field: 'RemoteName', value: 'http://203.0.113.7/payload.exe', test: 'contains "http://2"' },
+        { field: 'RemoteName', value: 'http://203.0.113.7/payload.exe', test: 'not (contains "://10.")' },
+      ],
+    });
+    const text = emailText(aggregator.alerts()[0]!);
+    expect(text).toContain(
+      ['    EventID = 16403', '      - equals 16403', '    RemoteName = "http://203.0.113.7/payload.exe"', '      - contains "http://2"', '      - not (contains "://10.")'].join('\n'),
+    );
+  });
+
+  it('gives the time span of a folded alert', () => {
+    const aggregator = createAggregator(S3_OBJECT, DEFAULT_AGGREGATION);
+    aggregator.add(match(1, { event: bitsEvent({ TimeCreated_SystemTime: '2024-05-01T10:00:00Z' }) }));
+    aggregator.add(match(2, { event: bitsEvent({ TimeCreated_SystemTime: '2024-05-01T11:30:00Z' }) }));
+    expect(emailText(aggregator.alerts()[0]!)).toContain('Time:     2024-05-01T10:00:00.000Z (last shown: 2024-05-01T11:30:00.000Z)');
+  });
+
   it('leaves out sections the rule has nothing for', () => {
     const text = emailText(alertOf(1, rule({ triage: [], tags: [], description: '' })));
     expect(text).not.toContain('Triage');
@@ -94,7 +119,7 @@ describe('email text', () => {
     const text = emailText(alertOf(1, rule(), bitsEvent({ RemoteName: evil, Computer: 'PC\nFAKE: line' })));
     expect(text).not.toMatch(/[\u0000-\u0009\u000b-\u001f\u007f-\u009f\u202e]/);
     expect(text.split('\n').filter((l) => l.startsWith('All clear'))).toEqual([]);
-    expect(text).toContain('RemoteName = "http://198.51.100.9/x All clear, no action needed. [8m"');
+    expect(text).toContain('RemoteName = "http://198.51.100.9/x All clear, no action needed. [8m"\n');
     expect(text).toContain('Host:     PC FAKE: line');
   });
 
