@@ -3,6 +3,7 @@
  * without an adapter. Where OCSF has no attribute (the S3 identity, event indexes, the trim
  * state) the facts go under `unmapped.winsift`.
  */
+import packageJson from '../../package.json' with { type: 'json' };
 import type { Level } from '../rules/rule.ts';
 import type { Alert } from './alert.ts';
 import { attackRefs } from './attack-tags.ts';
@@ -12,7 +13,7 @@ import { FULL, isTrimmed, limitFields, limitRaw, limitValue, type RenderLimits }
 
 /** The OCSF schema version these findings follow. */
 export const OCSF_VERSION = '1.3.0';
-export const PRODUCT = { name: 'winsift', vendor_name: 'winsift', version: '0.1.0' } as const;
+export const PRODUCT = { name: 'winsift', vendor_name: 'winsift', version: packageJson.version } as const;
 
 const CLASS_UID = 2004;
 const CATEGORY_UID = 2;
@@ -110,7 +111,7 @@ export function toOcsfFinding(alert: Alert, limits: RenderLimits = FULL, now: ()
           .map((e) => ({ field: e.field, value: limitValue(e.value, limits), test: truncate(e.test, limits.maxValueChars) })),
         fields: limitFields(match.event.fields, limits),
         layout: match.event.layout,
-        ...(limitRaw(match.event.raw, limits) === undefined ? {} : { raw: limitRaw(match.event.raw, limits) }),
+        ...rawEvidence(match.event.raw, limits),
       },
     })),
     unmapped: {
@@ -132,6 +133,12 @@ export function toOcsfFinding(alert: Alert, limits: RenderLimits = FULL, now: ()
       },
     },
   };
+}
+
+/** The raw record, as much of it as the limits allow; omitted (and `truncated` set) when none. */
+function rawEvidence(raw: unknown, limits: RenderLimits): { raw?: unknown } {
+  const kept = limitRaw(raw, limits);
+  return kept === undefined ? {} : { raw: kept };
 }
 
 /** Bucket, key, version and ETag of an S3 object, when the alert came from one. */
