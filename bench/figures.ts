@@ -2,7 +2,12 @@
 import type { BenchLayout } from './generate.ts';
 import { MB, median, type Sample } from './measure.ts';
 
-export type FigureKind = 'L1 gunzip' | 'L2 gunzip+JSON.parse' | 'winsift bundled pack' | 'winsift SigmaHQ corpus';
+export type FigureKind =
+  | 'L1 gunzip'
+  | 'L2 gunzip+JSON.parse'
+  | 'winsift bundled pack'
+  | 'bundled + prefilter'
+  | 'winsift SigmaHQ corpus';
 
 export interface Figure {
   readonly kind: FigureKind;

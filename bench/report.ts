@@ -40,11 +40,16 @@ export function printReport(r: Results): void {
     const l2 = get('L2 gunzip+JSON.parse', layout);
     const bundled = get('winsift bundled pack', layout);
     const corpus = get('winsift SigmaHQ corpus', layout);
+    const filtered = get('bundled + prefilter', layout);
     const ratio = (a: Reported | undefined, b: Reported | undefined): number | undefined => (a && b ? a.mbPerCoreSecond! / b.mbPerCoreSecond! : undefined);
     const verdict = (value: number | undefined, target: number): string => (value === undefined ? 'n/a' : value >= target ? 'MET' : 'MISSED');
     out.push(`  ${layout}:`);
     out.push(`    bundled / L1 = ${num(ratio(bundled, l1), 2)}   (aim 0.70: ${verdict(ratio(bundled, l1), 0.7)})`);
     if (layout !== 'event-xml') out.push(`    bundled / L2 = ${num(ratio(bundled, l2), 2)}   (target 1.00: ${verdict(ratio(bundled, l2), 1)})`);
+    if (filtered) {
+      out.push(`    bundled + prefilter / L1 = ${num(ratio(filtered, l1), 2)}   (aim 0.70: ${verdict(ratio(filtered, l1), 0.7)})`);
+      if (layout !== 'event-xml') out.push(`    bundled + prefilter / L2 = ${num(ratio(filtered, l2), 2)}   (target 1.00: ${verdict(ratio(filtered, l2), 1)})`);
+    }
     out.push(`    corpus  / L1 = ${num(ratio(corpus, l1), 2)}`);
     if (layout !== 'event-xml') out.push(`    corpus  / L2 = ${num(ratio(corpus, l2), 2)}   (target 0.50: ${verdict(ratio(corpus, l2), 0.5)})`);
     out.push(`    corpus events/s/core = ${num(corpus?.eventsPerCoreSecond, 0)}   (aim 100,000: ${verdict(corpus?.eventsPerCoreSecond, 100_000)})`);

@@ -6,8 +6,10 @@
  * exports them. Prints a table; writes everything to bench/results.json.
  *
  * Options: --mb N (batch size, default 100), --runs N (timed runs, default 5, after one warm-up),
- * --corpus-runs N (default 3: the corpus run is the slow one), --layouts ecs,nxlog,event-xml,
- * --only l1,l2,bundled,corpus,cold,rss,evtx, --rss-mb N (default 256), --full (peak RSS at 2 GiB).
+ * --corpus-mb N and --corpus-runs N (default 10 and 3: the corpus scan is the slow one, so it
+ * gets a smaller batch of the same seed), --layouts ecs,nxlog,event-xml,
+ * --only l1,l2,bundled,prefilter,corpus,cold,rss,evtx, --rss-mb N (default 256),
+ * --full (peak RSS at 2 GiB).
  */
 import { writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
@@ -24,7 +26,10 @@ import { MB, timed } from './measure.ts';
 import { measurePeakRss, type PeakRss } from './peak-rss.ts';
 import { printReport } from './report.ts';
 import { loadBundled, loadCorpus, type LoadedPack } from './rule-packs.ts';
-import { scanBatch } from './scan-batch.ts';
+import { scanBatch, type ScanOutcome } from './scan-batch.ts';
+import { packNeedles } from './pack-needles.ts';
+import { scanPrefiltered } from './prefiltered-scan.ts';
+import { createPrefilter, type RecordPrefilter } from '../lib/scan/prefilter.ts';
 
 const RESULTS = fileURLToPath(new URL('./results.json', import.meta.url));
 const SEED = 20261124;
@@ -34,8 +39,9 @@ const { values: args } = parseArgs({
     mb: { type: 'string', default: '100' },
     runs: { type: 'string', default: '5' },
     'corpus-runs': { type: 'string', default: '3' },
+    'corpus-mb': { type: 'string', default: '10' },
     layouts: { type: 'string', default: BENCH_LAYOUTS.join(',') },
-    only: { type: 'string', default: 'l1,l2,bundled,corpus,cold,rss,evtx' },
+    only: { type: 'string', default: 'l1,l2,bundled,prefilter,corpus,cold,rss,evtx' },
     'rss-mb': { type: 'string', default: '256' },
     full: { type: 'boolean', default: false },
   },
@@ -51,14 +57,20 @@ function log(message: string): void {
 }
 
 // 1. Batches: the first layout by size, the others with the same events (same seed, same count).
-const batches = new Map<BenchLayout, { gzip: Buffer; facts: BatchFacts }>();
-for (const layout of layouts) {
-  const first = batches.values().next().value;
-  const options = first ? { seed: SEED, layout, bytes: 0, events: first.facts.events } : { seed: SEED, layout, bytes: Number(args.mb) * MB };
-  const batch = await generateGzipBuffer(options);
-  batches.set(layout, batch);
-  log(`generated ${layout}: ${batch.facts.events} events, ${(batch.facts.bytes / MB).toFixed(1)} MB (${(batch.gzip.byteLength / MB).toFixed(1)} MB gzip)`);
+type Batch = { gzip: Buffer; facts: BatchFacts };
+async function makeBatches(mb: number, what: string): Promise<Map<BenchLayout, Batch>> {
+  const made = new Map<BenchLayout, Batch>();
+  for (const layout of layouts) {
+    const first = made.values().next().value;
+    const options = first ? { seed: SEED, layout, bytes: 0, events: first.facts.events } : { seed: SEED, layout, bytes: mb * MB };
+    const batch = await generateGzipBuffer(options);
+    made.set(layout, batch);
+    log(`generated ${what} ${layout}: ${batch.facts.events} events, ${(batch.facts.bytes / MB).toFixed(1)} MB (${(batch.gzip.byteLength / MB).toFixed(1)} MB gzip)`);
+  }
+  return made;
 }
+const batches = await makeBatches(Number(args.mb), 'batch');
+const corpusBatches = only.has('corpus') ? await makeBatches(Number(args['corpus-mb']), 'corpus batch') : new Map<BenchLayout, Batch>();
 
 // 2. Rule packs.
 async function tryLoad(what: string, load: () => Promise<LoadedPack | { skipped: string }>): Promise<LoadedPack | { skipped: string }> {
@@ -73,13 +85,24 @@ async function tryLoad(what: string, load: () => Promise<LoadedPack | { skipped:
     return { skipped: reason };
   }
 }
-const bundled = only.has('bundled') ? await tryLoad('bundled pack', loadBundled) : { skipped: 'not selected (--only)' };
+const bundled = only.has('bundled') || only.has('prefilter') || only.has('corpus') ? await tryLoad('bundled pack', loadBundled) : { skipped: 'not selected (--only)' };
 const corpus = only.has('corpus') ? await tryLoad('SigmaHQ corpus', loadCorpus) : { skipped: 'not selected (--only)' };
+let prefilter: RecordPrefilter | { skipped: string } = { skipped: 'not selected (--only)' };
+if (only.has('prefilter')) {
+  try {
+    const { bundledRuleFiles } = await import('../lib/rules/bundled.ts');
+    const needles = await packNeedles(bundledRuleFiles());
+    prefilter = createPrefilter(needles) ?? { skipped: 'the bundled pack has a rule that may match any record' };
+    log('needles' in prefilter ? `prefilter needles: ${prefilter.needles.map((n) => (n.caseInsensitive ? `"${n.text}"/i` : `"${n.text}"`)).join(', ')}` : `prefilter: ${prefilter.skipped}`);
+  } catch (error) {
+    prefilter = { skipped: `not available: ${(error as Error).message.split('\n')[0]}` };
+  }
+}
 
 // 3. Throughput, interleaved: run 0 warms up (JIT, caches) and is not kept.
 const figures: Figure[] = [];
-function figure(kind: FigureKind, layout: BenchLayout): Figure {
-  const facts = batches.get(layout)!.facts;
+function figure(kind: FigureKind, layout: BenchLayout, from = batches): Figure {
+  const facts = from.get(layout)!.facts;
   const f: Figure = { kind, layout, bytes: facts.bytes, events: facts.events, samples: [], notes: [] };
   figures.push(f);
   return f;
@@ -101,24 +124,36 @@ for (const layout of layouts) {
     const f = figure('L2 gunzip+JSON.parse', layout);
     plan.push({ figure: f, runs, run: async () => void (await gunzipAndParse(chunksOf(gzip))) });
   }
-  const addScan = (kind: FigureKind, pack: LoadedPack | { skipped: string }, count: number): void => {
-    const f = figure(kind, layout);
+  const addScan = (kind: FigureKind, pack: LoadedPack | { skipped: string }, count: number, from = batches): void => {
+    const f = figure(kind, layout, from);
     if (!('detector' in pack)) {
       f.notes.push(pack.skipped);
       return;
     }
-    plan.push({ figure: f, runs: count, run: () => scanInto(f, gzip, pack.detector, facts) });
+    const batch = from.get(layout)!;
+    plan.push({ figure: f, runs: count, run: () => scanInto(f, () => scanBatch(batch.gzip, pack.detector, `generated:${layout}`), batch.facts) });
   };
   if (only.has('bundled')) addScan('winsift bundled pack', bundled, runs);
-  if (only.has('corpus')) addScan('winsift SigmaHQ corpus', corpus, corpusRuns);
+  if (only.has('prefilter')) {
+    const f = figure('bundled + prefilter', layout);
+    if (!('detector' in bundled)) f.notes.push(bundled.skipped);
+    else if (!('mayMatch' in prefilter)) f.notes.push(prefilter.skipped);
+    else {
+      const { detector } = bundled;
+      const filter = prefilter;
+      plan.push({ figure: f, runs, run: () => scanInto(f, () => scanPrefiltered(gzip, detector, filter, `generated:${layout}`), facts) });
+    }
+  }
+  if (only.has('corpus')) addScan('winsift SigmaHQ corpus', corpus, corpusRuns, corpusBatches);
 }
 
 /** A scan run; also checks the answer: every event read, the same matches every run. */
-async function scanInto(f: Figure, gzip: Buffer, detector: Detector, facts: BatchFacts): Promise<void> {
-  const outcome = await scanBatch(gzip, detector, `generated:${f.layout}`);
+async function scanInto(f: Figure, scan: () => Promise<ScanOutcome & { skipped?: number }>, facts: BatchFacts): Promise<void> {
+  const outcome = await scan();
   const note = (text: string): void => void (f.notes.includes(text) || f.notes.push(text));
   if (outcome.events !== facts.events) note(`read ${outcome.events} events of ${facts.events}`);
   if (outcome.unreadable > 0) note(`${outcome.unreadable} records unreadable`);
+  if (outcome.skipped !== undefined) note(`${((100 * outcome.skipped) / facts.events).toFixed(1)}% of records skipped unparsed`);
   if (f.matches !== undefined && f.matches !== outcome.matches) note(`matches changed between runs (${f.matches} then ${outcome.matches})`);
   f.matches = outcome.matches;
   f.matchesByRule = outcome.matchesByRule;
@@ -141,15 +176,16 @@ for (let round = 0; round <= maxRuns; round++) {
   log(`round ${round}${round === 0 ? ' (warm-up)' : ''} of ${maxRuns} done`);
 }
 
-// The same events in every layout must raise the same alerts.
+// The same events in every layout must raise the same alerts; the prefilter must change none.
+const sameMatches = (a: Figure, b: Figure): boolean => JSON.stringify(sortKeys(a.matchesByRule!)) === JSON.stringify(sortKeys(b.matchesByRule!));
 for (const kind of ['winsift bundled pack', 'winsift SigmaHQ corpus'] as const) {
   const scanned = figures.filter((f) => f.kind === kind && f.matchesByRule);
   const reference = scanned[0];
-  for (const f of scanned.slice(1)) {
-    if (JSON.stringify(sortKeys(f.matchesByRule!)) !== JSON.stringify(sortKeys(reference!.matchesByRule!))) {
-      f.notes.push(`matches per rule differ from ${reference!.layout} (same events)`);
-    }
-  }
+  for (const f of scanned.slice(1)) if (!sameMatches(f, reference!)) f.notes.push(`matches per rule differ from ${reference!.layout} (same events)`);
+}
+for (const f of figures.filter((x) => x.kind === 'bundled + prefilter' && x.matchesByRule)) {
+  const full = figures.find((x) => x.kind === 'winsift bundled pack' && x.layout === f.layout && x.matchesByRule);
+  if (full) f.notes.push(sameMatches(f, full) ? 'same matches per rule as without' : 'MATCHES DIFFER from the scan without prefilter');
 }
 function sortKeys(record: Readonly<Record<string, number>>): [string, number][] {
   return Object.entries(record).sort(([a], [b]) => (a < b ? -1 : 1));
@@ -181,6 +217,8 @@ const results = {
   seed: SEED,
   options: args,
   batches: Object.fromEntries([...batches].map(([layout, b]) => [layout, { ...b.facts, gzipBytes: b.gzip.byteLength }])),
+  corpusBatches: Object.fromEntries([...corpusBatches].map(([layout, b]) => [layout, { ...b.facts, gzipBytes: b.gzip.byteLength }])),
+  prefilter: 'mayMatch' in prefilter ? { needles: prefilter.needles } : prefilter,
   packs: {
     bundled: 'detector' in bundled ? { rules: bundled.rules, files: bundled.files, errors: bundled.errors.length, compileMs: bundled.compileMs } : bundled,
     corpus: 'detector' in corpus ? { rules: corpus.rules, files: corpus.files, errors: corpus.errors.length, compileMs: corpus.compileMs } : corpus,
