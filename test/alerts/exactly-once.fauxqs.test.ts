@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createS3PublishRecordStore } from '../../lib/alerts/s3-publish-record.ts';
 import { createSnsSinkFactory, type SnsDeliveryReport } from '../../lib/alerts/sns-sink.ts';
 import { alertBody, startFauxAws, type FauxAws } from './support/fauxqs-env.ts';
-import { match, S3_OBJECT, summary } from './support/fixtures.ts';
+import { bitsEvent, match, S3_OBJECT, summary } from './support/fixtures.ts';
 import { injectPublishFaults } from './support/sns-faults.ts';
 
 let aws: FauxAws;
@@ -112,6 +112,21 @@ describe('exactly-once delivery across attempts', () => {
     const report = (await sink.finish(summary())) as SnsDeliveryReport;
     expect(report).toMatchObject({ delivered: 0, failed: 1, requests: 1 });
     expect(report.failures[0]?.code).toMatch(/NotFound/);
+  });
+});
+
+describe('entries SNS rejects as the sender\'s fault', () => {
+  it('are not retried: fauxqs rejects a message over 256 KiB in Failed with SenderFault', async () => {
+    const topicArn = await aws.createTopic('eo-too-big');
+    const queueUrl = await aws.subscribeQueue(topicArn, 'eo-too-big-q');
+    // A sink told the topic takes 1 MiB does not trim a 300 KB alert; this topic takes 256 KiB.
+    const sink = createSnsSinkFactory({ sns: aws.sns, topicArn, grouping: 'event', maxMessageBytes: 1_048_576, retry: noWait })(S3_OBJECT);
+    await sink.add(match(0, { event: bitsEvent({ CommandLine: 'x'.repeat(300_000) }) }));
+    await sink.add(match(1));
+    const report = (await sink.finish(summary())) as SnsDeliveryReport;
+    expect(report).toMatchObject({ delivered: 1, failed: 1, requests: 1 }); // both in one request, no retry
+    expect(report.failures[0]).toMatchObject({ code: 'InvalidParameter' });
+    expect(await aws.drain(queueUrl)).toHaveLength(1);
   });
 });
 
