@@ -1,0 +1,127 @@
+/**
+ * S3 -> SQS -> scan function. The queue absorbs bursts and retries: a message whose objects were
+ * not all scanned comes back (`reportBatchItemFailures`) until `maxReceiveCount`, then waits in
+ * the DLQ (alarmed) for a redrive. The visibility timeout is six times the function timeout, as
+ * Lambda recommends, so a message is never redelivered while a batch holding it still runs.
+ */
+import { Duration, Validations } from 'aws-cdk-lib';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import * as s3 from 'aws-cdk-lib/aws-s3';
+import * as s3n from 'aws-cdk-lib/aws-s3-notifications';
+import * as sqs from 'aws-cdk-lib/aws-sqs';
+import { Construct } from 'constructs';
+import type { AlertTopic } from './alert-topic.ts';
+import { PUBLISH_RECORD_PREFIX } from './buckets.ts';
+import type { StackConfig } from './stack-config.ts';
+
+export const MAX_RECEIVE_COUNT = 5;
+
+export interface ScanFunctionProps {
+  readonly config: StackConfig;
+  readonly logs: s3.IBucket;
+  readonly state: s3.IBucket;
+  readonly alerts: AlertTopic;
+}
+
+export class ScanFunction extends Construct {
+  readonly function: lambda.Function;
+  readonly queue: sqs.Queue;
+  readonly deadLetters: sqs.Queue;
+
+  constructor(scope: Construct, id: string, props: ScanFunctionProps) {
+    super(scope, id);
+    const { config } = props;
+    const timeout = Duration.seconds(config.timeoutSeconds);
+
+    this.deadLetters = new sqs.Queue(this, 'DeadLetters', {
+      encryption: sqs.QueueEncryption.SQS_MANAGED,
+      enforceSSL: true,
+      retentionPeriod: Duration.days(14),
+    });
+    Validations.of(this.deadLetters).acknowledge({
+      id: 'AwsSolutions-SQS3',
+      reason: 'This is the dead-letter queue; it has no DLQ of its own. Its depth is alarmed.',
+    });
+    // SSE-SQS, not KMS: S3 event notifications cannot publish to a queue encrypted with the AWS-managed SQS key.
+    this.queue = new sqs.Queue(this, 'Objects', {
+      encryption: sqs.QueueEncryption.SQS_MANAGED,
+      enforceSSL: true,
+      visibilityTimeout: Duration.seconds(config.timeoutSeconds * 6),
+      retentionPeriod: Duration.days(14),
+      deadLetterQueue: { queue: this.deadLetters, maxReceiveCount: MAX_RECEIVE_COUNT },
+    });
+    // Messages left in the DLQ go back to the source queue with a console or API redrive.
+    this.deadLetters.addToResourcePolicy(
+      new iam.PolicyStatement({
+        principals: [new iam.AccountRootPrincipal()],
+        actions: ['sqs:StartMessageMoveTask', 'sqs:ReceiveMessage', 'sqs:DeleteMessage', 'sqs:GetQueueAttributes'],
+        resources: [this.deadLetters.queueArn],
+      }),
+    );
+
+    const logGroup = new logs.LogGroup(this, 'Logs', { retention: logs.RetentionDays.THREE_MONTHS });
+    const role = new iam.Role(this, 'Role', {
+      assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
+      description: 'winsift scan function: read log objects, publish alerts, keep the publish record',
+    });
+    role.addToPolicy(
+      new iam.PolicyStatement({ actions: ['logs:CreateLogStream', 'logs:PutLogEvents'], resources: [logGroup.logGroupArn] }),
+    );
+    role.addToPolicy(
+      new iam.PolicyStatement({
+        actions: ['s3:GetObject', 's3:GetObjectVersion'],
+        resources: [props.logs.arnForObjects(`${config.keyPrefix}*`)],
+      }),
+    );
+    role.addToPolicy(
+      new iam.PolicyStatement({
+        actions: ['s3:ListBucket'],
+        resources: [props.state.bucketArn],
+        conditions: { StringLike: { 's3:prefix': [`${PUBLISH_RECORD_PREFIX}/*`] } },
+      }),
+    );
+    role.addToPolicy(
+      new iam.PolicyStatement({ actions: ['s3:PutObject'], resources: [props.state.arnForObjects(`${PUBLISH_RECORD_PREFIX}/*`)] }),
+    );
+    role.addToPolicy(new iam.PolicyStatement({ actions: ['sns:Publish'], resources: [props.alerts.topic.topicArn] }));
+    role.addToPolicy(
+      new iam.PolicyStatement({ actions: ['kms:GenerateDataKey*', 'kms:Decrypt'], resources: [props.alerts.key.keyArn] }),
+    );
+    // IAM5 findings on this role are acknowledged one by one in winsift-stack.ts, where logical ids are known.
+
+    this.function = new lambda.Function(this, 'Function', {
+      description: 'winsift: scan Windows event logs landing in S3 with the bundled detection rules',
+      runtime: lambda.Runtime.NODEJS_24_X,
+      architecture: lambda.Architecture.ARM_64,
+      handler: 'index.handler',
+      code: lambda.Code.fromAsset(config.functionAssetDir),
+      memorySize: config.memoryMb,
+      timeout,
+      role,
+      logGroup,
+      ...(config.reservedConcurrency === undefined ? {} : { reservedConcurrentExecutions: config.reservedConcurrency }),
+      environment: {
+        TOPIC_ARN: props.alerts.topic.topicArn,
+        PUBLISH_RECORD_BUCKET: props.state.bucketName,
+        PUBLISH_RECORD_PREFIX,
+        MAX_OBJECT_BYTES: String(config.maxObjectBytes),
+        // Stop starting objects with a fifth of the timeout left; abort one still running 5 s before the end.
+        TIME_RESERVE_MS: String(Math.round((config.timeoutSeconds * 1000) / 5)),
+        ABORT_MARGIN_MS: '5000',
+        POWERTOOLS_SERVICE_NAME: 'winsift-scan',
+        POWERTOOLS_METRICS_NAMESPACE: 'winsift',
+        NODE_OPTIONS: '--enable-source-maps',
+      },
+    });
+    this.function.addEventSource(
+      new SqsEventSource(this.queue, { batchSize: 10, maxBatchingWindow: Duration.seconds(5), reportBatchItemFailures: true }),
+    );
+
+    const filter = { ...(config.keyPrefix ? { prefix: config.keyPrefix } : {}), ...(config.keySuffix ? { suffix: config.keySuffix } : {}) };
+    const filters = Object.keys(filter).length > 0 ? [filter] : [];
+    props.logs.addEventNotification(s3.EventType.OBJECT_CREATED, new s3n.SqsDestination(this.queue), ...filters);
+  }
+}

@@ -1,0 +1,93 @@
+/**
+ * The deployment's parameters, from CDK context (`cdk.json` or `-c key=value`). Every value is
+ * checked here, so a typo fails `cdk synth` with the key's name instead of deploying a surprise.
+ *
+ * | context key            | meaning                                                        | default                |
+ * |------------------------|----------------------------------------------------------------|------------------------|
+ * | logBucketName          | import this existing bucket; absent: create one                | create                 |
+ * | keyPrefix / keySuffix  | only objects under the prefix / ending with the suffix         | none                   |
+ * | alertEmails            | comma-separated addresses subscribed to the alert topic        | none                   |
+ * | emailMinSeverity       | lowest rule level e-mailed (informational..critical)           | high                   |
+ * | memoryMb               | scan function memory                                           | 1024                   |
+ * | timeoutSeconds         | scan function timeout                                          | 300                    |
+ * | reservedConcurrency    | scan function reserved concurrency                             | unreserved             |
+ * | maxObjectBytes         | refuse larger objects                                          | 5368709120 (5 GiB)     |
+ * | backfillSchedule       | EventBridge Scheduler expression for the backfill, or `none`   | none                   |
+ * | backfillMaxConcurrency | Distributed Map child executions at once                       | 10                     |
+ * | backfillToleratedFailurePercent | share of objects that may fail before the run fails   | 5                      |
+ * | publishRecordDays      | days published-alert markers are kept (re-scans older re-alert) | 400                   |
+ * | functionAssetDir       | the bundled function (scripts/build.ts output)                 | dist/functions/scan    |
+ */
+import { LEVELS, type Level } from '../lib/rules/rule.ts';
+
+export interface StackConfig {
+  readonly logBucketName?: string;
+  readonly keyPrefix: string;
+  readonly keySuffix?: string;
+  readonly alertEmails: readonly string[];
+  readonly emailMinSeverity: Level;
+  readonly memoryMb: number;
+  readonly timeoutSeconds: number;
+  readonly reservedConcurrency?: number;
+  readonly maxObjectBytes: number;
+  readonly backfillSchedule?: string;
+  readonly backfillMaxConcurrency: number;
+  readonly backfillToleratedFailurePercent: number;
+  readonly publishRecordDays: number;
+  readonly functionAssetDir: string;
+}
+
+type Context = (key: string) => unknown;
+
+export function readStackConfig(context: Context): StackConfig {
+  const text = (key: string): string | undefined => {
+    const value = context(key);
+    if (value === undefined || value === null || value === '') return undefined;
+    if (typeof value !== 'string' && typeof value !== 'number') throw new Error(`context ${key}: expected text, got ${JSON.stringify(value)}`);
+    return String(value);
+  };
+  const int = (key: string, fallback: number, min: number, max: number): number => {
+    const raw = text(key);
+    if (raw === undefined) return fallback;
+    const value = Number(raw);
+    if (!Number.isSafeInteger(value) || value < min || value > max) throw new Error(`context ${key}: '${raw}' is not a whole number from ${min} to ${max}`);
+    return value;
+  };
+
+  const emails = (text('alertEmails') ?? '').split(',').map((e) => e.trim()).filter(Boolean);
+  for (const email of emails) {
+    if (!/^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(email)) throw new Error(`context alertEmails: '${email}' is not an e-mail address`);
+  }
+  const severity = text('emailMinSeverity') ?? 'high';
+  if (!LEVELS.includes(severity as Level)) throw new Error(`context emailMinSeverity: '${severity}' is not one of ${LEVELS.join(', ')}`);
+  const schedule = text('backfillSchedule');
+  if (schedule !== undefined && schedule !== 'none' && !/^(rate|cron)\(.+\)$/.test(schedule)) {
+    throw new Error(`context backfillSchedule: '${schedule}' is not a Scheduler expression like rate(7 days) or cron(0 3 ? * SUN *)`);
+  }
+  const timeoutSeconds = int('timeoutSeconds', 300, 30, 900);
+  const keyPrefix = text('keyPrefix') ?? '';
+  const keySuffix = text('keySuffix');
+  const logBucketName = text('logBucketName');
+
+  return {
+    ...(logBucketName === undefined ? {} : { logBucketName }),
+    keyPrefix,
+    ...(keySuffix === undefined ? {} : { keySuffix }),
+    alertEmails: emails,
+    emailMinSeverity: severity as Level,
+    memoryMb: int('memoryMb', 1024, 128, 10240),
+    timeoutSeconds,
+    ...(text('reservedConcurrency') === undefined ? {} : { reservedConcurrency: int('reservedConcurrency', 0, 1, 10000) }),
+    maxObjectBytes: int('maxObjectBytes', 5 * 1024 ** 3, 1, Number.MAX_SAFE_INTEGER),
+    ...(schedule === undefined || schedule === 'none' ? {} : { backfillSchedule: schedule }),
+    backfillMaxConcurrency: int('backfillMaxConcurrency', 10, 1, 10000),
+    backfillToleratedFailurePercent: int('backfillToleratedFailurePercent', 5, 0, 100),
+    publishRecordDays: int('publishRecordDays', 400, 1, 3650),
+    functionAssetDir: text('functionAssetDir') ?? 'dist/functions/scan',
+  };
+}
+
+/** The levels e-mailed for a threshold: `high` -> high, critical. */
+export function levelsFrom(min: Level): Level[] {
+  return LEVELS.slice(LEVELS.indexOf(min));
+}
