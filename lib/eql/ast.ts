@@ -105,11 +105,32 @@ export type Node =
 
 /** `category where condition`; `category` is null for `any`. */
 export interface EventQuery {
+  readonly kind: 'event';
   readonly category: string | null;
   readonly condition: Node;
   /** The query text the spans point into. */
   readonly source: string;
 }
+
+/** One `[category where condition] by keys` of a sequence; `with runs=N` is already expanded. */
+export interface SequenceStage {
+  readonly query: EventQuery;
+  /** Join keys: the sequence's `by` followed by the stage's own. */
+  readonly keys: readonly Node[];
+  readonly start: number;
+}
+
+/** `sequence [by keys] [with maxspan=5m] [stage] [stage]... [until [stage]]`. */
+export interface SequenceQuery {
+  readonly kind: 'sequence';
+  readonly stages: readonly SequenceStage[];
+  readonly until: SequenceStage | null;
+  /** `with maxspan=`, in milliseconds; null when unbounded. */
+  readonly maxspanMs: number | null;
+  readonly source: string;
+}
+
+export type Statement = EventQuery | SequenceQuery;
 
 /** The field path as ECS writes it: `process.args[0]` becomes `process.args.0`. */
 export function fieldName(node: FieldNode): string {

@@ -3,44 +3,71 @@
  * the ECS layout (Winlogbeat, Elastic Agent, Elastic Defend) are evaluated, on `event.raw`;
  * events from other layouts never match an EQL rule (their fields are not ECS, and guessing a
  * mapping would make rules fire, or stay silent, for reasons nobody could see).
+ *
+ * Sequence rules keep state between events: they match on the event that completes a sequence,
+ * and `explain` then gives the evidence of every event in it. `startScan()` forgets pending
+ * sequences; a scanner that calls it per object keeps sequences within one object.
  */
 import type { WinEvent } from '../events/win-event.ts';
 import type { Detector, Evidence, RuleMeta } from '../rules/rule.ts';
 import { eventCategory } from './ecs-document.ts';
 import type { CompiledQuery } from './query.ts';
+import type { SequenceMatcher } from './sequence.ts';
 
-export interface EqlRule {
-  readonly meta: RuleMeta;
-  readonly query: CompiledQuery;
-}
+export type EqlRule =
+  | { readonly meta: RuleMeta; readonly kind: 'event'; readonly query: CompiledQuery }
+  | { readonly meta: RuleMeta; readonly kind: 'sequence'; readonly sequence: SequenceMatcher };
 
 const NOTHING: readonly RuleMeta[] = Object.freeze([]);
 
 export class EqlDetector implements Detector {
   readonly rules: readonly RuleMeta[];
-  private readonly compiled: readonly EqlRule[];
+  private readonly single: readonly Extract<EqlRule, { kind: 'event' }>[];
+  private readonly sequences: readonly Extract<EqlRule, { kind: 'sequence' }>[];
   private readonly byRule: ReadonlyMap<RuleMeta, EqlRule>;
+  /** For `explain`: the events of the sequence each (event, rule) completed. */
+  private completions = new WeakMap<object, Map<RuleMeta, readonly unknown[]>>();
 
   constructor(rules: readonly EqlRule[]) {
-    this.compiled = rules;
     this.rules = rules.map((r) => r.meta);
+    this.single = rules.filter((r) => r.kind === 'event');
+    this.sequences = rules.filter((r) => r.kind === 'sequence');
     this.byRule = new Map(rules.map((r) => [r.meta, r]));
   }
 
+  /** Forgets pending sequences: call before each scanned object. */
+  startScan(): void {
+    for (const rule of this.sequences) rule.sequence.reset();
+    this.completions = new WeakMap();
+  }
+
   match(event: WinEvent): readonly RuleMeta[] {
-    if (event.layout !== 'ecs' || this.compiled.length === 0) return NOTHING;
+    if (event.layout !== 'ecs' || this.rules.length === 0) return NOTHING;
     const doc = event.raw;
     const category = eventCategory(doc);
     let matched: RuleMeta[] | undefined;
-    for (const rule of this.compiled) {
+    for (const rule of this.single) {
       if (rule.query.matchesWithCategory(doc, category)) (matched ??= []).push(rule.meta);
+    }
+    for (const rule of this.sequences) {
+      const docs = rule.sequence.offer(doc, category);
+      if (docs === null) continue;
+      (matched ??= []).push(rule.meta);
+      if (typeof doc === 'object' && doc !== null) {
+        const byRule = this.completions.get(doc) ?? new Map<RuleMeta, readonly unknown[]>();
+        byRule.set(rule.meta, docs);
+        this.completions.set(doc, byRule);
+      }
     }
     return matched ?? NOTHING;
   }
 
   explain(rule: RuleMeta, event: WinEvent): readonly Evidence[] {
-    const compiled = this.byRule.get(rule) ?? this.compiled.find((r) => r.meta.id === rule.id);
+    const compiled = this.byRule.get(rule) ?? [...this.byRule.values()].find((r) => r.meta.id === rule.id);
     if (compiled === undefined || event.layout !== 'ecs') return [];
-    return compiled.query.explain(event.raw);
+    if (compiled.kind === 'event') return compiled.query.explain(event.raw);
+    const raw = event.raw;
+    const docs = typeof raw === 'object' && raw !== null ? this.completions.get(raw)?.get(compiled.meta) : undefined;
+    return compiled.sequence.explain(docs ?? [raw]);
   }
 }

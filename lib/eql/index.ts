@@ -1,17 +1,20 @@
 /**
- * Elastic EQL rules: load Elastic detection-rule TOML files and compile their single-event EQL
- * queries into one Detector. Rules that cannot be used come back as RuleErrors naming the file,
+ * Elastic EQL rules: load Elastic detection-rule TOML files and compile their EQL queries
+ * (single-event queries and sequences) into one Detector. Rules that cannot be used come back as RuleErrors naming the file,
  * the rule id, where in the query, and why; the others still load.
  */
 import type { Detector, RuleError, RuleFile } from '../rules/rule.ts';
 import { EqlDetector, type EqlRule } from './eql-detector.ts';
 import { EqlError, locate } from './eql-error.ts';
 import { ElasticRuleError, readElasticRule } from './elastic-rule.ts';
-import { compileQuery } from './query.ts';
+import { parseStatement } from './parser.ts';
+import { compileEventQuery } from './query.ts';
+import { SequenceMatcher } from './sequence.ts';
 
 export { EqlDetector } from './eql-detector.ts';
 export { compileQuery, type CompiledQuery } from './query.ts';
 export { EqlError } from './eql-error.ts';
+export { SequenceMatcher } from './sequence.ts';
 
 export function loadEqlRules(files: readonly RuleFile[]): { detector: Detector; errors: RuleError[] } {
   const rules: EqlRule[] = [];
@@ -27,7 +30,12 @@ export function loadEqlRules(files: readonly RuleFile[]): { detector: Detector; 
         errors.push({ file: file.path, ruleId, reason: `duplicate rule_id: already loaded from ${earlier}` });
         continue;
       }
-      rules.push({ meta, query: compileQuery(query) });
+      const statement = parseStatement(query);
+      rules.push(
+        statement.kind === 'event'
+          ? { meta, kind: 'event', query: compileEventQuery(statement) }
+          : { meta, kind: 'sequence', sequence: new SequenceMatcher(statement) },
+      );
       seen.set(meta.id, file.path);
     } catch (error) {
       errors.push(toRuleError(file, ruleId, error));

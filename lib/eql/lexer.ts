@@ -11,6 +11,7 @@ export type TokenKind =
   | 'string'
   | 'integer'
   | 'decimal'
+  | 'duration' // `30s`, `5m`, `1h`: only in `with maxspan=`
   | 'operator'
   | 'eof';
 
@@ -165,7 +166,9 @@ function readBackquoted(query: string, from: number): { value: string; end: numb
   throw new EqlError('unterminated backquoted field name', from);
 }
 
-function readNumber(query: string, from: number): { kind: 'integer' | 'decimal'; end: number } {
+function readNumber(query: string, from: number): { kind: 'integer' | 'decimal' | 'duration'; end: number } {
+  const duration = /^\d+(?:ms|s|m|h|d)(?![A-Za-z0-9_@])/.exec(query.slice(from));
+  if (duration !== null) return { kind: 'duration', end: from + duration[0].length };
   const match = /^(?:\d+\.\d*|\.\d+|\d+)(?:[eE][+-]?\d+)?/.exec(query.slice(from));
   const text = match?.[0] ?? '';
   const end = from + text.length;

@@ -4,7 +4,7 @@
  *   or < and < not < comparison / in / : / like / regex < + - < * / % < unary minus < primary.
  * Sequences, samples, joins and pipes are rejected with a reason instead of being half-run.
  */
-import type { ArithmeticOperator, ComparisonOperator, EventQuery, FieldNode, Node } from './ast.ts';
+import type { ArithmeticOperator, ComparisonOperator, EventQuery, FieldNode, Node, SequenceQuery, SequenceStage, Statement } from './ast.ts';
 import { EqlError } from './eql-error.ts';
 import { tokenize, type Token } from './lexer.ts';
 
@@ -14,15 +14,28 @@ const PATTERN_KEYWORDS = new Set([':', 'like', 'like~', 'regex', 'regex~']);
 /** Whitespace and comments before the first word of a query. */
 const LEADING_TRIVIA = /^(?:\s|\/\/[^\n]*(?:\n|$)|\/\*[\s\S]*?\*\/)*/;
 
+/** A single-event query; sequences and the rest are refused with the reason. */
 export function parseEql(query: string): EventQuery {
-  // Checked before tokenizing: sequence syntax (`maxspan=1m`) is not valid single-event syntax.
+  const statement = parseStatement(query);
+  if (statement.kind === 'sequence') {
+    throw new EqlError('sequence queries are not supported here: expected a single-event query (`category where condition`)', 0);
+  }
+  return statement;
+}
+
+/** A single-event query or a sequence. Samples, joins and pipes are refused with the reason. */
+export function parseStatement(query: string): Statement {
   const start = LEADING_TRIVIA.exec(query)?.[0].length ?? 0;
   const word = /^[A-Za-z_]+/.exec(query.slice(start))?.[0].toLowerCase();
-  if (word === 'sequence' || word === 'sample' || word === 'join') {
-    throw new EqlError(`${word} queries are not supported: winsift evaluates single-event queries (\`category where condition\`)`, start);
+  if (word === 'sample' || word === 'join') {
+    throw new EqlError(`${word} queries are not supported: winsift evaluates single-event queries and sequences`, start);
   }
-  return new Parser(query).parseQuery();
+  const parser = new Parser(query);
+  return word === 'sequence' ? parser.parseSequence() : parser.parseQuery();
 }
+
+const DURATION_UNITS_MS: Readonly<Record<string, number>> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 };
+const MAX_RUNS = 100;
 
 /** Parses a bare condition (no `category where`): handy for tests and for the optimiser's callers. */
 export function parseCondition(text: string): Node {
@@ -43,6 +56,13 @@ class Parser {
   }
 
   parseQuery(): EventQuery {
+    const query = this.parseEventFilter();
+    this.refusePipes();
+    this.expectEnd();
+    return query;
+  }
+
+  private parseEventFilter(): EventQuery {
     const first = this.peek();
     let category: string | null;
     if (this.accept('keyword', 'any')) category = null;
@@ -50,12 +70,86 @@ class Parser {
     else throw this.unexpected('an event category (`process`, `file`, `any`, ...)');
     this.expect('keyword', 'where');
     const condition = this.parseExpression();
+    return { kind: 'event', category, condition, source: this.source };
+  }
+
+  private refusePipes(): void {
     const pipe = this.peek();
     if (pipe.kind === 'operator' && pipe.text === '|') {
       throw new EqlError('pipes (`| head`, `| tail`, ...) are not supported in detection queries', pipe.start);
     }
+  }
+
+  /** `sequence [by keys] [with maxspan=N] stage stage... [until stage]`. */
+  parseSequence(): SequenceQuery {
+    this.expect('keyword', 'sequence');
+    const keys = this.accept('keyword', 'by') ? this.parseJoinKeys() : [];
+    let maxspanMs: number | null = null;
+    if (this.accept('keyword', 'with')) {
+      this.expectWord('maxspan');
+      this.expect('operator', '=');
+      maxspanMs = this.parseDuration();
+      const late = this.peek();
+      if (late.kind === 'keyword' && late.text === 'by') throw new EqlError('write `sequence by ...` before `with maxspan=...`', late.start);
+    }
+    const stages: SequenceStage[] = [];
+    while (this.peek().kind === 'operator' && (this.peek().text === '[' || this.peek().text === '!')) {
+      stages.push(...this.parseStage(keys));
+    }
+    if (stages.length < 2) throw this.unexpected(stages.length === 0 ? 'a sequence stage `[category where condition]`' : 'a second sequence stage `[...]`');
+    const until = this.accept('keyword', 'until') ? (this.parseStage(keys)[0] as SequenceStage) : null;
+    for (const stage of [...stages, ...(until === null ? [] : [until])]) {
+      if (stage.keys.length !== (stages[0] as SequenceStage).keys.length) {
+        throw new EqlError(`every stage needs the same number of join keys (${(stages[0] as SequenceStage).keys.length}), this one has ${stage.keys.length}`, stage.start);
+      }
+    }
+    this.refusePipes();
     this.expectEnd();
-    return { category, condition, source: this.source };
+    return { kind: 'sequence', stages, until, maxspanMs, source: this.source };
+  }
+
+  /** `[category where condition] [by keys] [with runs=N]`, expanded to N stages. */
+  private parseStage(sequenceKeys: readonly Node[]): SequenceStage[] {
+    const open = this.peek();
+    if (open.kind === 'operator' && open.text === '!') {
+      throw new EqlError('missing-event stages (`![...]`) are not supported', open.start);
+    }
+    this.expect('operator', '[');
+    const query = this.parseEventFilter();
+    this.expect('operator', ']');
+    const ownKeys = this.accept('keyword', 'by') ? this.parseJoinKeys() : [];
+    let runs = 1;
+    if (this.accept('keyword', 'with')) {
+      this.expectWord('runs');
+      this.expect('operator', '=');
+      const count = this.peek();
+      if (count.kind !== 'integer' || Number(count.text) < 1 || Number(count.text) > MAX_RUNS) throw this.unexpected(`a run count from 1 to ${MAX_RUNS}`);
+      this.next();
+      runs = Number(count.text);
+    }
+    const stage: SequenceStage = { query, keys: [...sequenceKeys, ...ownKeys], start: open.start };
+    return new Array<SequenceStage>(runs).fill(stage);
+  }
+
+  private parseJoinKeys(): Node[] {
+    const keys = [this.parseAdditive()];
+    while (this.accept('operator', ',')) keys.push(this.parseAdditive());
+    return keys;
+  }
+
+  private parseDuration(): number {
+    const token = this.peek();
+    if (token.kind !== 'duration') throw this.unexpected('a time span such as `30s`, `5m`, `1h`');
+    this.next();
+    const [, amount, unit] = /^(\d+)(ms|s|m|h|d)$/.exec(token.text) ?? [];
+    return Number(amount) * (DURATION_UNITS_MS[unit ?? ''] ?? Number.NaN);
+  }
+
+  /** `maxspan`, `runs`: words the grammar reads only in one place, so not reserved. */
+  private expectWord(word: string): void {
+    const token = this.peek();
+    if (token.kind !== 'identifier' || token.text.toLowerCase() !== word) throw this.unexpected(`\`${word}\``);
+    this.next();
   }
 
   expectEnd(): void {
@@ -263,16 +357,20 @@ class Parser {
         this.next();
         path.push(segment.text);
         end = segment.end;
-      } else if (this.accept('operator', '[')) {
-        const index = this.peek();
-        if (index.kind !== 'integer') throw this.unexpected('an array index');
+      } else if (this.isIndex()) {
         this.next();
-        path.push(Number(index.text));
+        path.push(Number(this.next().text));
         end = this.expect('operator', ']').end;
       } else {
         return { type: 'field', path, optional, start, end };
       }
     }
+  }
+
+  /** `[0]` after a field is an index; `[process where ...]` after a join key is the next stage. */
+  private isIndex(): boolean {
+    const open = this.peek();
+    return open.kind === 'operator' && open.text === '[' && this.peekAt(1).kind === 'integer' && this.peekAt(2).text === ']';
   }
 
   private peek(): Token {

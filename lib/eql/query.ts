@@ -11,6 +11,7 @@ import { optimise } from './optimise.ts';
 import { parseEql } from './parser.ts';
 
 export interface CompiledQuery {
+  readonly kind: 'event';
   /** `null` for `any`. */
   readonly category: string | null;
   readonly parsed: EventQuery;
@@ -23,12 +24,16 @@ export interface CompiledQuery {
 
 /** Throws `EqlError` (with the offset into `text`) when the query cannot be parsed or compiled. */
 export function compileQuery(text: string): CompiledQuery {
-  const parsed = parseEql(text);
+  return compileEventQuery(parseEql(text));
+}
+
+export function compileEventQuery(parsed: EventQuery): CompiledQuery {
   const condition = compileCondition(optimise(parsed.condition));
   const category = parsed.category;
   const matchesWithCategory = (doc: unknown, docCategory: unknown): boolean =>
     (category === null || categoryIncludes(docCategory as never, category)) && condition(doc) === true;
   return {
+    kind: 'event',
     category,
     parsed,
     matchesWithCategory,

@@ -40,9 +40,9 @@ describe('query errors name the offset and the reason', () => {
     expect(error.offset).toBe(offset);
   });
 
-  it('rejects sequences clearly', () => {
-    const error = offsetOf('sequence by host.id with maxspan=1m [process where true] [file where true]');
-    expect(error.reason).toMatch(/sequence queries are not supported/);
+  it('compileQuery (single events) rejects sequences clearly; sample and join are refused everywhere', () => {
+    expect(offsetOf('sequence by host.id with maxspan=1m [process where true] [file where true]').reason).toMatch(/sequence queries are not supported here/);
+    expect(offsetOf('  sample by host.id [process where true] [file where true]')).toEqual({ reason: expect.stringMatching(/sample queries are not supported/), offset: 2 });
   });
 
   it('accepts escaped categories and any', () => {
@@ -98,11 +98,11 @@ describe('loadEqlRules', () => {
     expect(errors[0]).toMatchObject({ file: 'k.toml', ruleId: 'aaaaaaaa-0000-0000-0000-000000000001', reason: expect.stringMatching(/"kuery", not "eql"/) });
   });
 
-  it('refuses sequence rules with the reason', () => {
-    const text = RULE().replace(/query = '''[\s\S]*'''/, "query = '''\nsequence by process.entity_id\n [process where true]\n [file where true]\n'''");
+  it('refuses the sequence forms it does not run, with the reason and position', () => {
+    const text = RULE().replace(/query = '''[\s\S]*'''/, "query = '''\nsequence with maxspan=1m\n [process where true]\n ![file where true]\n'''");
     const { errors } = loadEqlRules([{ path: 's.toml', text }]);
-    expect(errors[0]?.reason).toMatch(/sequence queries are not supported/);
-    expect(errors[0]?.item).toMatch(/^query line 1, column 1/);
+    expect(errors[0]?.reason).toMatch(/missing-event stages/);
+    expect(errors[0]?.item).toMatch(/^query line 3, column 2/);
   });
 
   it('reports TOML syntax errors with line and column', () => {

@@ -1,0 +1,151 @@
+/**
+ * EQL sequences over the events of a scan, as Elasticsearch runs them: a state machine per
+ * join-key value where each stage holds at most one pending sequence (a newer one replaces it),
+ * events taken in the order they arrive, `with maxspan` measured on `@timestamp` from the first
+ * event, and `until` dropping what is pending for its key.
+ *
+ * State lives until `reset()`. Pending sequences are bounded: at most MAX_PENDING_KEYS join-key
+ * values per rule, the least recently touched dropped first.
+ */
+import type { FieldValue } from '../events/win-event.ts';
+import type { Evidence } from '../rules/rule.ts';
+import type { FieldNode, Node, SequenceQuery, SequenceStage } from './ast.ts';
+import { compileNode } from './compile.ts';
+import { fieldGetter } from './ecs-document.ts';
+import { compileEventQuery, type CompiledQuery } from './query.ts';
+import { scalar } from './values.ts';
+
+export const MAX_PENDING_KEYS = 10_000;
+
+interface Partial {
+  readonly docs: readonly unknown[];
+  readonly firstTime: number | null;
+  readonly lastTime: number | null;
+}
+
+interface Stage {
+  readonly query: CompiledQuery;
+  readonly keys: readonly ((doc: unknown) => FieldValue | undefined)[];
+  /** `?field` keys may be null; plain keys must have a value. */
+  readonly optional: readonly boolean[];
+}
+
+const readTimestamp = fieldGetter(['@timestamp']);
+
+export function eventTime(doc: unknown): number | null {
+  const value = scalar(readTimestamp(doc));
+  if (typeof value === 'number') return value;
+  if (typeof value !== 'string') return null;
+  const ms = Date.parse(value);
+  return Number.isNaN(ms) ? null : ms;
+}
+
+export class SequenceMatcher {
+  readonly query: SequenceQuery;
+  private readonly stages: readonly Stage[];
+  private readonly until: Stage | null;
+  private readonly maxspanMs: number | null;
+  /** Join-key value -> the pending sequence that has completed stage i, per i. */
+  private pending = new Map<string, (Partial | undefined)[]>();
+
+  constructor(query: SequenceQuery) {
+    this.query = query;
+    this.stages = query.stages.map(compileStage);
+    this.until = query.until === null ? null : compileStage(query.until);
+    this.maxspanMs = query.maxspanMs;
+  }
+
+  reset(): void {
+    this.pending = new Map();
+  }
+
+  /** Feeds one ECS document; returns the documents of the sequence it completes, or null. */
+  offer(doc: unknown, category: unknown): readonly unknown[] | null {
+    if (this.until !== null && this.until.query.matchesWithCategory(doc, category)) {
+      const key = joinKey(this.until, doc);
+      if (key !== null) this.pending.delete(key);
+      return null;
+    }
+    let completed: readonly unknown[] | null = null;
+    const time = eventTime(doc);
+    const last = this.stages.length - 1;
+    // Last stage first, so one event cannot pass through two stages of the same sequence.
+    for (let i = last; i >= 0; i--) {
+      const stage = this.stages[i] as Stage;
+      if (!stage.query.matchesWithCategory(doc, category)) continue;
+      const key = joinKey(stage, doc);
+      if (key === null) continue;
+      if (i === 0) {
+        this.slots(key)[0] = { docs: [doc], firstTime: time, lastTime: time };
+        continue;
+      }
+      const slots = this.pending.get(key);
+      const before = slots?.[i - 1];
+      if (slots === undefined || before === undefined) continue;
+      if (!this.fits(before, time)) {
+        if (this.maxspanMs !== null && !this.withinSpan(before, time)) slots[i - 1] = undefined;
+        continue;
+      }
+      slots[i - 1] = undefined;
+      const next: Partial = { docs: [...before.docs, doc], firstTime: before.firstTime, lastTime: time ?? before.lastTime };
+      if (i === last) completed = next.docs;
+      else this.slots(key)[i] = next;
+    }
+    return completed;
+  }
+
+  /** The next event must not be older than the last one, and must fall within maxspan. */
+  private fits(before: Partial, time: number | null): boolean {
+    if (time !== null && before.lastTime !== null && time < before.lastTime) return false;
+    return this.maxspanMs === null || this.withinSpan(before, time);
+  }
+
+  private withinSpan(before: Partial, time: number | null): boolean {
+    return time !== null && before.firstTime !== null && time - before.firstTime <= (this.maxspanMs as number);
+  }
+
+  /** The slots of a key, marked most recently used; the least recent key goes past the bound. */
+  private slots(key: string): (Partial | undefined)[] {
+    let slots = this.pending.get(key);
+    if (slots !== undefined) this.pending.delete(key);
+    slots ??= new Array<Partial | undefined>(this.stages.length);
+    this.pending.set(key, slots);
+    if (this.pending.size > MAX_PENDING_KEYS) {
+      const oldest = this.pending.keys().next().value;
+      if (oldest !== undefined) this.pending.delete(oldest);
+    }
+    return slots;
+  }
+
+  /** Evidence for a completed sequence: each stage's own evidence, labelled with its place. */
+  explain(docs: readonly unknown[]): Evidence[] {
+    const count = this.stages.length;
+    return docs.flatMap((doc, i) =>
+      (this.stages[i]?.query.explain(doc) ?? []).map((e) => ({ ...e, test: `[${i + 1}/${count}] ${e.test}` })),
+    );
+  }
+}
+
+function compileStage(stage: SequenceStage): Stage {
+  return {
+    query: compileEventQuery(stage.query),
+    keys: stage.keys.map((key) => compileNode(key).evaluate),
+    optional: stage.keys.map((key) => isOptionalField(key)),
+  };
+}
+
+function isOptionalField(node: Node): boolean {
+  return node.type === 'field' && (node as FieldNode).optional;
+}
+
+/** The join-key values as one string, or null when a required key has no value. */
+function joinKey(stage: Stage, doc: unknown): string | null {
+  if (stage.keys.length === 0) return '';
+  const values: FieldValue[] = [];
+  for (let k = 0; k < stage.keys.length; k++) {
+    const value = scalar((stage.keys[k] as (doc: unknown) => FieldValue | undefined)(doc));
+    if (value === null && !stage.optional[k]) return null;
+    values.push(value);
+  }
+  return JSON.stringify(values);
+}
