@@ -27,6 +27,8 @@ export interface XmlElement {
   readonly name: string;
   readonly attrs: readonly XmlAttribute[];
   readonly content: readonly Content[];
+  /** Substitution indexes in the element's own content, then its attributes (for array values). */
+  readonly slots: readonly number[];
 }
 
 export interface XmlAttribute {
@@ -186,7 +188,7 @@ class BinXmlParser {
       throw new EvtxFormatError(this.pos - 1, `<${name}> start tag ends with token 0x${close.toString(16)}`);
     }
     this.tables.depth--;
-    return { kind: 'element', name, attrs, content };
+    return xmlElement(name, attrs, content);
   }
 
   /**
@@ -390,4 +392,20 @@ function templateAt(tables: ChunkTables, offset: number): TemplateDefinition {
   } finally {
     tables.parsing.delete(offset);
   }
+}
+
+const NO_SLOTS: readonly number[] = [];
+
+export function xmlElement(name: string, attrs: readonly XmlAttribute[], content: readonly Content[]): XmlElement {
+  return { kind: 'element', name, attrs, content, slots: substitutionSlots(content, attrs) };
+}
+
+function substitutionSlots(content: readonly Content[], attrs: readonly XmlAttribute[]): readonly number[] {
+  let slots: number[] | undefined;
+  for (const list of [content, ...attrs.map((attr) => attr.value)]) {
+    for (const node of list) {
+      if (typeof node !== 'string' && node.kind === 'substitution') (slots ??= []).push(node.index);
+    }
+  }
+  return slots ?? NO_SLOTS;
 }

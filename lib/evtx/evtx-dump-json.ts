@@ -18,37 +18,38 @@ type JsonObject = { [key: string]: JsonValue };
 /** The record's value: `{Event: {...}}`. */
 export function toEvtxDumpJson(root: ResolvedElement): JsonObject {
   const out: JsonObject = {};
-  for (const element of root.children) setKey(out, element.name, elementValue(element, false));
+  for (const element of root.children ?? []) setKey(out, element.name, elementValue(element, false));
   return out;
 }
 
 function elementValue(element: ResolvedElement, isDataContainer: boolean): JsonValue {
-  if (element.children.length === 0 && element.attrs.length === 0) {
-    return element.text.length === 0 ? null : textValue(element.text);
+  if (element.children === undefined && element.attrs === undefined) {
+    return element.text === undefined ? null : textValue(element.text);
   }
   return elementObject(element, isDataContainer);
 }
 
 function elementObject(element: ResolvedElement, isDataContainer: boolean): JsonObject {
   const out: JsonObject = {};
-  if (element.attrs.length > 0) {
+  if (element.attrs !== undefined) {
     const attributes: JsonObject = {};
     for (const attr of element.attrs) setKey(attributes, attr.name, textValue(attr.text));
     out['#attributes'] = attributes;
   }
-  if (element.text.length > 0) out['#text'] = textValue(element.text);
+  if (element.text !== undefined) out['#text'] = textValue(element.text);
+  const children = element.children ?? [];
 
-  const flattenNamedData = isDataContainer && element.children.some((child) => dataName(child) !== undefined);
+  const flattenNamedData = isDataContainer && children.some((child) => dataName(child) !== undefined);
   let positionalDataDone = false;
   let seen: Map<string, number> | undefined;
-  for (const child of element.children) {
+  for (const child of children) {
     if (isDataContainer && child.name === 'Data') {
       if (flattenNamedData) {
         const name = dataName(child);
         if (name !== undefined) setKey(out, name, dataValue(child));
       } else if (!positionalDataDone) {
         positionalDataDone = true;
-        const items = element.children.filter((c) => c.name === 'Data').map(dataValue);
+        const items = children.filter((c) => c.name === 'Data').map(dataValue);
         out['Data'] = { '#text': items.length === 1 ? items[0]! : items };
       }
       continue;
@@ -63,14 +64,14 @@ function elementObject(element: ResolvedElement, isDataContainer: boolean): Json
 }
 
 function dataValue(data: ResolvedElement): JsonValue {
-  if (data.children.length > 0) return elementObject(data, false);
-  return data.text.length === 0 ? '' : textValue(data.text);
+  if (data.children !== undefined) return elementObject(data, false);
+  return data.text === undefined ? '' : textValue(data.text);
 }
 
 /** The `Name` attribute of a `<Data>` element, when it has a non-empty one. */
 function dataName(element: ResolvedElement): string | undefined {
   if (element.name !== 'Data') return undefined;
-  for (const attr of element.attrs) if (attr.name === 'Name') return joinText(attr.text);
+  for (const attr of element.attrs ?? []) if (attr.name === 'Name') return joinText(attr.text);
   return undefined;
 }
 

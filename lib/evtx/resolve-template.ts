@@ -4,16 +4,17 @@
  * null value is an empty element), and an element whose content is an array value is repeated
  * once per item, as MS-EVEN6 3.1.4.7.5 describes and evtx_dump and libevtx render it.
  */
-import type { Content, SubstitutionValue, XmlElement } from './binxml.ts';
+import type { Content, SubstitutionValue, XmlAttribute, XmlElement } from './binxml.ts';
 import type { Scalar } from './value-types.ts';
 
+/** Lists are absent rather than empty: most elements have no attributes or no children. */
 export interface ResolvedElement {
   readonly name: string;
   /** Attributes whose value is not empty, with the value's pieces. */
-  readonly attrs: ResolvedAttribute[];
+  attrs: ResolvedAttribute[] | undefined;
   /** Non-empty text pieces of the element's own content, in order. */
-  readonly text: Scalar[];
-  readonly children: ResolvedElement[];
+  text: Scalar[] | undefined;
+  children: ResolvedElement[] | undefined;
 }
 
 export interface ResolvedAttribute {
@@ -39,7 +40,7 @@ let nodeBudget = 0;
 
 /** Resolves a record's top-level nodes into a synthetic root whose children are its elements. */
 export function resolveRecord(nodes: readonly Content[]): ResolvedElement {
-  const root: ResolvedElement = { name: '', attrs: [], text: [], children: [] };
+  const root: ResolvedElement = { name: '', attrs: undefined, text: undefined, children: undefined };
   nodeBudget = MAX_NODES_PER_RECORD;
   addContent(nodes, NO_VALUES, root, undefined);
   return root;
@@ -55,12 +56,12 @@ function addContent(
   if (nodeBudget < 0) throw new Error(`record expands to more than ${MAX_NODES_PER_RECORD} nodes`);
   for (const node of nodes) {
     if (typeof node === 'string') {
-      into.text.push(node);
+      (into.text ??= []).push(node);
       continue;
     }
     switch (node.kind) {
       case 'element':
-        addElement(node, values, into.children);
+        addElement(node, values, (into.children ??= []));
         break;
       case 'substitution':
         addValue(item !== undefined && item.index === node.index ? item.value : values[node.index], into);
@@ -79,14 +80,14 @@ function addValue(value: SubstitutionValue | undefined, into: ResolvedElement): 
     // descendant of the repeated element) read as a comma-separated list, as evtx_dump writes.
     const [only] = value;
     if (value.length === 1 && only !== undefined) addValue(only, into);
-    else if (value.length > 1) into.text.push(value.join(','));
+    else if (value.length > 1) (into.text ??= []).push(value.join(','));
     return;
   }
   if (typeof value === 'object') {
     addContent(value.nodes, NO_VALUES, into, undefined);
     return;
   }
-  into.text.push(value);
+  (into.text ??= []).push(value);
 }
 
 function addElement(element: XmlElement, values: readonly SubstitutionValue[], out: ResolvedElement[]): void {
@@ -95,42 +96,34 @@ function addElement(element: XmlElement, values: readonly SubstitutionValue[], o
     out.push(build(element, values, undefined));
     return;
   }
-  for (const item of array.items) {
-    out.push(build(element, values, { index: array.index, value: item === '' ? null : item }));
-  }
+  const items = values[array] as Scalar[];
+  for (const item of items) out.push(build(element, values, { index: array, value: item === '' ? null : item }));
 }
 
 function build(element: XmlElement, values: readonly SubstitutionValue[], item: ArrayItem | undefined): ResolvedElement {
-  const resolved: ResolvedElement = { name: element.name, attrs: [], text: [], children: [] };
+  const resolved: ResolvedElement = { name: element.name, attrs: undefined, text: undefined, children: undefined };
   for (const attr of element.attrs) {
-    const holder: ResolvedElement = { name: attr.name, attrs: [], text: [], children: [] };
-    addContent(attr.value, values, holder, item);
-    if (holder.text.length > 0) resolved.attrs.push({ name: attr.name, text: holder.text });
+    const text = attributeText(attr, values, item);
+    if (text !== undefined) (resolved.attrs ??= []).push({ name: attr.name, text });
   }
   addContent(element.content, values, resolved, item);
   return resolved;
 }
 
-/** The first substitution in the element's own content or attributes holding an array of 2+ items. */
-function firstArraySlot(
-  element: XmlElement,
-  values: readonly SubstitutionValue[],
-): { index: number; items: readonly Scalar[] } | undefined {
-  for (const node of element.content) {
-    const found = arraySlot(node, values);
-    if (found) return found;
-  }
-  for (const attr of element.attrs) {
-    for (const node of attr.value) {
-      const found = arraySlot(node, values);
-      if (found) return found;
-    }
-  }
-  return undefined;
+/** Attribute values hold only text and substitutions. */
+function attributeText(attr: XmlAttribute, values: readonly SubstitutionValue[], item: ArrayItem | undefined): Scalar[] | undefined {
+  const [only] = attr.value;
+  if (attr.value.length === 1 && typeof only === 'string') return [only];
+  const holder: ResolvedElement = { name: attr.name, attrs: undefined, text: undefined, children: undefined };
+  addContent(attr.value, values, holder, item);
+  return holder.text;
 }
 
-function arraySlot(node: Content, values: readonly SubstitutionValue[]): { index: number; items: readonly Scalar[] } | undefined {
-  if (typeof node === 'string' || node.kind !== 'substitution') return undefined;
-  const value = values[node.index];
-  return Array.isArray(value) && value.length > 1 ? { index: node.index, items: value } : undefined;
+/** The first substitution of the element's own holding an array of 2+ items, by index. */
+function firstArraySlot(element: XmlElement, values: readonly SubstitutionValue[]): number | undefined {
+  for (const slot of element.slots) {
+    const value = values[slot];
+    if (Array.isArray(value) && value.length > 1) return slot;
+  }
+  return undefined;
 }

@@ -4,16 +4,16 @@
  * (`UserData`), empty values.
  */
 import { describe, expect, it } from 'vitest';
-import type { Content, SubstitutionValue, XmlElement } from '../../lib/evtx/binxml.ts';
+import { type Content, type SubstitutionValue, type XmlElement, xmlElement } from '../../lib/evtx/binxml.ts';
 import { toEvtxDumpJson } from '../../lib/evtx/evtx-dump-json.ts';
 import { resolveRecord } from '../../lib/evtx/resolve-template.ts';
 
-const el = (name: string, content: Content[] = [], attrs: Record<string, Content[]> = {}): XmlElement => ({
-  kind: 'element',
-  name,
-  attrs: Object.entries(attrs).map(([attrName, value]) => ({ name: attrName, value })),
-  content,
-});
+const el = (name: string, content: Content[] = [], attrs: Record<string, Content[]> = {}): XmlElement =>
+  xmlElement(
+    name,
+    Object.entries(attrs).map(([attrName, value]) => ({ name: attrName, value })),
+    content,
+  );
 const sub = (index: number): Content => ({ kind: 'substitution', index });
 const instance = (nodes: Content[], values: SubstitutionValue[]): Content => ({
   kind: 'instance',

@@ -1,4 +1,5 @@
 /** Each BinXML value type rendered as evtx_dump writes it, from hand-made bytes. */
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { decodeSizedValue } from '../../lib/evtx/value-types.ts';
 
@@ -61,6 +62,20 @@ describe('BinXML value types', () => {
     expect(decode(0x11, le(0n, 8))).toBe('1601-01-01T00:00:00.000000Z');
     const systemtime = [2020, 12, 5, 11, 12, 28, 1, 177].flatMap((field) => le(BigInt(field), 2));
     expect(decode(0x12, systemtime)).toBe('2020-12-11T12:28:01.177000Z');
+  });
+
+  it('FILETIME agrees with exact BigInt arithmetic over the whole 64-bit range', () => {
+    const reference = (ticks: bigint): string => {
+      const ms = ticks / 10000n - 11644473600000n;
+      const iso = new Date(Number(ms)).toISOString();
+      return `${iso.slice(0, -1)}${String((ticks / 10n) % 1000n).padStart(3, '0')}Z`;
+    };
+    fc.assert(
+      fc.property(fc.bigInt({ min: 0n, max: 2n ** 64n - 1n }), (ticks) => {
+        expect(decode(0x11, le(ticks, 8))).toBe(reference(ticks));
+      }),
+      { numRuns: 300 },
+    );
   });
 
   it('SIDs as S-R-A-S1-...', () => {
