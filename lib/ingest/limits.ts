@@ -16,7 +16,7 @@ export const DEFAULT_LIMITS: IngestLimits = {
 
 /** The ratio cap is only judged once this much has been decompressed: tiny, very repetitive
  *  objects legitimately exceed any ratio, and cost nothing. */
-export const RATIO_CHECK_AFTER_BYTES = 64 * 1024 * 1024;
+export const RATIO_CHECK_AFTER_BYTES = 8 * 1024 * 1024;
 
 export function resolveLimits(options: IngestOptions): IngestLimits {
   const limits = { ...DEFAULT_LIMITS, ...options.limits };

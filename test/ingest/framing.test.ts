@@ -28,9 +28,11 @@ describe('JSON lines', () => {
 
   it('reports a line over the size limit without buffering it, and goes on', async () => {
     const long = nx(2, { Blob: 'x'.repeat(5000) });
-    const read = await collect([nx(1), long, nx(3)].join('\n'), { limits: { maxRecordBytes: 1000 } }, 100);
-    expect(read.items.map((i) => i.kind)).toEqual(['event', 'unreadable', 'event']);
-    expect(unreadable(read)[0]!.error.reason).toBe('line is longer than maxRecordBytes (1000 bytes)');
+    for (const size of [100, 65536]) {
+      const read = await collect([nx(1), long, nx(3)].join('\n'), { limits: { maxRecordBytes: 1000 } }, size);
+      expect(read.items.map((i) => i.kind)).toEqual(['event', 'unreadable', 'event']);
+      expect(unreadable(read)[0]!.error.reason).toBe('line is longer than maxRecordBytes (1000 bytes)');
+    }
   });
 
   it('names records that are JSON but not a Windows event', async () => {
@@ -63,6 +65,15 @@ describe('back-to-back JSON values', () => {
     const read = await collect(text);
     expect(read.items.map((i) => i.kind)).toEqual(['event', 'unreadable', 'event']);
     expect(unreadable(read)[0]!.error.location).toBe(`byte ${nx(1).length}`);
+  });
+
+  it('reports a value over the size limit, whether or not it spans chunks', async () => {
+    const long = nx(2, { Blob: 'x'.repeat(5000) });
+    for (const size of [100, 65536]) {
+      const read = await collect(`${nx(1)}${long}${nx(3)}`, { limits: { maxRecordBytes: 1000 } }, size);
+      expect(read.items.map((i) => i.kind)).toEqual(['event', 'unreadable', 'event']);
+      expect(unreadable(read)[0]!.error.reason).toBe('JSON value is longer than maxRecordBytes (1000 bytes)');
+    }
   });
 
   it('reports bytes outside any object, and an unclosed last object', async () => {

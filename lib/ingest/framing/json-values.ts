@@ -83,7 +83,7 @@ export async function* splitJsonValues(
         depth--;
         if (depth === 0) {
           const location = `byte ${recordStart}`;
-          if (oversized) {
+          if (oversized || pending + (i + 1 - segmentStart) > maxRecordBytes) {
             yield { kind: 'bad', location, reason: `JSON value is longer than maxRecordBytes (${maxRecordBytes} bytes)` };
           } else {
             const tail = chunk.subarray(segmentStart, i + 1);

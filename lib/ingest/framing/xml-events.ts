@@ -62,6 +62,7 @@ export async function* splitXmlEvents(
         break;
       }
       const end = close + EVENT_CLOSE.length;
+      if (end - eventStart > maxRecordBytes) oversized = true;
       yield oversized
         ? fragment(openedAt, `<Event> element is longer than maxRecordBytes (${maxRecordBytes} bytes)`)
         : { kind: 'record', bytes: buf.subarray(eventStart, end), location: `byte ${base + eventStart}` };
