@@ -12,8 +12,11 @@ export interface PublishRecordStore {
   record(object: ObjectRef, alertIds: readonly string[]): Promise<void>;
 }
 
-/** Process memory: enough for one CLI run or a test; forgets everything on exit. */
-export function createMemoryPublishRecordStore(): PublishRecordStore {
+/**
+ * Process memory: enough for one CLI run, a test, or retries that land on the same warm Lambda.
+ * Keeps the most recently recorded `maxObjects` objects so a long-lived process stays bounded.
+ */
+export function createMemoryPublishRecordStore(maxObjects = 1_000): PublishRecordStore {
   const byObject = new Map<string, Set<string>>();
   return {
     async published(object) {
@@ -23,7 +26,12 @@ export function createMemoryPublishRecordStore(): PublishRecordStore {
       const key = objectIdentity(object);
       const ids = byObject.get(key) ?? new Set<string>();
       for (const id of alertIds) ids.add(id);
+      byObject.delete(key); // re-insert: Map order is recency order
       byObject.set(key, ids);
+      for (const oldest of byObject.keys()) {
+        if (byObject.size <= maxObjects) break;
+        byObject.delete(oldest);
+      }
     },
   };
 }

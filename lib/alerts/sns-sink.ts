@@ -3,8 +3,8 @@
  *
  * Aggregate -> drop alerts the publish record already has -> render (trim to fit) -> PublishBatch
  * with retries -> record each accepted request at once. Folded alerts go out at finish (their
- * count is known only then); per-event alerts go out ten at a time as they arrive. The record is written after
- * SNS accepts, so a crash in between can repeat an alert on retry but can never lose one.
+ * count is known only then); per-event alerts go out ten at a time as they arrive. The record is
+ * written after SNS accepts, so a crash in between can repeat an alert on retry, never lose one.
  */
 import type { SNSClient } from '@aws-sdk/client-sns';
 import type { Match } from '../scan/match.ts';
