@@ -5,7 +5,8 @@
  * bucket (ResultWriter). EventBridge Scheduler can run it on a schedule; `winsift backfill`
  * starts it on demand.
  *
- * Input: `{"bucket": "<the log bucket>", "prefix": "...", "since": "YYYYMMDD" | "", "until": "YYYYMMDD" | ""}`.
+ * Input: `{"bucket": "<the log bucket>", "prefix": "...", "since": "YYYYMMDD" | "", "until": "YYYYMMDD" | ""}`;
+ * each Lambda batch is `{"Items": [{"Bucket","Key","Size","Etag","since","until"}, ...]}`.
  * The state machine scans only the bucket and prefix it was deployed for and says so otherwise.
  * A batch fails with `ObjectsRetryableError` (retried here) or `ObjectsFailedError` (broken input,
  * too large: not retried, counted against the tolerated failures).
@@ -50,14 +51,17 @@ export class Backfill extends Construct {
 
     const map = new sfn.DistributedMap(this, 'Scan prefix', {
       itemReader: new sfn.S3ObjectsItemReader({ bucket: props.logs, prefix: sfn.JsonPath.stringAt('$.prefix') }),
-      itemBatcher: new sfn.ItemBatcher({
-        maxItemsPerBatch: ITEMS_PER_BATCH,
-        batchInput: {
-          bucket: props.logs.bucketName,
-          since: sfn.JsonPath.stringAt('$.since'),
-          until: sfn.JsonPath.stringAt('$.until'),
-        },
-      }),
+      // Each listed object, with what the scan function needs to read it: the bucket (ListObjectsV2
+      // items do not name it) and the run's day window. ItemSelector paths see the state input as `$`.
+      itemSelector: {
+        Bucket: props.logs.bucketName,
+        Key: sfn.JsonPath.stringAt('$$.Map.Item.Value.Key'),
+        Size: sfn.JsonPath.numberAt('$$.Map.Item.Value.Size'),
+        Etag: sfn.JsonPath.stringAt('$$.Map.Item.Value.Etag'),
+        since: sfn.JsonPath.stringAt('$.since'),
+        until: sfn.JsonPath.stringAt('$.until'),
+      },
+      itemBatcher: new sfn.ItemBatcher({ maxItemsPerBatch: ITEMS_PER_BATCH }),
       maxConcurrency: config.backfillMaxConcurrency,
       toleratedFailurePercentage: config.backfillToleratedFailurePercent,
       resultWriterV2: new sfn.ResultWriterV2({ bucket: props.state, prefix: BACKFILL_RESULTS_PREFIX }),

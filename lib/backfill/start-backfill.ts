@@ -1,24 +1,20 @@
 /**
  * Starts the deployed backfill state machine (infra/backfill-state-machine.ts) with the input it
- * expects: `{"bucket","prefix","since"?,"until"?}`. Needs @aws-sdk/client-sfn, which is loaded
+ * expects: `{"bucket","prefix","since","until"}`. Needs @aws-sdk/client-sfn, which is loaded
  * only here so the rest of winsift does not depend on it.
  */
 import type { DayWindow } from './day-window.ts';
 
+/** Every field is present (the state machine checks): an open end of the window is `""`. */
 export interface BackfillInput {
   readonly bucket: string;
   readonly prefix: string;
-  readonly since?: string;
-  readonly until?: string;
+  readonly since: string;
+  readonly until: string;
 }
 
 export function backfillInput(bucket: string, prefix: string, window: DayWindow): BackfillInput {
-  return {
-    bucket,
-    prefix,
-    ...(window.since === undefined ? {} : { since: window.since }),
-    ...(window.until === undefined ? {} : { until: window.until }),
-  };
+  return { bucket, prefix, since: window.since ?? '', until: window.until ?? '' };
 }
 
 /** Returns the execution ARN. */

@@ -3,7 +3,8 @@
  * `{"Items":[...], "BatchInput":{...}}`. Items from the S3 ListObjectsV2 reader look like
  * `{"Key","Size","Etag","LastModified","StorageClass"}` (no bucket: our state machine passes it
  * in `BatchInput.bucket`); items from an S3 inventory manifest carry `Bucket` and `Key`. Keys
- * are raw, as the S3 API returned them. `BatchInput.since` / `until` (YYYYMMDD, inclusive) are
+ * are raw, as the S3 API returned them. Our state machine's ItemSelector adds `Bucket`, `since`
+ * and `until` to each item. The day window (YYYYMMDD, inclusive; per item or in `BatchInput`) is
  * applied to keys carrying `dt=YYYYMMDD/`, because ListObjectsV2 can only filter by prefix.
  */
 import type { S3ObjectRef } from '../scan/scan-s3-object.ts';
@@ -22,10 +23,10 @@ export function workFromDistributedMapBatch(event: unknown): WorkItem[] {
   const items = requireArray(batch['Items'], `${where}: Items`);
   const input = isObject(batch['BatchInput']) ? batch['BatchInput'] : {};
   const defaultBucket = optionalString(input['bucket']);
-  const window = parseDayWindow(optionalString(input['since']), optionalString(input['until']));
   return items.map((value, i): WorkItem => {
     const at = `${where}: Items[${i}]`;
     const item = requireObject(value, at);
+    const window = dayWindow(item['since'] ?? input['since'], item['until'] ?? input['until'], at);
     const bucket = optionalString(item['Bucket']) ?? defaultBucket;
     if (bucket === undefined) throw new InvocationError(at, 'no Bucket in the item and no bucket in BatchInput');
     const key = requireString(item['Key'], `${at}.Key`);
@@ -44,4 +45,12 @@ export function workFromDistributedMapBatch(event: unknown): WorkItem[] {
     };
     return { id, objects: [ref], skipped: [] };
   });
+}
+
+function dayWindow(since: unknown, until: unknown, at: string) {
+  try {
+    return parseDayWindow(optionalString(since), optionalString(until));
+  } catch (error) {
+    throw new InvocationError(at, (error as Error).message.replace(/^--/, ''));
+  }
 }

@@ -159,3 +159,10 @@ export function batchOperations20(bucket: string, tasks: { taskId: string; key: 
     tasks: tasks.map((t) => ({ taskId: t.taskId, s3Key: formEncodeKey(t.key), s3VersionId: t.versionId ?? null, s3Bucket: bucket })),
   };
 }
+
+/** What our state machine's ItemSelector + ItemBatcher send: each item names its bucket and the run's window. */
+export function selectedItemsBatch(bucket: string, objects: { key: string; size: number }[], window: { since: string; until: string }) {
+  return {
+    Items: objects.map((o) => ({ Bucket: bucket, Key: o.key, Size: o.size, Etag: '"d41d8cd98f00b204e9800998ecf8427e"', ...window })),
+  };
+}

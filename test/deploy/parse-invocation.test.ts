@@ -8,6 +8,7 @@ import {
   distributedMapBatch,
   eventBridgeObjectCreated,
   formEncodeKey,
+  selectedItemsBatch,
   s3Notification,
   s3NotificationRecord,
   s3TestEvent,
@@ -145,6 +146,18 @@ describe('Step Functions Distributed Map batches', () => {
     if (inventory.shape === 'sqs') throw new Error('unreachable');
     expect(inventory.items[0]?.objects).toEqual([{ bucket: 'other', key: 'k.json', size: 12 }]);
     expect(() => parseInvocation({ Items: [{ Key: 'k' }] })).toThrow(/Items\[0\]: no Bucket/);
+  });
+});
+
+describe('our backfill state machine batches (ItemSelector)', () => {
+  it('reads bucket and window from each item; empty since/until mean an open window', () => {
+    const inv = parseInvocation(selectedItemsBatch(bucket, [{ key: 'dt=20261120/a', size: 1 }, { key: 'dt=20261125/b', size: 1 }], { since: '20261122', until: '' }));
+    if (inv.shape === 'sqs') throw new Error('unreachable');
+    expect(inv.items.map((i) => i.objects.map((o) => o.key))).toEqual([[], ['dt=20261125/b']]);
+    expect(inv.items[0]?.skipped[0]?.reason).toBe('outside dt window 20261122..*');
+    expect(() => parseInvocation(selectedItemsBatch(bucket, [{ key: 'k', size: 1 }], { since: '2026-11-22', until: '' }))).toThrow(
+      /Items\[0\]: since must be a day as YYYYMMDD/,
+    );
   });
 });
 
