@@ -3,7 +3,7 @@
  * parse each and read it through its layout. `readEvents` exposes the items; `inspectObject`
  * also reports what was detected.
  */
-import { readEvtx } from '../evtx/read-evtx.ts';
+import { type EvtxFileHeader, readEvtx, readEvtxFileHeader } from '../evtx/read-evtx.ts';
 import { ByteSource } from './byte-source.ts';
 import type { CompressionName } from './compression/codec.ts';
 import { type ByteCounter, decompress } from './compression/decompress.ts';
@@ -23,6 +23,8 @@ export interface OpenedObject {
   readonly framing: FramingName;
   /** Every record in object order; iterate once. */
   readonly items: AsyncIterable<IngestItem>;
+  /** For raw .evtx whose file header reads: its facts (the reader reports a bad header itself). */
+  readonly evtxHeader?: EvtxFileHeader;
 }
 
 export async function openObject(input: AsyncIterable<Uint8Array>, options: IngestOptions): Promise<OpenedObject> {
@@ -53,7 +55,10 @@ export async function openObject(input: AsyncIterable<Uint8Array>, options: Inge
       `not a recognised log format${layers.length > 0 ? ` after ${layers.join(', ')}` : ''}: starts with ${preview(head)}`,
     );
   }
-  if (framing === 'evtx') return { compression: layers, framing, items: readEvtxItems(bytes, options) };
+  if (framing === 'evtx') {
+    const evtxHeader = tryEvtxHeader(head, uri);
+    return { compression: layers, framing, items: readEvtxItems(bytes, options), ...(evtxHeader ? { evtxHeader } : {}) };
+  }
   return { compression: layers, framing, items: readItems(frame(framing, bytes, limits), framing, options) };
 }
 
@@ -105,6 +110,15 @@ async function* readEvtxItems(bytes: AsyncIterable<Uint8Array>, options: IngestO
     for (let lost = 0; lost < Math.max(1, item.lostRecords); lost++) {
       yield { kind: 'unreadable', index: index++, error: item.error };
     }
+  }
+}
+
+function tryEvtxHeader(head: Uint8Array, uri: string): EvtxFileHeader | undefined {
+  try {
+    return readEvtxFileHeader(head.subarray(0, 4096), uri);
+  } catch (error) {
+    if (error instanceof InputError) return undefined;
+    throw error;
   }
 }
 
