@@ -333,14 +333,14 @@ class BinXmlParser {
     need(this.pos, 4, this.end, 'substitution count');
     const count = this.view.getUint32(this.pos, true);
     this.pos += 4;
-    need(this.pos, count * 4, this.end, `${count} substitution descriptors`);
+    need(this.pos, count * 4, this.end, 'substitution descriptors');
     const descriptors = this.pos;
     this.pos += count * 4;
     const values: SubstitutionValue[] = new Array(count);
     for (let i = 0; i < count; i++) {
       const size = this.view.getUint16(descriptors + 4 * i, true);
       const type = this.bytes[descriptors + 4 * i + 2]!;
-      need(this.pos, size, this.end, `substitution ${i}`);
+      need(this.pos, size, this.end, 'substitution value');
       values[i] = this.substitutionValue(type, size);
       this.pos += size;
     }

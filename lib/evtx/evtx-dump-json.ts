@@ -41,7 +41,7 @@ function elementObject(element: ResolvedElement, isDataContainer: boolean): Json
 
   const flattenNamedData = isDataContainer && children.some((child) => dataName(child) !== undefined);
   let positionalDataDone = false;
-  let seen: Map<string, number> | undefined;
+  let suffixes: Map<string, number> | undefined;
   for (const child of children) {
     if (isDataContainer && child.name === 'Data') {
       if (flattenNamedData) {
@@ -54,11 +54,16 @@ function elementObject(element: ResolvedElement, isDataContainer: boolean): Json
       }
       continue;
     }
-    seen ??= new Map();
-    const count = seen.get(child.name) ?? 0;
-    seen.set(child.name, count + 1);
+    let key = child.name;
+    if (Object.hasOwn(out, key)) {
+      // Repeated names: `Header`, `Header_1`, `Header_2`, ... (the map is rarely needed).
+      suffixes ??= new Map();
+      const suffix = suffixes.get(key) ?? 1;
+      suffixes.set(key, suffix + 1);
+      key = `${key}_${suffix}`;
+    }
     const isContainer = child.name === 'EventData' || child.name === 'UserData';
-    setKey(out, count === 0 ? child.name : `${child.name}_${count}`, elementValue(child, isContainer));
+    setKey(out, key, elementValue(child, isContainer));
   }
   return out;
 }

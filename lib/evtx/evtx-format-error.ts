@@ -14,7 +14,10 @@ export class EvtxFormatError extends Error {
   }
 }
 
-/** Throws unless `[start, start + length)` lies inside a buffer of `limit` bytes. */
+/**
+ * Throws unless `[start, start + length)` lies inside a buffer of `limit` bytes. `what` should be
+ * a constant: this runs for every value of every record.
+ */
 export function need(start: number, length: number, limit: number, what: string): void {
   if (start < 0 || length < 0 || start + length > limit) {
     throw new EvtxFormatError(start, `${what} (${length} bytes) runs past the end of its data at 0x${limit.toString(16)}`);

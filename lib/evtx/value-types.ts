@@ -21,11 +21,14 @@ export const VALUE_ARRAY_FLAG = 0x80;
 /** A value as it is rendered: JSON numbers/booleans, or text. */
 export type Scalar = string | number | boolean;
 
-/** Byte size of one item of each fixed-size type (index = type code). */
-const FIXED_SIZE: Readonly<Record<number, number>> = {
-  0x03: 1, 0x04: 1, 0x05: 2, 0x06: 2, 0x07: 4, 0x08: 4, 0x09: 8, 0x0a: 8,
-  0x0b: 4, 0x0c: 8, 0x0d: 4, 0x0f: 16, 0x11: 8, 0x12: 16, 0x14: 4, 0x15: 8,
-};
+/** Byte size of one item of each fixed-size type, indexed by type code (0: not fixed-size). */
+const FIXED_SIZE = new Uint8Array(256);
+for (const [type, size] of [
+  [0x03, 1], [0x04, 1], [0x05, 2], [0x06, 2], [0x07, 4], [0x08, 4], [0x09, 8], [0x0a, 8],
+  [0x0b, 4], [0x0c, 8], [0x0d, 4], [0x0f, 16], [0x11, 8], [0x12, 16], [0x14, 4], [0x15, 8],
+] as const) {
+  FIXED_SIZE[type] = size;
+}
 
 const HEX_UPPER: string[] = Array.from({ length: 256 }, (_, i) =>
   i.toString(16).toUpperCase().padStart(2, '0'),
@@ -45,7 +48,7 @@ export function decodeSizedValue(
   start: number,
   size: number,
 ): Scalar | Scalar[] | null {
-  need(start, size, bytes.length, `value of type 0x${type.toString(16)}`);
+  need(start, size, bytes.length, 'value');
   if (type & VALUE_ARRAY_FLAG) return decodeArray(bytes, view, type & 0x7f, start, size);
   switch (type) {
     case VALUE_NULL:
@@ -65,8 +68,8 @@ export function decodeSizedValue(
       if (size === 8) return hex64(view, start);
       throw new EvtxFormatError(start, `SizeT value of ${size} bytes (expected 4 or 8)`);
     default: {
-      const itemSize = FIXED_SIZE[type];
-      if (itemSize === undefined) {
+      const itemSize = FIXED_SIZE[type]!;
+      if (itemSize === 0) {
         throw new EvtxFormatError(start, `unknown value type 0x${type.toString(16)}`);
       }
       if (size < itemSize) {
@@ -106,7 +109,8 @@ export function decodeFixed(bytes: Uint8Array, view: DataView, type: number, sta
 
 /** Size in bytes of a fixed-size type, or undefined for variable-size types. */
 export function fixedSize(type: number): number | undefined {
-  return FIXED_SIZE[type];
+  const size = FIXED_SIZE[type & 0xff]!;
+  return size === 0 ? undefined : size;
 }
 
 function decodeArray(bytes: Uint8Array, view: DataView, itemType: number, start: number, size: number): Scalar[] {
@@ -117,8 +121,8 @@ function decodeArray(bytes: Uint8Array, view: DataView, itemType: number, start:
     for (let at = start; at + 8 <= start + size; at += 8) items.push(hex64(view, at));
     return items;
   }
-  const itemSize = FIXED_SIZE[itemType];
-  if (itemSize === undefined) {
+  const itemSize = FIXED_SIZE[itemType]!;
+  if (itemSize === 0) {
     throw new EvtxFormatError(start, `array of unsupported value type 0x${itemType.toString(16)}`);
   }
   const items: Scalar[] = [];
