@@ -16,7 +16,7 @@ import { arithmetic, divideValues, findFunction, FUNCTION_NAMES, moduloValues } 
 import { luceneRegexesToRegExp, RegexSyntaxError } from './lucene-regex.ts';
 import { parseCidr } from './cidr.ts';
 import { asText, compare, isAbsent, looselyEqual, mirror, scalar, type Truth } from './values.ts';
-import { wildcardsToRegExp } from './wildcard.ts';
+import { wildcardMatcher } from './wildcard.ts';
 
 /** Evaluates a node against one document. Predicates give `true`, `false` or `null`. */
 export type Evaluate = (doc: unknown) => FieldValue | undefined;
@@ -260,10 +260,16 @@ function compilePattern(node: PatternNode): (doc: unknown) => Truth {
       }
     });
   }
-  const regex = node.kind === 'wildcard' ? wildcardsToRegExp(node.patterns, node.caseInsensitive) : luceneRegexesToRegExp(node.patterns, node.caseInsensitive);
+  let matchText: (text: string) => boolean;
+  if (node.kind === 'wildcard') {
+    matchText = wildcardMatcher(node.patterns, node.caseInsensitive);
+  } else {
+    const regex = luceneRegexesToRegExp(node.patterns, node.caseInsensitive);
+    matchText = (text) => regex.test(text);
+  }
   const test = (v: FieldValue): boolean => {
     const text = asText(v);
-    return text !== null && regex.test(text);
+    return text !== null && matchText(text);
   };
   if (node.value.type === 'field') {
     const get = fieldGetter((node.value as FieldNode).path);
