@@ -13,7 +13,7 @@ import { splitJsonLines } from './framing/json-lines.ts';
 import { splitJsonValues } from './framing/json-values.ts';
 import { splitXmlEvents } from './framing/xml-events.ts';
 import { InputError, type IngestItem, type IngestLimits, type IngestOptions } from './ingest-item.ts';
-import { fromEvtxJson } from './layouts/evtx-json.ts';
+import { fromEvtxJson, isEvtxJson } from './layouts/evtx-json.ts';
 import { resolveLimits } from './limits.ts';
 import { readRecord } from './record-reader.ts';
 
@@ -80,7 +80,9 @@ async function* readItems(
 ): AsyncGenerator<IngestItem> {
   const { uri, layout } = options;
   let index = 0;
+  let framed = 0;
   for await (const record of records) {
+    framed++;
     if (record.kind === 'bad') {
       yield { kind: 'unreadable', index: index++, error: new InputError(uri, record.location, record.reason) };
       continue;
@@ -91,6 +93,8 @@ async function* readItems(
         : { kind: 'unreadable', index: index++, error: new InputError(uri, result.location, result.reason) };
     }
   }
+  // `[]`, `<Events></Events>`: a well-formed object holding nothing is reported, not passed clean.
+  if (framed === 0) throw new InputError(uri, 'end of object', `no records in the ${framing} framing`);
 }
 
 /** Raw .evtx: the EVTX reader yields evtx_dump-shaped records; a damaged chunk that lost n
@@ -101,6 +105,11 @@ async function* readEvtxItems(bytes: AsyncIterable<Uint8Array>, options: IngestO
     if (item.kind === 'record') {
       if (options.layout !== undefined && options.layout !== 'evtx-json') {
         const reason = `record is native EVTX, not the forced layout ${options.layout}`;
+        yield { kind: 'unreadable', index: index++, error: new InputError(options.uri, `record ${item.recordId}`, reason) };
+        continue;
+      }
+      if (!isEvtxJson(item.value)) {
+        const reason = 'EVTX record does not hold an <Event> with a <System> element';
         yield { kind: 'unreadable', index: index++, error: new InputError(options.uri, `record ${item.recordId}`, reason) };
         continue;
       }

@@ -100,6 +100,11 @@ describe('whole-object problems', () => {
     expect((await collect(' \n\n')).thrown?.reason).toBe('object holds only whitespace: no records');
   });
 
+  it('rejects a well-formed object that holds no records', async () => {
+    expect((await collect('[ ]')).thrown?.message).toBe('s3://bucket/test.log: end of object: no records in the json-array framing');
+    expect((await collect('<Events>\n</Events>')).thrown?.reason).toBe('no records in the event-xml framing');
+  });
+
   it('rejects an unknown format naming its first bytes', async () => {
     const read = await collect('PK\u0003\u0004 not a log');
     expect(read.thrown?.reason).toMatch(/^not a recognised log format: starts with "PK\.\. not a log"/);
