@@ -65,13 +65,13 @@ export function readChunkHeader(bytes: Uint8Array): ChunkHeader {
   };
 }
 
-/** Reads every record of one chunk that can be read; reports the rest. Never throws. */
 /**
  * An unreadable stretch whose record count the chunk cannot know (its header is gone); the file
  * reader works it out from the record ids on either side.
  */
 export type ChunkItem = EvtxItem | (Extract<EvtxItem, { kind: 'unreadable' }> & { lossUnknown: true });
 
+/** Reads every record of one chunk that can be read; reports the rest. Never throws. */
 export function* readChunk(bytes: Uint8Array, place: ChunkPlace): Generator<ChunkItem> {
   const where = `chunk ${place.index} at offset 0x${place.fileOffset.toString(16)}`;
   const unreadable = (location: string, reason: string, lostRecords: number): EvtxItem => ({
@@ -123,7 +123,7 @@ export function* readChunk(bytes: Uint8Array, place: ChunkPlace): Generator<Chun
           : view.getUint32(offset + size - 4, true) !== size
             ? 'record size and its trailing copy differ'
             : undefined;
-    const recordId = framingFault ? -1 : Number(view.getBigUint64(offset + 8, true));
+    const recordId = framingFault ? -1 : view.getUint32(offset + 12, true) * 0x100000000 + view.getUint32(offset + 8, true);
     const idFault = !framingFault && headerSound && (recordId < nextId || recordId > header.lastRecordId);
     if (framingFault || idFault) {
       damage ??= { offset, reason: framingFault ?? `record id ${recordId} outside the chunk's range` };
@@ -138,13 +138,13 @@ export function* readChunk(bytes: Uint8Array, place: ChunkPlace): Generator<Chun
       damage = undefined;
     }
 
-    const location = `${where}, record ${recordId} at offset 0x${offset.toString(16)} in chunk`;
     try {
       tables.depth = 0;
       const nodes = parseFragment(tables, offset + RECORD_HEADER_SIZE, offset + size - 4, false);
       const value = toEvtxDumpJson(resolveRecord(nodes));
       yield { kind: 'record', recordId, chunk: place.index, value };
     } catch (error) {
+      const location = `${where}, record ${recordId} at offset 0x${offset.toString(16)} in chunk`;
       yield unreadable(location, describe(error, offset), 1);
     }
     nextId = recordId + 1;
