@@ -70,6 +70,10 @@ class Parser {
     else throw this.unexpected('an event category (`process`, `file`, `any`, ...)');
     this.expect('keyword', 'where');
     const condition = this.parseExpression();
+    const of = this.peek();
+    if (of.kind === 'keyword' && of.text === 'of') {
+      throw new EqlError('lineage (`descendant of`, `child of`, `event of`) is Endgame EQL, which Elasticsearch does not run either', of.start);
+    }
     return { kind: 'event', category, condition, source: this.source };
   }
 

@@ -34,6 +34,7 @@ describe('query errors name the offset and the reason', () => {
     ['where a == 1', 0, /event category/],
     ['process where (a == 1', 21, /expected `\)`/],
     ['process where a == 1 /* open', 21, /unterminated comment/],
+    ['process where descendant of [process where true]', 25, /lineage/],
   ])('%s', (query, offset, reason) => {
     const error = offsetOf(query);
     expect(error.reason).toMatch(reason);
