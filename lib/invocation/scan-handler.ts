@@ -27,6 +27,11 @@ export type ScanHandlerResult = InvocationSummary | SQSBatchResponse | S3BatchRe
 export function createScanHandler(deps: ScanHandlerDeps): (event: unknown, context: Pick<Context, 'getRemainingTimeInMillis'>) => Promise<ScanHandlerResult> {
   return async (event, context) => {
     const limits: ScanLimits = { ...deps.limits, remainingMs: () => context.getRemainingTimeInMillis() };
+    const atStart = limits.remainingMs();
+    if (atStart < limits.reserveMs) {
+      // Either a retry landed late, or the reserve is larger than the function timeout (then nothing is ever scanned).
+      deps.log.error('less time left at the start than the time reserve: every object is deferred', { remainingMs: atStart, reserveMs: limits.reserveMs });
+    }
     const invocation = parseInvocation(event);
     const all: ObjectReport[] = [];
     const runItem = async (item: WorkItem): Promise<ObjectReport[]> => {
