@@ -188,6 +188,23 @@ it('does not alert again when another cold start re-scans the same objects (publ
   expect(await aws.drainAlerts()).toEqual([]);
 });
 
+it('asks SQS to redeliver a message whose alerts could not be published, and only that one', async () => {
+  // A topic that does not exist: SNS refuses every publish, as during an outage or a policy mistake.
+  const broken = await coldStart({ TOPIC_ARN: 'arn:aws:sns:us-east-1:000000000000:no-such-topic' });
+  const key = await putBad('unpublished');
+  const event = sqsEvent([
+    sqsRecord('m-alerts', JSON.stringify(s3Notification([{ bucket, key, size: 100 }]))),
+    sqsRecord('m-quiet', JSON.stringify(s3Notification([{ bucket, key: keys.clean, size: 100 }]))),
+  ]);
+  const response = (await broken(event, lambdaContext())) as SQSBatchResponse;
+  expect(response.batchItemFailures).toEqual([{ itemIdentifier: 'm-alerts' }]);
+  // The same object notified directly: the thrown error says why, and that a retry can help.
+  await expect(broken(s3Notification([{ bucket, key, size: 100 }]), lambdaContext())).rejects.toMatchObject({
+    name: 'ObjectsRetryableError',
+    message: expect.stringMatching(/\(failed: DeliveryFailedError: .*: \d+ alert\(s\) could not be delivered\)/),
+  });
+});
+
 it('rejects an event of no known shape by naming its keys', async () => {
   await expect(handler({ detail: 'x' }, lambdaContext())).rejects.toThrow(/not a shape the scanner accepts \(top-level keys: detail\)/);
 });
