@@ -8,6 +8,7 @@
  */
 import type { ObjectResult, S3ObjectRef } from '../scan/scan-s3-object.ts';
 import { s3Uri } from '../scan/scan-s3-object.ts';
+import { DeliveryFailedError, ScanFailedError } from '../scan/scan-stream.ts';
 import { isPermanentFailure, reasonOf } from './failure-kind.ts';
 import type { SkippedObject } from './invocation.ts';
 import { scannedReport, type ObjectReport } from './object-outcome.ts';
@@ -96,8 +97,15 @@ async function scanOne(ref: S3ObjectRef, scanner: ObjectScanner, limits: ScanLim
     const permanent = isPermanentFailure(error);
     const reason = reasonOf(error);
     log.error(`failed ${uri}: ${reason}`, { uri, retryable: !permanent });
-    return { uri, status: 'failed', retryable: !permanent, reason };
+    // Scan and delivery failures carry what was read and sent before it stopped.
+    const partial = resultOf(error);
+    const counts = partial ? scannedReport(partial.summary, partial.delivery) : {};
+    return { ...counts, uri, status: 'failed', retryable: !permanent, reason };
   } finally {
     clearTimeout(timer);
   }
+}
+
+function resultOf(error: unknown): ObjectResult | undefined {
+  return error instanceof ScanFailedError || error instanceof DeliveryFailedError ? error.result : undefined;
 }

@@ -100,6 +100,7 @@ describe('scanObjects', () => {
       ['failed', true],
     ]);
     expect(reports[0]?.reason).toMatch(/byte 10: gzip data is corrupt/);
+    expect(reports[0]).toMatchObject({ events: 3, bytes: 10 }); // what was read before it stopped
     expect(reports[2]?.reason).toBe('1 alert(s) not delivered');
     expect(verdictOf(reports.slice(0, 2))).toBe('permanent-failure');
     expect(verdictOf(reports)).toBe('retry');
