@@ -10,6 +10,7 @@ import { foldString } from './case-fold.ts';
 import { cidrContains } from './cidr.ts';
 import { leafNumber, timePartOf, type Leaf } from './field-values.ts';
 import type { Pattern } from './pattern.ts';
+import { needleOf, type FieldScanners } from './field-scanners.ts';
 import { valueHolds } from './reference.ts';
 import {
   endsWithFolded,
@@ -27,9 +28,12 @@ type LeafMatcher = (leaf: Leaf, fields: Fields) => boolean;
 const TRUE: Matcher = () => true;
 const FALSE: Matcher = () => false;
 
-export function compileExpr(expr: Expr): Matcher {
-  const simplified = simplify(expr);
-  return build(simplified);
+/**
+ * `scanners` (from the detector) lets contains/startswith/endswith tests read the result of one
+ * Aho-Corasick scan per field instead of searching the value themselves.
+ */
+export function compileExpr(expr: Expr, scanners?: FieldScanners): Matcher {
+  return build(simplify(expr), scanners);
 }
 
 /** Constant folding and flattening of nested AND/OR; the shape the compiler builds from. */
@@ -101,16 +105,16 @@ function valueCost(value: ValueTest): number {
   }
 }
 
-function build(expr: Expr): Matcher {
+function build(expr: Expr, scanners: FieldScanners | undefined): Matcher {
   switch (expr.kind) {
     case 'const':
       return expr.value ? TRUE : FALSE;
     case 'not': {
-      const inner = build(expr.item);
+      const inner = build(expr.item, scanners);
       return (fields) => !inner(fields);
     }
     case 'and': {
-      const items = expr.items.map(build);
+      const items = expr.items.map((item) => build(item, scanners));
       if (items.length === 2) {
         const [a, b] = items as [Matcher, Matcher];
         return (fields) => a(fields) && b(fields);
@@ -121,21 +125,21 @@ function build(expr: Expr): Matcher {
       };
     }
     case 'or': {
-      const items = expr.items.map(build);
+      const items = expr.items.map((item) => build(item, scanners));
       return (fields) => {
         for (let i = 0; i < items.length; i++) if (items[i]!(fields)) return true;
         return false;
       };
     }
     case 'test':
-      return buildTest(expr);
+      return buildTest(expr, scanners);
   }
 }
 
-function buildTest(test: FieldTest): Matcher {
+function buildTest(test: FieldTest, scanners: FieldScanners | undefined): Matcher {
   // Rare forms (keywords, time parts, exists, null) keep the reference semantics directly.
   const values = [...test.values].sort((a, b) => valueCost(a) - valueCost(b));
-  const perValue: Matcher[] = values.map((value) => buildValue(test, value));
+  const perValue: Matcher[] = values.map((value) => buildValue(test, value, scanners));
   let matcher: Matcher;
   if (perValue.length === 1) matcher = perValue[0]!;
   else if (test.all) {
@@ -154,8 +158,10 @@ function buildTest(test: FieldTest): Matcher {
   return (fields) => !positive(fields);
 }
 
-function buildValue(test: FieldTest, value: ValueTest): Matcher {
+function buildValue(test: FieldTest, value: ValueTest, scanners: FieldScanners | undefined): Matcher {
   const field = test.field;
+  const scanned = scanners && field !== null && !test.timePart && value.kind === 'pattern' && !value.cased ? scannedNeedle(field, value.pattern, scanners) : undefined;
+  if (scanned) return scanned;
   if (field === null || value.kind === 'exists' || value.kind === 'null' || value.kind === 'fieldref' || test.timePart) {
     if (field !== null && value.kind === 'exists') {
       const want = value.value;
@@ -169,10 +175,39 @@ function buildValue(test: FieldTest, value: ValueTest): Matcher {
       const leafMatcher = buildLeaf(value);
       return (fields) => Object.hasOwn(fields, field) && anyLeaf(fields[field]!, fields, (leaf, f) => leafMatcher(timePartOf(leaf, part), f));
     }
+    if (field === null && value.kind !== 'fieldref' && value.kind !== 'exists' && value.kind !== 'null') {
+      // Keywords: the value is looked for in every value of the event.
+      const leafMatcher = buildLeaf(value);
+      return (fields) => {
+        for (const key in fields) if (anyLeaf(fields[key]!, fields, leafMatcher)) return true;
+        return false;
+      };
+    }
     return (fields) => valueHolds(test, value, fields);
   }
   const leafMatcher = buildLeaf(value);
   return (fields) => Object.hasOwn(fields, field) && anyLeaf(fields[field]!, fields, leafMatcher);
+}
+
+/** A needle test answered by the field's shared Aho-Corasick scan. */
+function scannedNeedle(field: string, pattern: Pattern, scanners: FieldScanners): Matcher | undefined {
+  const needle = needleOf(pattern);
+  const ref = needle && scanners.lookup(field, needle.text);
+  if (!needle || !ref) return undefined;
+  const { scanner, id } = ref;
+  const scan = (fields: Fields): boolean => {
+    if (!Object.hasOwn(fields, field)) return false;
+    scanner.scanValue(fields[field], scanners.epoch);
+    return true;
+  };
+  switch (needle.mode) {
+    case 'contains':
+      return (fields) => scan(fields) && scanner.seenAnywhere(id, scanners.epoch);
+    case 'startswith':
+      return (fields) => scan(fields) && scanner.seenAtStart(id, scanners.epoch);
+    case 'endswith':
+      return (fields) => scan(fields) && scanner.seenAtEnd(id, scanners.epoch);
+  }
 }
 
 function anyLeaf(value: FieldValue, fields: Fields, matcher: LeafMatcher): boolean {

@@ -9,6 +9,7 @@ import type { Expr } from './ast.ts';
 import { foldCode, foldString } from './case-fold.ts';
 import { compileExpr, simplify, type Matcher } from './compile.ts';
 import { explainExpr } from './explain.ts';
+import { FieldScanners } from './field-scanners.ts';
 import type { LogsourceRoute } from './logsource.ts';
 import { eventIdOf, eventIdsMatch, requiredEventIds } from './route.ts';
 
@@ -55,14 +56,18 @@ export class SigmaDetector implements Detector {
   readonly #channelNames: Array<{ folded: string; bucket: Bucket }> = [];
   readonly #anyChannel = new Bucket();
   readonly #byMeta = new Map<RuleMeta, CompiledRule>();
+  readonly #scanners: FieldScanners;
 
-  constructor(rules: readonly CompilableRule[]) {
+  /** `minNeedlesForScan`: how many needles a field needs before it gets a shared scan (tests lower it). */
+  constructor(rules: readonly CompilableRule[], options: { minNeedlesForScan?: number } = {}) {
     this.rules = rules.map((r) => r.meta);
-    for (const rule of rules) {
-      const compiled: CompiledRule = { meta: rule.meta, routeIds: rule.route.eventIds, expr: rule.expr, matcher: compileExpr(rule.expr) };
+    const simplified = rules.map((r) => simplify(r.expr));
+    this.#scanners = FieldScanners.forRules(simplified.filter((_, i) => !rules[i]!.route.foreign), options.minNeedlesForScan);
+    for (const [i, rule] of rules.entries()) {
+      const compiled: CompiledRule = { meta: rule.meta, routeIds: rule.route.eventIds, expr: rule.expr, matcher: compileExpr(simplified[i]!, this.#scanners) };
       this.#byMeta.set(rule.meta, compiled);
       if (rule.route.foreign) continue;
-      const eventIds = intersect(rule.route.eventIds, requiredEventIds(simplify(rule.expr)));
+      const eventIds = intersect(rule.route.eventIds, requiredEventIds(simplified[i]!));
       if (!rule.route.channels) {
         this.#anyChannel.add(compiled, eventIds);
         continue;
@@ -83,6 +88,7 @@ export class SigmaDetector implements Detector {
 
   match(event: WinEvent): readonly RuleMeta[] {
     const fields = event.fields;
+    this.#scanners.nextEvent();
     let found: RuleMeta[] | undefined;
     const channel = fields['Channel'];
     const bucket = typeof channel === 'string' ? this.#findBucket(channel) : undefined;

@@ -6,7 +6,9 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { FieldValue } from '../../lib/events/win-event.ts';
+import { AhoCorasick } from '../../lib/sigma/aho-corasick.ts';
 import type { Expr } from '../../lib/sigma/ast.ts';
+import { foldString } from '../../lib/sigma/case-fold.ts';
 import { SigmaCompileError } from '../../lib/sigma/compile-error.ts';
 import { compileExpr } from '../../lib/sigma/compile.ts';
 import { parseItem } from '../../lib/sigma/detection.ts';
@@ -118,15 +120,42 @@ describe('compiled engine equals the reference interpreter', () => {
               expr: idTest ? ({ kind: 'and', items: [idTest, s.e] } as Expr) : s.e,
             };
           });
-          const detector = new SigmaDetector(rules);
-          for (const f of events) {
-            const expected = rules.filter((r) => routeAccepts(r.route, f) && evaluate(r.expr, f)).map((r) => r.meta.id);
-            const actual = detector.match({ fields: f, raw: f, layout: 'evtx-json' }).map((r) => r.id);
-            expect([...actual].sort()).toEqual([...expected].sort());
+          // Once with direct string tests, once with every needle answered by the field scans.
+          for (const detector of [new SigmaDetector(rules), new SigmaDetector(rules, { minNeedlesForScan: 1 })]) {
+            for (const f of events) {
+              const expected = rules.filter((r) => routeAccepts(r.route, f) && evaluate(r.expr, f)).map((r) => r.meta.id);
+              const actual = detector.match({ fields: f, raw: f, layout: 'evtx-json' }).map((r) => r.id);
+              expect([...actual].sort()).toEqual([...expected].sort());
+            }
           }
         },
       ),
       { numRuns: 500 },
+    );
+  });
+});
+
+describe('Aho-Corasick field scan equals direct string tests', () => {
+  const short = fc.array(fc.constantFrom('a', 'A', 'b', 'ab', 'İ', 'i', '\u212a', 'k', '-'), { maxLength: 5 }).map((p) => p.join(''));
+  it('anywhere, at the start, at the end, across list values and events', () => {
+    fc.assert(
+      fc.property(fc.uniqueArray(short.filter((s) => s !== ''), { minLength: 1, maxLength: 12 }), fc.array(fc.array(short, { minLength: 1, maxLength: 3 }), { minLength: 1, maxLength: 4 }), (needles, values) => {
+        const ac = new AhoCorasick();
+        const folded = needles.map(foldString);
+        const ids = folded.map((n) => ac.add(n));
+        ac.build();
+        values.forEach((leaves, epoch) => {
+          ac.scanValue(leaves, epoch);
+          const texts = leaves.map(foldString);
+          folded.forEach((needle, k) => {
+            const id = ids[k]!;
+            expect(ac.seenAnywhere(id, epoch)).toBe(texts.some((t) => t.includes(needle)));
+            expect(ac.seenAtStart(id, epoch)).toBe(texts.some((t) => t.startsWith(needle)));
+            expect(ac.seenAtEnd(id, epoch)).toBe(texts.some((t) => t.endsWith(needle)));
+          });
+        });
+      }),
+      { numRuns: 1000 },
     );
   });
 });

@@ -1,0 +1,92 @@
+/**
+ * One Aho-Corasick automaton per field, over every case-insensitive contains / startswith /
+ * endswith needle that any rule tests on that field. The detector bumps `epoch` for each event;
+ * a field is scanned at most once per event, on first use, and each rule's test then reads
+ * its needle's stamp. Fields with few needles keep direct string tests.
+ */
+import { AhoCorasick } from './aho-corasick.ts';
+import type { Expr } from './ast.ts';
+import { foldString } from './case-fold.ts';
+import type { Pattern } from './pattern.ts';
+
+export type NeedleMode = 'contains' | 'startswith' | 'endswith';
+
+/** Below this many needles on a field, direct string tests are as fast as a scan. */
+export const MIN_NEEDLES = 8;
+
+export interface NeedleRef {
+  readonly scanner: AhoCorasick;
+  readonly id: number;
+}
+
+export class FieldScanners {
+  /** Advanced by the detector before each event (`nextEvent`). */
+  epoch = 0;
+  readonly #byField = new Map<string, AhoCorasick>();
+
+  /** Starts a new event: every earlier scan result becomes stale. */
+  nextEvent(): void {
+    if (this.epoch === 0x7fffffff) {
+      // After 2^31 events the stamps would repeat: forget them all once.
+      for (const scanner of this.#byField.values()) scanner.reset();
+      this.epoch = 0;
+    }
+    this.epoch++;
+  }
+
+  static forRules(exprs: readonly Expr[], minNeedles = MIN_NEEDLES): FieldScanners {
+    const scanners = new FieldScanners();
+    const needles = new Map<string, Set<string>>();
+    const visit = (expr: Expr): void => {
+      switch (expr.kind) {
+        case 'and':
+        case 'or':
+          expr.items.forEach(visit);
+          return;
+        case 'not':
+          visit(expr.item);
+          return;
+        case 'const':
+          return;
+        case 'test':
+          if (expr.field === null || expr.timePart) return;
+          for (const value of expr.values) {
+            if (value.kind !== 'pattern' || value.cased) continue;
+            const needle = needleOf(value.pattern);
+            if (!needle) continue;
+            let set = needles.get(expr.field);
+            if (!set) needles.set(expr.field, (set = new Set()));
+            set.add(needle.text);
+          }
+      }
+    };
+    exprs.forEach(visit);
+    for (const [field, set] of needles) {
+      if (set.size < minNeedles) continue;
+      const scanner = new AhoCorasick();
+      for (const text of set) scanner.add(text);
+      scanner.build();
+      scanners.#byField.set(field, scanner);
+    }
+    return scanners;
+  }
+
+  lookup(field: string, foldedNeedle: string): NeedleRef | undefined {
+    const scanner = this.#byField.get(field);
+    const id = scanner?.idOf(foldedNeedle);
+    return scanner && id !== undefined ? { scanner, id } : undefined;
+  }
+
+  get fields(): number {
+    return this.#byField.size;
+  }
+}
+
+/** The folded needle of a `*text*`, `text*` or `*text` pattern; undefined for other shapes. */
+export function needleOf(pattern: Pattern): { mode: NeedleMode; text: string } | undefined {
+  const [a, b, c] = pattern;
+  if (pattern.length === 3 && a?.kind === 'anyRun' && b?.kind === 'text' && c?.kind === 'anyRun') return { mode: 'contains', text: foldString(b.text) };
+  if (pattern.length === 2 && a?.kind === 'text' && b?.kind === 'anyRun') return { mode: 'startswith', text: foldString(a.text) };
+  if (pattern.length === 2 && a?.kind === 'anyRun' && b?.kind === 'text') return { mode: 'endswith', text: foldString(b.text) };
+  return undefined;
+}
