@@ -13,7 +13,7 @@ import { readsField, type ComparisonNode, type FieldNode, type InNode, type Lite
 import { fieldGetter } from './ecs-document.ts';
 import { EqlError } from './eql-error.ts';
 import { arithmetic, divideValues, findFunction, FUNCTION_NAMES, moduloValues } from './functions.ts';
-import { luceneRegexesToRegExp, RegexSyntaxError } from './lucene-regex.ts';
+import { luceneRegexMatcher, RegexSyntaxError } from './lucene-regex.ts';
 import { parseCidr } from './cidr.ts';
 import { asText, compare, isAbsent, looselyEqual, mirror, scalar, type Truth } from './values.ts';
 import { wildcardMatcher } from './wildcard.ts';
@@ -253,7 +253,7 @@ function compilePattern(node: PatternNode): (doc: unknown) => Truth {
     // Check each pattern alone first, so the error points at the one at fault.
     node.patterns.forEach((pattern, i) => {
       try {
-        luceneRegexesToRegExp([pattern], node.caseInsensitive);
+        luceneRegexMatcher([pattern], node.caseInsensitive);
       } catch (error) {
         const reason = error instanceof RegexSyntaxError ? error.message : error instanceof Error ? error.message : String(error);
         throw new EqlError(`bad ${node.keyword} pattern ${JSON.stringify(pattern)}: ${reason}`, node.patternStarts[i] ?? node.start);
@@ -264,8 +264,7 @@ function compilePattern(node: PatternNode): (doc: unknown) => Truth {
   if (node.kind === 'wildcard') {
     matchText = wildcardMatcher(node.patterns, node.caseInsensitive);
   } else {
-    const regex = luceneRegexesToRegExp(node.patterns, node.caseInsensitive);
-    matchText = (text) => regex.test(text);
+    matchText = luceneRegexMatcher(node.patterns, node.caseInsensitive);
   }
   const test = (v: FieldValue): boolean => {
     const text = asText(v);

@@ -108,8 +108,3 @@ function isSurrogatePair(value: string, at: number): boolean {
 function isLowSurrogateInPair(value: string, at: number): boolean {
   return at > 0 && at < value.length && isSurrogatePair(value, at - 1);
 }
-
-/** Escapes the characters RegExp syntax gives meaning to (valid under the `u` flag). */
-export function escapeRegExpChar(c: string): string {
-  return /[\\^$.*+?()[\]{}|/]/.test(c) ? `\\${c}` : c;
-}

@@ -1,12 +1,13 @@
 /**
- * Properties over generated queries and documents: optimising never changes an answer, and the
- * wildcard matcher agrees with a plain recursive definition of `*` and `?`.
+ * Properties over generated queries, documents and patterns: optimising never changes an answer;
+ * the wildcard matcher and the regex automaton agree with plain definitions of what they match.
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { compileNode } from '../../lib/eql/compile.ts';
 import { optimise } from '../../lib/eql/optimise.ts';
 import { parseCondition } from '../../lib/eql/parser.ts';
+import { luceneRegexMatcher, parseLuceneRegex, type Rx } from '../../lib/eql/lucene-regex.ts';
 import { wildcardMatcher } from '../../lib/eql/wildcard.ts';
 
 const FIELDS = ['a', 'b', 'c.d'];
@@ -83,5 +84,62 @@ describe('wildcards', () => {
       }),
       { numRuns: Number(process.env["EQL_PROPERTY_RUNS"] ?? 3000) },
     );
+  });
+});
+
+/** Where a parsed Lucene pattern can end, starting at `at`: the definition, by sets of positions. */
+function ends(rx: Rx, value: readonly number[], at: number): Set<number> {
+  switch (rx.t) {
+    case 'class': {
+      const code = value[at];
+      if (code === undefined) return new Set();
+      let inside = false;
+      for (let k = 0; k < rx.ranges.length; k += 2) if (code >= rx.ranges[k]! && code <= rx.ranges[k + 1]!) inside = true;
+      return inside !== rx.negated ? new Set([at + 1]) : new Set();
+    }
+    case 'seq':
+      return rx.items.reduce((from, item) => new Set([...from].flatMap((p) => [...ends(item, value, p)])), new Set([at]));
+    case 'alt':
+      return new Set(rx.options.flatMap((option) => [...ends(option, value, at)]));
+    case 'repeat': {
+      const result = new Set<number>();
+      let frontier = new Set([at]);
+      for (let count = 0; count <= Math.min(rx.max, rx.min + value.length + 1) && frontier.size > 0; count++) {
+        if (count >= rx.min) for (const p of frontier) result.add(p);
+        frontier = new Set([...frontier].flatMap((p) => [...ends(rx.item, value, p)]));
+      }
+      return result;
+    }
+  }
+}
+
+const luceneAtom = fc.constantFrom('a', 'b', '1', '.', '[ab]', '[^a]', '\\d', '\\w', '"ab"', '[a-b1]');
+const lucenePattern: fc.Arbitrary<string> = fc.letrec<{ p: string }>((tie) => ({
+  p: fc.oneof(
+    { depthSize: 'small', withCrossShrink: true },
+    luceneAtom,
+    fc.tuple(tie('p'), tie('p')).map(([x, y]) => `${x}${y}`),
+    fc.tuple(tie('p'), tie('p')).map(([x, y]) => `(${x}|${y})`),
+    fc.tuple(tie('p'), fc.constantFrom('*', '+', '?', '{2}', '{1,3}', '{0,}')).map(([x, op]) => `(${x})${op}`),
+  ),
+})).p;
+
+describe('Lucene regex automaton', () => {
+  it('agrees with the definition of the parsed pattern', () => {
+    fc.assert(
+      fc.property(lucenePattern, fc.stringMatching(/^[ab1]{0,8}$/), (pattern, value) => {
+        const codes = [...value].map((c) => c.codePointAt(0)!);
+        const expected = ends(parseLuceneRegex(pattern), codes, 0).has(codes.length);
+        expect(luceneRegexMatcher([pattern], false)(value)).toBe(expected);
+      }),
+      { numRuns: Number(process.env['EQL_PROPERTY_RUNS'] ?? 3000) },
+    );
+  });
+
+  it('handles long values against patterns that would make a backtracking engine blow up', () => {
+    const value = 'a'.repeat(30_000);
+    expect(luceneRegexMatcher(['.*a.*a.*a.*b'], false)(value)).toBe(false);
+    expect(luceneRegexMatcher(['(a|aa)*c'], false)(value)).toBe(false);
+    expect(luceneRegexMatcher(['.*a.*a.*a.*'], false)(value)).toBe(true);
   });
 });
