@@ -3,6 +3,7 @@
  * window is scanned exactly once (across ListObjectsV2 pages and concurrent scans), and every
  * other key is reported skipped with its reason. Then the same through `winsift backfill --local`.
  */
+import { createRequire } from 'node:module';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { parseDayWindow } from '../../lib/backfill/day-window.ts';
 import { runLocalBackfill } from '../../lib/backfill/local-backfill.ts';
@@ -103,6 +104,13 @@ describe('local backfill', () => {
     expect(err.at(-1)).toMatch(new RegExp(`${days.length * (perDay + 1)} listed, ${inWindow.length} scanned, ${days.length * (perDay + 1) - inWindow.length} skipped, 0 not scanned`));
   });
 
+  it.skipIf(canResolve('@aws-sdk/client-sfn'))('says which package starting the state machine needs when it is not installed', async () => {
+    const { run } = await import('../../lib/cli/commands/backfill.ts');
+    await expect(run(['--bucket', bucket, '--state-machine', 'arn:aws:states:us-east-1:123456789012:stateMachine:winsift'])).rejects.toThrow(
+      /needs the @aws-sdk\/client-sfn package, which is not installed; use --local/,
+    );
+  });
+
   it('refuses bad windows and a missing bucket as usage errors', async () => {
     const { run } = await import('../../lib/cli/commands/backfill.ts');
     const stderr = vi.spyOn(console, 'error').mockImplementation(() => undefined);
@@ -115,3 +123,12 @@ describe('local backfill', () => {
     }
   });
 });
+
+function canResolve(name: string): boolean {
+  try {
+    createRequire(import.meta.url).resolve(name);
+    return true;
+  } catch {
+    return false;
+  }
+}

@@ -15,7 +15,8 @@ const HELP = `usage: winsift backfill --bucket BUCKET [--prefix PREFIX] [--since
 
 Re-scans every object under s3://BUCKET/PREFIX (for when rules change or a bucket is onboarded).
 --since/--until (inclusive) keep only keys whose dt=YYYYMMDD/ segment is in the window; keys with
-no dt= segment are always scanned. Alerts already published for an object are not repeated.
+no dt= segment are always scanned. Through the deployed state machine, alerts already published
+for an object are not published again; --local prints every match.
 
   --local               scan from this machine (AWS credentials from the usual chain) and print alerts
   --state-machine ARN   the deployed backfill state machine (default: $WINSIFT_BACKFILL_STATE_MACHINE)
