@@ -116,8 +116,16 @@ export class ScanFunction extends Construct {
         NODE_OPTIONS: '--enable-source-maps',
       },
     });
+    // With reserved concurrency, cap the pollers at it: throttled batches go back to the queue and
+    // count as receives, which would push healthy messages into the DLQ.
+    const pollers = config.reservedConcurrency === undefined ? undefined : Math.max(2, Math.min(config.reservedConcurrency, 1000));
     this.function.addEventSource(
-      new SqsEventSource(this.queue, { batchSize: 10, maxBatchingWindow: Duration.seconds(5), reportBatchItemFailures: true }),
+      new SqsEventSource(this.queue, {
+        batchSize: 10,
+        maxBatchingWindow: Duration.seconds(5),
+        reportBatchItemFailures: true,
+        ...(pollers === undefined ? {} : { maxConcurrency: pollers }),
+      }),
     );
 
     const filter = { ...(config.keyPrefix ? { prefix: config.keyPrefix } : {}), ...(config.keySuffix ? { suffix: config.keySuffix } : {}) };

@@ -71,6 +71,8 @@ describe('the synthesized stack (bucket created)', () => {
       EventSourceArn: { 'Fn::GetAtt': [queueId, 'Arn'] },
       FunctionName: { Ref: ref(stack, stack.scan.function) },
       FunctionResponseTypes: ['ReportBatchItemFailures'],
+      // Pollers capped at the reserved concurrency (20), so throttling cannot push messages to the DLQ.
+      ScalingConfig: { MaximumConcurrency: 20 },
     });
     const [, notifications] = only(template, 'Custom::S3BucketNotifications');
     expect(notifications.Properties['NotificationConfiguration']).toEqual({
