@@ -4,7 +4,7 @@
  */
 import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
 import type { Context, S3BatchResult, SQSBatchResponse, SQSRecord } from 'aws-lambda';
-import type { WorkItem } from './invocation.ts';
+import type { InvocationShape, WorkItem } from './invocation.ts';
 import { verdictOf, type ObjectReport } from './object-outcome.ts';
 import { parseInvocation } from './parse-invocation.ts';
 import { batchOperationsResult, ObjectsNotScannedError, summarise, summaryOrThrow, type InvocationSummary } from './responses.ts';
@@ -54,7 +54,7 @@ export function createScanHandler(deps: ScanHandlerDeps): (event: unknown, conte
         }
       }
     } finally {
-      record(invocation.shape, all, deps);
+      recordInvocation(invocation.shape, all, deps);
     }
   };
 }
@@ -100,8 +100,9 @@ const METRIC_BY_STATUS = {
   deferred: 'ObjectsDeferred',
 } as const;
 
-function record(shape: string, reports: readonly ObjectReport[], deps: ScanHandlerDeps): void {
-  const summary = summarise(shape as InvocationSummary['shape'], reports);
+/** One log line and the object/event counts per invocation, whatever its outcome. */
+function recordInvocation(shape: InvocationShape, reports: readonly ObjectReport[], deps: ScanHandlerDeps): void {
+  const summary = summarise(shape, reports);
   deps.log.info(`invocation done (${shape})`, { shape, objects: summary.objects, byStatus: summary.byStatus, events: summary.events, matches: summary.matches });
   if (!deps.metrics) return;
   for (const [status, name] of Object.entries(METRIC_BY_STATUS)) {
