@@ -15,6 +15,7 @@ import { splitXmlEvents } from './framing/xml-events.ts';
 import { InputError, type IngestItem, type IngestLimits, type IngestOptions } from './ingest-item.ts';
 import { fromEvtxJson, isEvtxJson } from './layouts/evtx-json.ts';
 import { resolveLimits } from './limits.ts';
+import { detectTextEncoding, toUtf8 } from './text-encoding.ts';
 import { readRecord } from './record-reader.ts';
 
 export interface OpenedObject {
@@ -40,7 +41,10 @@ export async function openObject(input: AsyncIterable<Uint8Array>, options: Inge
       : new InputError(uri, 'byte 0', 'object is empty (0 bytes)');
   }
 
-  const { layers, bytes } = await decompress(source, compressedRead, options, limits);
+  const decompressed = await decompress(source, compressedRead, options, limits);
+  const { layers } = decompressed;
+  const encoding = detectTextEncoding(await decompressed.bytes.peek(3));
+  const bytes = encoding === 'utf-8' ? decompressed.bytes : new ByteSource(toUtf8(decompressed.bytes, encoding));
   const head = await bytes.peek(FRAMING_HEAD_BYTES);
   const framing = detectFraming(head);
   if (framing === 'blank' || framing === 'unknown') bytes.throwIfPeekFailed();

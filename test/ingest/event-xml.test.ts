@@ -25,6 +25,19 @@ describe('Event XML', () => {
     expect(typeof e!.raw).toBe('string');
   });
 
+  it('reads UTF-16 exports (PowerShell, wevtutil) and UTF-8 with a byte order mark', async () => {
+    const xml = `<Events>${event(1)}${event(2, '<Data Name="User">Jos\u00e9 \u{1F600}</Data>')}</Events>`;
+    const le = Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(xml, 'utf16le')]);
+    const be = Buffer.concat([Buffer.from([0xfe, 0xff]), Buffer.from(xml, 'utf16le').swap16()]);
+    for (const [bytes, size] of [[le, 1], [le, 3], [be, 1], [be, 5], [be, 4096]] as const) {
+      const read = await collect(bytes, {}, size);
+      expect(events(read).map((e) => e.fields['EventID'])).toEqual([1, 2]);
+      expect(events(read)[1]!.fields['User']).toBe('Jos\u00e9 \u{1F600}');
+    }
+    const bom = await collect(Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from('{"EventID":5,"Hostname":"h"}\n')]), {}, 1);
+    expect(events(bom).map((e) => e.fields['EventID'])).toEqual([5]);
+  });
+
   it('collects unnamed Data items under Data', async () => {
     const [e] = events(await collect(event(7036, '<Data>Workstation</Data><Data>running</Data>')));
     expect(e!.fields['Data']).toEqual(['Workstation', 'running']);

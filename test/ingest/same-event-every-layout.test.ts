@@ -109,10 +109,10 @@ describe('the same 16403 event in every layout', () => {
     expect(raw.event.code).toBe('16403');
   });
 
-  it('NXLog keeps its own metadata and drops only the names it renamed', async () => {
+  it('NXLog keeps every key as written and adds the Sigma names beside them', async () => {
     const [event] = events(await collect(fixture('bits-16403.nxlog.json')));
     expect(event!.fields['SourceModuleType']).toBe('im_msvistalog');
-    expect(event!.fields['SourceName']).toBeUndefined();
-    expect(event!.fields['Hostname']).toBeUndefined();
+    expect(event!.fields['SourceName']).toBe('Microsoft-Windows-Bits-Client');
+    expect(event!.fields['Hostname']).toBe('WS-FIN-042.corp.example.com');
   });
 });

@@ -20,12 +20,13 @@ export function setField(fields: MutableFields, name: string, value: unknown): v
   fields[name] = name === 'EventID' ? eventIdValue(value) : toFieldValue(value);
 }
 
-/** Copies a map of EventData-style items, keeping existing (System) fields on collision. */
+/** Copies a map of EventData-style items from parsed JSON (already field values, so no
+ *  conversion), keeping existing (System) fields on collision unless `overwrite`. */
 export function addDataItems(fields: MutableFields, items: unknown, overwrite = true): void {
   if (!isRecord(items)) return;
-  for (const [name, value] of Object.entries(items)) {
+  for (const name in items) {
     if (!overwrite && name in fields) continue;
-    fields[name] = toFieldValue(value);
+    fields[name] = items[name] as FieldValue;
   }
 }
 

@@ -1,0 +1,62 @@
+/**
+ * Byte order marks: a UTF-8 BOM is dropped (JSON.parse rejects it); UTF-16 text (PowerShell's
+ * `> file` and `wevtutil` exports on Windows write UTF-16LE with a BOM) is transcoded to UTF-8,
+ * streaming, so every framing works on UTF-8 bytes.
+ */
+import { StringDecoder } from 'node:string_decoder';
+
+export type TextEncodingName = 'utf-8' | 'utf-8-bom' | 'utf-16le' | 'utf-16be';
+
+export function detectTextEncoding(head: Uint8Array): TextEncodingName {
+  if (head[0] === 0xef && head[1] === 0xbb && head[2] === 0xbf) return 'utf-8-bom';
+  if (head[0] === 0xff && head[1] === 0xfe) return 'utf-16le';
+  if (head[0] === 0xfe && head[1] === 0xff) return 'utf-16be';
+  return 'utf-8';
+}
+
+export async function* toUtf8(input: AsyncIterable<Uint8Array>, encoding: TextEncodingName): AsyncGenerator<Uint8Array> {
+  if (encoding === 'utf-8') {
+    yield* input;
+    return;
+  }
+  let skip = encoding === 'utf-8-bom' ? 3 : 2;
+  // StringDecoder keeps a surrogate pair or odd byte split across chunks for the next write.
+  const decoder = encoding === 'utf-8-bom' ? undefined : new StringDecoder('utf16le');
+  let odd: number | undefined; // UTF-16BE: a byte left over from the previous chunk
+  let pendingHigh = '';
+  for await (const chunk of input) {
+    let bytes = chunk;
+    if (skip > 0) {
+      const dropped = Math.min(skip, bytes.length);
+      bytes = bytes.subarray(dropped);
+      skip -= dropped;
+    }
+    if (bytes.length === 0) continue;
+    if (!decoder) {
+      yield bytes;
+      continue;
+    }
+    let units = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+    if (encoding === 'utf-16be') {
+      // Swap to little-endian pairs, carrying an odd byte over the chunk boundary.
+      const joined = odd === undefined ? Buffer.from(units) : Buffer.concat([Buffer.from([odd]), units]);
+      const even = joined.length - (joined.length % 2);
+      odd = even < joined.length ? joined[even] : undefined;
+      units = joined.subarray(0, even).swap16();
+    }
+    let text = pendingHigh + decoder.write(units);
+    pendingHigh = '';
+    // StringDecoder may end a write on a lone high surrogate: hold it for its low half, or
+    // encoding it to UTF-8 alone would turn the character into U+FFFD.
+    const last = text.charCodeAt(text.length - 1);
+    if (last >= 0xd800 && last <= 0xdbff) {
+      pendingHigh = text.slice(-1);
+      text = text.slice(0, -1);
+    }
+    if (text) yield Buffer.from(text, 'utf8');
+  }
+  if (decoder) {
+    const rest = pendingHigh + decoder.end();
+    if (rest) yield Buffer.from(rest, 'utf8');
+  }
+}
