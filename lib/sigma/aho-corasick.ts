@@ -15,8 +15,9 @@ export class AhoCorasick {
   #edgeCode = new Uint16Array(0);
   #edgeTarget = new Int32Array(0);
   #fail = new Int32Array(0);
-  #outStart = new Int32Array(0);
-  #outIds = new Int32Array(0);
+  /** Per state: the needle ending there (-1 if none), and the next suffix state that ends one. */
+  #ending = new Int32Array(0);
+  #dictionary = new Int32Array(0);
   /** Per needle: the epoch in which it was seen anywhere / at the start / at the end of a value. */
   #seenAnywhere = new Int32Array(0);
   #seenAtStart = new Int32Array(0);
@@ -43,69 +44,86 @@ export class AhoCorasick {
   }
 
   build(): void {
-    // A trie with Map edges first; flattened below.
-    const edges: Array<Map<number, number>> = [new Map()];
-    const ends: number[][] = [[]];
+    // The trie as typed-array sibling lists (no per-state objects: large rule sets have
+    // hundreds of thousands of states), then flattened into sorted edge arrays.
+    const capacity = this.#needles.reduce((sum, n) => sum + n.length, 0) + 1;
+    const firstChild = new Int32Array(capacity).fill(-1);
+    const nextSibling = new Int32Array(capacity).fill(-1);
+    const codeOf = new Uint16Array(capacity);
+    const ending = new Int32Array(capacity).fill(-1);
+    const root = new Int32Array(0x10000);
+    let count = 1;
+    const child = (state: number, code: number): number => {
+      if (state === 0) return root[code]! === 0 ? -1 : root[code]!;
+      for (let c = firstChild[state]!; c !== -1; c = nextSibling[c]!) if (codeOf[c] === code) return c;
+      return -1;
+    };
     for (const [id, needle] of this.#needles.entries()) {
       let state = 0;
       for (let i = 0; i < needle.length; i++) {
         const code = needle.charCodeAt(i);
-        let next = edges[state]!.get(code);
-        if (next === undefined) {
-          next = edges.length;
-          edges.push(new Map());
-          ends.push([]);
-          edges[state]!.set(code, next);
+        let next = child(state, code);
+        if (next === -1) {
+          next = count++;
+          codeOf[next] = code;
+          if (state === 0) root[code] = next;
+          nextSibling[next] = firstChild[state]!;
+          firstChild[state] = next;
         }
         state = next;
       }
-      ends[state]!.push(id);
+      ending[state] = id;
     }
-    const count = edges.length;
+    // Failure links and dictionary links (the nearest shorter suffix state that ends a needle), breadth first.
     const fail = new Int32Array(count);
-    const outputs: number[][] = ends.map((e) => [...e]);
-    const queue: number[] = [];
-    for (const child of edges[0]!.values()) queue.push(child);
-    for (let head = 0; head < queue.length; head++) {
+    const dictionary = new Int32Array(count).fill(-1);
+    const queue = new Int32Array(count);
+    let tail = 0;
+    for (let c = firstChild[0]!; c !== -1; c = nextSibling[c]!) queue[tail++] = c;
+    for (let head = 0; head < tail; head++) {
       const state = queue[head]!;
-      for (const [code, child] of edges[state]!) {
+      for (let c = firstChild[state]!; c !== -1; c = nextSibling[c]!) {
+        const code = codeOf[c]!;
         let f = fail[state]!;
-        while (f !== 0 && !edges[f]!.has(code)) f = fail[f]!;
-        const target = edges[f]!.get(code);
-        fail[child] = target !== undefined && target !== child ? target : 0;
-        outputs[child]!.push(...outputs[fail[child]!]!);
-        queue.push(child);
+        let target = child(f, code);
+        while (target === -1 && f !== 0) {
+          f = fail[f]!;
+          target = child(f, code);
+        }
+        fail[c] = target === -1 ? 0 : target;
+        const suffix = fail[c]!;
+        dictionary[c] = ending[suffix]! !== -1 ? suffix : dictionary[suffix]!;
+        queue[tail++] = c;
       }
     }
     this.#fail = fail;
-    this.#root = new Int32Array(0x10000);
-    for (const [code, child] of edges[0]!) this.#root[code] = child;
+    this.#root = root;
+    this.#ending = ending.slice(0, count);
+    this.#dictionary = dictionary;
     this.#edgeStart = new Int32Array(count + 1);
     let total = 0;
-    for (let s = 0; s < count; s++) {
-      this.#edgeStart[s] = total;
-      total += edges[s]!.size;
+    for (let state = 0; state < count; state++) {
+      this.#edgeStart[state] = total;
+      for (let c = firstChild[state]!; c !== -1; c = nextSibling[c]!) total++;
     }
     this.#edgeStart[count] = total;
     this.#edgeCode = new Uint16Array(total);
     this.#edgeTarget = new Int32Array(total);
-    for (let s = 0; s < count; s++) {
-      const sorted = [...edges[s]!].sort((a, b) => a[0] - b[0]);
-      let at = this.#edgeStart[s]!;
-      for (const [code, target] of sorted) {
-        this.#edgeCode[at] = code;
-        this.#edgeTarget[at++] = target;
+    for (let state = 0; state < count; state++) {
+      const from = this.#edgeStart[state]!;
+      let at = from;
+      for (let c = firstChild[state]!; c !== -1; c = nextSibling[c]!) {
+        // Insertion sort by code: sibling lists are short.
+        let k = at++;
+        while (k > from && this.#edgeCode[k - 1]! > codeOf[c]!) {
+          this.#edgeCode[k] = this.#edgeCode[k - 1]!;
+          this.#edgeTarget[k] = this.#edgeTarget[k - 1]!;
+          k--;
+        }
+        this.#edgeCode[k] = codeOf[c]!;
+        this.#edgeTarget[k] = c;
       }
     }
-    this.#outStart = new Int32Array(count + 1);
-    let outTotal = 0;
-    for (let s = 0; s < count; s++) {
-      this.#outStart[s] = outTotal;
-      outTotal += outputs[s]!.length;
-    }
-    this.#outStart[count] = outTotal;
-    this.#outIds = new Int32Array(outTotal);
-    for (let s = 0, at = 0; s < count; s++) for (const id of outputs[s]!) this.#outIds[at++] = id;
     this.#lengths = Int32Array.from(this.#needles, (n) => n.length);
     const n = this.#needles.length;
     this.#seenAnywhere = new Int32Array(n).fill(-1);
@@ -141,10 +159,8 @@ export class AhoCorasick {
     const last = text.length - 1;
     for (let i = 0; i <= last; i++) {
       state = this.#next(state, foldCode(text.charCodeAt(i)));
-      const from = this.#outStart[state]!;
-      const to = this.#outStart[state + 1]!;
-      for (let k = from; k < to; k++) {
-        const id = this.#outIds[k]!;
+      for (let at = this.#ending[state]! !== -1 ? state : this.#dictionary[state]!; at !== -1; at = this.#dictionary[at]!) {
+        const id = this.#ending[at]!;
         this.#seenAnywhere[id] = epoch;
         if (i + 1 === this.#lengths[id]) this.#seenAtStart[id] = epoch;
         if (i === last) this.#seenAtEnd[id] = epoch;
