@@ -124,7 +124,14 @@ describe('the synthesized stack (bucket created)', () => {
   it('encrypts the topic with a rotated key and e-mails high and critical alerts (and alarms) only', () => {
     const { template, stack } = created;
     template.hasResourceProperties('AWS::SNS::Topic', { KmsMasterKeyId: { 'Fn::GetAtt': [ref(stack, stack.alerts.key), 'Arn'] } });
-    template.hasResourceProperties('AWS::KMS::Key', { EnableKeyRotation: true });
+    template.hasResourceProperties('AWS::KMS::Key', {
+      EnableKeyRotation: true,
+      KeyPolicy: {
+        Statement: Match.arrayWith([
+          { Action: ['kms:Decrypt', 'kms:GenerateDataKey*'], Effect: 'Allow', Principal: { Service: 'cloudwatch.amazonaws.com' }, Resource: '*' },
+        ]),
+      },
+    });
     const subscriptions = Object.values(template.findResources('AWS::SNS::Subscription') as Resources);
     expect(subscriptions.map((s) => s.Properties['Endpoint']).sort()).toEqual(['oncall@example.com', 'soc@example.com']);
     for (const s of subscriptions) {
