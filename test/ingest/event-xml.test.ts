@@ -38,6 +38,16 @@ describe('Event XML', () => {
     expect(events(bom).map((e) => e.fields['EventID'])).toEqual([5]);
   });
 
+  it('reads CDATA, comments and UserData, and refuses DTDs', async () => {
+    const userData =
+      `<Event><System><EventID>1102</EventID><Channel>Security</Channel></System><!-- cleared -->` +
+      `<UserData><LogFileCleared xmlns='x'><SubjectUserName><![CDATA[a<b]]></SubjectUserName></LogFileCleared></UserData></Event>`;
+    const [e] = events(await collect(userData));
+    expect(e!.fields).toMatchObject({ EventID: 1102, SubjectUserName: 'a<b' });
+    const dtd = await collect(`<Event><!DOCTYPE x [<!ENTITY a "b">]><System/></Event>`);
+    expect(unreadable(dtd)[0]!.error.reason).toMatch(/^invalid Event XML: DOCTYPE and other declarations are not accepted/);
+  });
+
   it('collects unnamed Data items under Data', async () => {
     const [e] = events(await collect(event(7036, '<Data>Workstation</Data><Data>running</Data>')));
     expect(e!.fields['Data']).toEqual(['Workstation', 'running']);
