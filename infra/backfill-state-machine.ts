@@ -12,7 +12,6 @@
  * too large: not retried, counted against the tolerated failures).
  */
 import { Duration } from 'aws-cdk-lib';
-import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import type * as s3 from 'aws-cdk-lib/aws-s3';
@@ -112,8 +111,4 @@ export class Backfill extends Construct {
 /** Choice `StringMatches` treats `*` as a wildcard and `\\` as escape. */
 function escapeWildcards(text: string): string {
   return text.replace(/[\\*]/g, (c) => `\\${c}`);
-}
-
-export function grantStart(stateMachine: sfn.IStateMachine, grantee: iam.IGrantable): iam.Grant {
-  return stateMachine.grantStartExecution(grantee);
 }

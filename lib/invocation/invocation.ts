@@ -66,10 +66,6 @@ export class InvocationError extends Error {
   }
 }
 
-export function emptyList(): ObjectList {
-  return { objects: [], skipped: [] };
-}
-
 export function mergeLists(lists: readonly ObjectList[]): ObjectList {
   return { objects: lists.flatMap((l) => l.objects), skipped: lists.flatMap((l) => l.skipped) };
 }
