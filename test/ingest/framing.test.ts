@@ -47,10 +47,12 @@ describe('JSON lines', () => {
 
 describe('back-to-back JSON values', () => {
   it('splits Firehose-style }{ with no separator, at any chunk size', async () => {
-    const text = nx(1) + nx(2, { S: 'with } and { and \\" inside' }) + ' \n' + nx(3);
-    for (const size of [1, 3, 4096]) {
+    // Escaped quotes, and a string ending in a backslash (JSON `"C:\\\\"`), at every chunk boundary.
+    const text = nx(1) + nx(2, { S: 'with } and { and \\" inside', P: 'C:\\', Q: '\\\\"}{' }) + ' \n' + nx(3);
+    for (const size of [1, 2, 3, 5, 4096]) {
       const read = await collect(text, {}, size);
       expect(events(read).map((e) => e.fields['EventID'])).toEqual([1, 2, 3]);
+      expect(events(read)[1]!.fields['P']).toBe('C:\\');
     }
   });
 

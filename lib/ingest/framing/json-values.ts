@@ -72,9 +72,15 @@ export async function* splitJsonValues(
         continue;
       }
       if (inString) {
-        if (escaped) escaped = false;
-        else if (b === BACKSLASH) escaped = true;
-        else if (b === QUOTE) inString = false;
+        // Strings are most of the bytes: jump to the closing quote with indexOf.
+        const end = stringEnd(chunk, i, escaped);
+        escaped = end.escaped;
+        if (end.at < 0) {
+          i = chunk.length - 1;
+        } else {
+          inString = false;
+          i = end.at;
+        }
         continue;
       }
       if (b === QUOTE) inString = true;
@@ -117,6 +123,24 @@ export async function* splitJsonValues(
       location: `byte ${recordStart}`,
       reason: `JSON value is not closed: the object ends ${inString ? 'inside a string' : `${depth} level(s) deep`}`,
     };
+  }
+}
+
+/**
+ * The closing quote of a string that continues at `from` (`escaped`: the byte at `from` is
+ * escaped by a backslash at the end of the previous chunk). `at` is -1 when the chunk ends
+ * first; `escaped` then says whether it ends on an unpaired backslash.
+ */
+function stringEnd(chunk: Buffer, from: number, escaped: boolean): { at: number; escaped: boolean } {
+  let start = escaped ? from + 1 : from; // the escaped byte, whatever it is, is skipped
+  for (;;) {
+    const quote = chunk.indexOf(QUOTE, start);
+    const limit = quote < 0 ? chunk.length : quote;
+    let backslashes = 0;
+    for (let k = limit - 1; k >= start && chunk[k] === BACKSLASH; k--) backslashes++;
+    if (quote < 0) return { at: -1, escaped: backslashes % 2 === 1 };
+    if (backslashes % 2 === 0) return { at: quote, escaped: false };
+    start = quote + 1;
   }
 }
 
