@@ -16,6 +16,7 @@ import { type EvtxFileHeader, readEvtxFileHeader } from './file-header.ts';
 export type { EvtxItem } from './evtx-item.ts';
 export type { EvtxFileHeader } from './file-header.ts';
 export { hasEvtxSignature, readEvtxFileHeader } from './file-header.ts';
+export { type EvtxFacts, readEvtxFacts } from './evtx-facts.ts';
 
 type Unreadable = Extract<EvtxItem, { kind: 'unreadable' }>;
 
