@@ -24,3 +24,5 @@ export function loadSigmaRules(files: readonly RuleFile[], options: SigmaOptions
 export { SigmaCompileError };
 export { parseSigmaFiles } from './load.ts';
 export type { ParsedSigma } from './load.ts';
+export { loadSigmaCorrelations, eventTime } from './correlation.ts';
+export type { CorrelationMatch, CorrelationRule, Correlator, SigmaCorrelations } from './correlation.ts';

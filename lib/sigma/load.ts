@@ -7,6 +7,7 @@ import type { RuleError, RuleFile } from '../rules/rule.ts';
 import type { Expr } from './ast.ts';
 import { SigmaCompileError } from './compile-error.ts';
 import { readDocuments } from './documents.ts';
+import { parseCorrelation } from './correlation.ts';
 import { parseFilter, withFilters, type SigmaFilter } from './filters.ts';
 import type { LogsourceConfig } from './logsource.ts';
 import { parseRule, type ParsedRule } from './sigma-rule.ts';
@@ -18,6 +19,8 @@ export interface ParsedSigma {
   /** Correlation documents, raw, for correlation.ts. */
   readonly correlations: Array<{ body: Record<string, unknown>; source: string }>;
   readonly errors: RuleError[];
+  /** The part of `errors` that came from correlation documents. */
+  readonly correlationErrors: RuleError[];
 }
 
 export interface ParseOptions {
@@ -31,6 +34,7 @@ export function parseSigmaFiles(files: readonly RuleFile[], options: ParseOption
   const filters: SigmaFilter[] = [];
   const correlations: Array<{ body: Record<string, unknown>; source: string }> = [];
   const errors: RuleError[] = [];
+  const correlationErrors: RuleError[] = [];
   const seen = new Map<string, string>();
   for (const file of files) {
     let documents;
@@ -46,6 +50,8 @@ export function parseSigmaFiles(files: readonly RuleFile[], options: ParseOption
       const id = typeof doc.body['id'] === 'string' ? doc.body['id'] : undefined;
       try {
         if ('correlation' in doc.body) {
+          // Checked here so `rules lint` reports it; evaluated by correlation.ts across a scan.
+          parseCorrelation(doc.body, file.path);
           correlations.push({ body: doc.body, source: file.path });
           continue;
         }
@@ -65,7 +71,9 @@ export function parseSigmaFiles(files: readonly RuleFile[], options: ParseOption
           errors.push({ file: file.path, ...(id ? { ruleId: id } : {}), item: `line ${doc.line}`, reason: `internal error: ${(error as Error).stack ?? String(error)}` });
           continue;
         }
-        errors.push({ file: file.path, ...(id ? { ruleId: id } : {}), ...(error.item ? { item: error.item } : {}), reason: error.message });
+        const ruleError = { file: file.path, ...(id ? { ruleId: id } : {}), ...(error.item ? { item: error.item } : {}), reason: error.message };
+        errors.push(ruleError);
+        if ('correlation' in doc.body) correlationErrors.push(ruleError);
       }
     }
   }
@@ -73,5 +81,5 @@ export function parseSigmaFiles(files: readonly RuleFile[], options: ParseOption
     const expr: Expr = withFilters(rule, filters);
     return expr === rule.expr ? rule : { ...rule, expr };
   });
-  return { rules: filtered, filters, correlations, errors };
+  return { rules: filtered, filters, correlations, errors, correlationErrors };
 }

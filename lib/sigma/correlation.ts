@@ -1,0 +1,353 @@
+/**
+ * Sigma correlation rules (sigma-correlation-rules-specification.md, plus v2.1's value_sum,
+ * value_avg and value_percentile), evaluated across the events of one scan (one object or one
+ * CLI run): the scanner feeds every event's matched rules to `observe`, then `finish` returns
+ * what correlated. Nothing carries over between scans, so a correlation never spans objects.
+ *
+ * Windows are sliding: for each group (the `group-by` values, through `aliases`), each event
+ * closes a window of `timespan` ending at its time; the first window whose aggregate meets the
+ * condition fires, and the group starts afresh after it (one match per burst, not per event).
+ * Events need a timestamp (`TimeCreated_SystemTime`, else `UtcTime`/`EventTime`/`@timestamp`);
+ * untimed ones are counted in `untimed` rather than guessed.
+ */
+import type { FieldValue, WinEvent } from '../events/win-event.ts';
+import type { RuleError, RuleFile, RuleMeta } from '../rules/rule.ts';
+import type { EventSource } from '../scan/match.ts';
+import { SigmaCompileError } from './compile-error.ts';
+import { parseSigmaFiles, type ParseOptions } from './load.ts';
+import { readRuleMeta } from './rule-meta.ts';
+
+export type CorrelationType = 'event_count' | 'value_count' | 'temporal' | 'temporal_ordered' | 'value_sum' | 'value_avg' | 'value_percentile';
+const TYPES: readonly CorrelationType[] = ['event_count', 'value_count', 'temporal', 'temporal_ordered', 'value_sum', 'value_avg', 'value_percentile'];
+type Op = 'gt' | 'gte' | 'lt' | 'lte' | 'eq' | 'neq';
+const OPS: readonly Op[] = ['gt', 'gte', 'lt', 'lte', 'eq', 'neq'];
+
+export interface CorrelationRule {
+  readonly meta: RuleMeta;
+  readonly name?: string;
+  readonly type: CorrelationType;
+  /** Ids or names of the rules (or correlations) it correlates. */
+  readonly rules: readonly string[];
+  readonly groupBy: readonly string[];
+  readonly timespanMs: number;
+  readonly condition: ReadonlyArray<{ readonly op: Op; readonly value: number }>;
+  /** value_* types: the field aggregated. */
+  readonly field?: string;
+  readonly percentile?: number;
+  /** alias -> rule id or name -> field. */
+  readonly aliases: Readonly<Record<string, Readonly<Record<string, string>>>>;
+  readonly generate: boolean;
+}
+
+export interface CorrelationMatch {
+  readonly rule: RuleMeta;
+  /** The group-by values the events shared. */
+  readonly group: Readonly<Record<string, FieldValue>>;
+  readonly firstTime: string;
+  readonly lastTime: string;
+  /** The aggregate that met the condition (count, distinct count, sum, average, percentile). */
+  readonly value: number;
+  /** Where the contributing events came from, when `observe` was given sources. */
+  readonly sources: readonly EventSource[];
+  readonly eventCount: number;
+}
+
+export interface Correlator {
+  observe(event: WinEvent, matched: readonly RuleMeta[], source?: EventSource): void;
+  finish(): { matches: CorrelationMatch[]; untimed: number };
+}
+
+export interface SigmaCorrelations {
+  readonly rules: readonly CorrelationRule[];
+  readonly errors: readonly RuleError[];
+  /** Rules referenced only by correlations with `generate: false` (the default): not alerts alone. */
+  readonly hiddenRuleIds: ReadonlySet<string>;
+  createCorrelator(): Correlator;
+}
+
+/** Loads the correlation documents of these files (rule documents are resolved for names). */
+export function loadSigmaCorrelations(files: readonly RuleFile[], options: ParseOptions = {}): SigmaCorrelations {
+  const parsed = parseSigmaFiles(files, options);
+  const errors: RuleError[] = [...parsed.correlationErrors];
+  const rules: CorrelationRule[] = [];
+  for (const doc of parsed.correlations) {
+    try {
+      rules.push(parseCorrelation(doc.body, doc.source));
+    } catch (error) {
+      if (!(error instanceof SigmaCompileError)) throw error;
+      const id = typeof doc.body['id'] === 'string' ? doc.body['id'] : undefined;
+      errors.push({ file: doc.source, ...(id ? { ruleId: id } : {}), ...(error.item ? { item: error.item } : {}), reason: error.message });
+    }
+  }
+  const known = new Map<string, string>();
+  for (const r of parsed.rules) {
+    known.set(r.meta.id, r.meta.id);
+    if (r.name) known.set(r.name, r.meta.id);
+  }
+  for (const c of rules) {
+    known.set(c.meta.id, c.meta.id);
+    if (c.name) known.set(c.name, c.meta.id);
+  }
+  const valid: CorrelationRule[] = [];
+  const hidden = new Set<string>();
+  for (const c of rules) {
+    const missing = c.rules.filter((r) => !known.has(r));
+    if (missing.length > 0) {
+      errors.push({ file: c.meta.source, ruleId: c.meta.id, item: 'correlation: rules', reason: `refers to unknown rule(s) ${missing.join(', ')}` });
+      continue;
+    }
+    valid.push(c);
+    if (!c.generate) for (const r of c.rules) hidden.add(known.get(r)!);
+  }
+  const resolved = valid.map((c) => ({ ...c, rules: c.rules.map((r) => known.get(r)!) }));
+  return { rules: resolved, errors, hiddenRuleIds: hidden, createCorrelator: () => createCorrelator(resolved, known) };
+}
+
+export function parseCorrelation(body: Record<string, unknown>, source: string): CorrelationRule {
+  const meta = readRuleMeta(body, source);
+  const c = body['correlation'];
+  if (typeof c !== 'object' || c === null || Array.isArray(c)) throw new SigmaCompileError("'correlation' must be a map", 'correlation');
+  const section = c as Record<string, unknown>;
+  const type = section['type'];
+  if (typeof type !== 'string' || !TYPES.includes(type as CorrelationType)) {
+    throw new SigmaCompileError(`type '${String(type)}' is not one of ${TYPES.join(', ')}`, 'correlation: type');
+  }
+  const rules = toStrings(section['rules'], 'correlation: rules');
+  if (rules.length === 0) throw new SigmaCompileError('names no rules', 'correlation: rules');
+  const groupBy = section['group-by'] === undefined ? [] : toStrings(section['group-by'], 'correlation: group-by');
+  const timespanMs = parseTimespan(section['timespan']);
+  const temporal = type === 'temporal' || type === 'temporal_ordered';
+  const rawCondition = section['condition'];
+  const conditionMap = rawCondition === undefined && temporal ? { gte: rules.length } : rawCondition;
+  if (typeof conditionMap !== 'object' || conditionMap === null || Array.isArray(conditionMap)) {
+    throw new SigmaCompileError('condition must be a map such as {gte: 10}', 'correlation: condition');
+  }
+  const condition: Array<{ op: Op; value: number }> = [];
+  let field: string | undefined;
+  let percentile: number | undefined;
+  for (const [key, value] of Object.entries(conditionMap as Record<string, unknown>)) {
+    if (key === 'field') {
+      if (typeof value !== 'string') throw new SigmaCompileError("'field' must be a field name", 'correlation: condition');
+      field = value;
+    } else if (key === 'percentile') {
+      if (typeof value !== 'number' || value < 0 || value > 100) throw new SigmaCompileError("'percentile' must be a number from 0 to 100", 'correlation: condition');
+      percentile = value;
+    } else if (OPS.includes(key as Op)) {
+      if (typeof value !== 'number') throw new SigmaCompileError(`'${key}' needs a number`, 'correlation: condition');
+      condition.push({ op: key as Op, value });
+    } else {
+      throw new SigmaCompileError(`unknown condition key '${key}'`, 'correlation: condition');
+    }
+  }
+  if (condition.length === 0) throw new SigmaCompileError('condition has no gt/gte/lt/lte/eq/neq', 'correlation: condition');
+  if (type.startsWith('value_') && !field) throw new SigmaCompileError(`${type} needs 'field' in its condition`, 'correlation: condition');
+  if (type === 'value_percentile' && percentile === undefined) throw new SigmaCompileError("value_percentile needs 'percentile' in its condition", 'correlation: condition');
+  const aliases = readAliases(section['aliases']);
+  const generate = section['generate'] ?? body['generate'] ?? false;
+  if (typeof generate !== 'boolean') throw new SigmaCompileError("'generate' must be true or false", 'correlation: generate');
+  const name = body['name'];
+  return {
+    meta,
+    ...(typeof name === 'string' ? { name } : {}),
+    type: type as CorrelationType,
+    rules,
+    groupBy,
+    timespanMs,
+    condition,
+    ...(field ? { field } : {}),
+    ...(percentile !== undefined ? { percentile } : {}),
+    aliases,
+    generate,
+  };
+}
+
+function toStrings(value: unknown, item: string): string[] {
+  if (typeof value === 'string') return [value];
+  if (Array.isArray(value) && value.every((v) => typeof v === 'string')) return value as string[];
+  throw new SigmaCompileError('must be a string or a list of strings', item);
+}
+
+function parseTimespan(value: unknown): number {
+  const m = typeof value === 'string' ? /^(\d+)([smhdwMy])$/.exec(value.trim()) : null;
+  if (!m) throw new SigmaCompileError(`timespan '${String(value)}' must be a number and s, m, h or d (e.g. 90m)`, 'correlation: timespan');
+  const unit = { s: 1e3, m: 60e3, h: 3600e3, d: 86400e3, w: 7 * 86400e3, M: 30 * 86400e3, y: 365 * 86400e3 }[m[2] as 's'];
+  return Number(m[1]) * unit;
+}
+
+function readAliases(value: unknown): Record<string, Record<string, string>> {
+  if (value === undefined || value === null) return {};
+  if (typeof value !== 'object' || Array.isArray(value)) throw new SigmaCompileError('aliases must be a map', 'correlation: aliases');
+  const out: Record<string, Record<string, string>> = {};
+  for (const [alias, mapping] of Object.entries(value as Record<string, unknown>)) {
+    if (typeof mapping !== 'object' || mapping === null || Array.isArray(mapping) || !Object.values(mapping).every((v) => typeof v === 'string')) {
+      throw new SigmaCompileError(`alias '${alias}' must map rule names to field names`, 'correlation: aliases');
+    }
+    out[alias] = mapping as Record<string, string>;
+  }
+  return out;
+}
+
+/** One rule hit, as correlations see it. */
+interface Observation {
+  readonly ruleId: string;
+  readonly time: number;
+  readonly fields: Readonly<Record<string, FieldValue>>;
+  readonly sources: readonly EventSource[];
+}
+
+const TIME_FIELDS = ['TimeCreated_SystemTime', 'UtcTime', 'EventTime', '@timestamp', 'TimeCreated'];
+
+export function eventTime(fields: Readonly<Record<string, FieldValue>>): number | undefined {
+  for (const name of TIME_FIELDS) {
+    const v = fields[name];
+    if (typeof v === 'number' && Number.isFinite(v)) return v;
+    if (typeof v === 'string' && /^\d{4}-\d{2}-\d{2}/.test(v)) {
+      let text = v.trim().replace(' ', 'T');
+      if (!/(Z|[+-]\d{2}:?\d{2})$/.test(text)) text += 'Z';
+      const ms = Date.parse(text);
+      if (Number.isFinite(ms)) return ms;
+    }
+  }
+  return undefined;
+}
+
+function createCorrelator(rules: readonly CorrelationRule[], known: ReadonlyMap<string, string>): Correlator {
+  const wanted = new Set(rules.flatMap((r) => r.rules));
+  const observations: Observation[] = [];
+  let untimed = 0;
+  // id -> names, so aliases keyed by a rule name resolve.
+  const namesOf = new Map<string, string[]>();
+  for (const [key, id] of known) namesOf.set(id, [...(namesOf.get(id) ?? []), key]);
+  return {
+    observe(event, matched, source) {
+      let timed: number | undefined | null = null;
+      for (const rule of matched) {
+        if (!wanted.has(rule.id)) continue;
+        if (timed === null) timed = eventTime(event.fields);
+        if (timed === undefined) {
+          untimed++;
+          return;
+        }
+        observations.push({ ruleId: rule.id, time: timed, fields: event.fields, sources: source ? [source] : [] });
+      }
+    },
+    finish() {
+      const matches: CorrelationMatch[] = [];
+      const pending = [...rules];
+      const done = new Set<string>();
+      // Correlations may feed correlations: evaluate each once everything it reads is done.
+      while (pending.length > 0) {
+        const index = pending.findIndex((r) => r.rules.every((id) => done.has(id) || !rules.some((c) => c.meta.id === id)));
+        const rule = pending.splice(index < 0 ? 0 : index, 1)[0]!;
+        const found = evaluateCorrelation(rule, observations.filter((o) => rule.rules.includes(o.ruleId)), namesOf);
+        for (const m of found) {
+          matches.push(m);
+          const fields: Record<string, FieldValue> = { ...m.group };
+          observations.push({ ruleId: rule.meta.id, time: Date.parse(m.lastTime), fields, sources: m.sources });
+        }
+        done.add(rule.meta.id);
+      }
+      return { matches, untimed };
+    },
+  };
+}
+
+function groupValue(rule: CorrelationRule, name: string, o: Observation, namesOf: ReadonlyMap<string, string[]>): FieldValue {
+  const alias = rule.aliases[name];
+  if (alias) {
+    for (const key of [o.ruleId, ...(namesOf.get(o.ruleId) ?? [])]) {
+      const field = alias[key];
+      if (field !== undefined) return o.fields[field] ?? null;
+    }
+    return null;
+  }
+  return o.fields[name] ?? null;
+}
+
+function evaluateCorrelation(rule: CorrelationRule, observations: readonly Observation[], namesOf: ReadonlyMap<string, string[]>): CorrelationMatch[] {
+  const groups = new Map<string, { group: Record<string, FieldValue>; items: Observation[] }>();
+  for (const o of observations) {
+    const group: Record<string, FieldValue> = {};
+    for (const name of rule.groupBy) group[name] = groupValue(rule, name, o, namesOf);
+    // Events missing a group-by field do not share a group with anything.
+    if (rule.groupBy.some((name) => group[name] === null)) continue;
+    const key = JSON.stringify(rule.groupBy.map((n) => group[n]));
+    const entry = groups.get(key) ?? { group, items: [] };
+    entry.items.push(o);
+    groups.set(key, entry);
+  }
+  const out: CorrelationMatch[] = [];
+  for (const { group, items } of groups.values()) {
+    items.sort((a, b) => a.time - b.time);
+    let start = 0;
+    for (let end = 0; end < items.length; end++) {
+      while (items[end]!.time - items[start]!.time > rule.timespanMs) start++;
+      const window = items.slice(start, end + 1);
+      const value = aggregate(rule, window);
+      if (value === undefined || !rule.condition.every((c) => compare(value, c.op, c.value))) continue;
+      out.push({
+        rule: rule.meta,
+        group,
+        firstTime: new Date(window[0]!.time).toISOString(),
+        lastTime: new Date(window.at(-1)!.time).toISOString(),
+        value,
+        sources: window.flatMap((o) => o.sources),
+        eventCount: window.length,
+      });
+      start = end + 1;
+    }
+  }
+  return out;
+}
+
+function aggregate(rule: CorrelationRule, window: readonly Observation[]): number | undefined {
+  switch (rule.type) {
+    case 'event_count':
+      return window.length;
+    case 'value_count':
+      return new Set(window.map((o) => o.fields[rule.field!]).filter((v) => v !== undefined && v !== null).map((v) => JSON.stringify(v))).size;
+    case 'temporal':
+      return new Set(window.map((o) => o.ruleId)).size;
+    case 'temporal_ordered': {
+      // The rules, in their listed order, as a subsequence of the window (earliest-first greedy).
+      let next = 0;
+      for (const o of window) if (next < rule.rules.length && o.ruleId === rule.rules[next]) next++;
+      return next;
+    }
+    case 'value_sum':
+    case 'value_avg':
+    case 'value_percentile': {
+      const numbers = window.map((o) => numeric(o.fields[rule.field!])).filter((n): n is number => n !== undefined);
+      if (numbers.length === 0) return undefined;
+      if (rule.type === 'value_sum') return numbers.reduce((a, b) => a + b, 0);
+      if (rule.type === 'value_avg') return numbers.reduce((a, b) => a + b, 0) / numbers.length;
+      // Nearest-rank percentile.
+      numbers.sort((a, b) => a - b);
+      const rank = Math.max(1, Math.ceil((rule.percentile! / 100) * numbers.length));
+      return numbers[rank - 1]!;
+    }
+  }
+}
+
+function numeric(value: FieldValue | undefined): number | undefined {
+  if (typeof value === 'number') return value;
+  if (typeof value === 'string' && value.trim() !== '' && Number.isFinite(Number(value))) return Number(value);
+  return undefined;
+}
+
+function compare(a: number, op: Op, b: number): boolean {
+  switch (op) {
+    case 'gt':
+      return a > b;
+    case 'gte':
+      return a >= b;
+    case 'lt':
+      return a < b;
+    case 'lte':
+      return a <= b;
+    case 'eq':
+      return a === b;
+    case 'neq':
+      return a !== b;
+  }
+}
