@@ -44,8 +44,8 @@ export async function decompress(
     const label = layers.length === 1 ? codec.name : `${codec.name} layer ${layers.length}`;
     current = new ByteSource(inflate(current, codec, { uri: options.uri, label }));
   }
-  if (layers.length === 0) return { layers, bytes: new ByteSource(capped(current, compressedRead, options.uri, limits, false)) };
-  return { layers, bytes: new ByteSource(capped(current, compressedRead, options.uri, limits, true)) };
+  const compressed = layers.length > 0;
+  return { layers, bytes: new ByteSource(capped(current, compressedRead, options.uri, limits, compressed)) };
 }
 
 function pickCodec(head: Uint8Array, contentEncoding: string | undefined): Codec | undefined {

@@ -34,83 +34,88 @@ export async function* inflate(
   let zeroPadding = false;
   let carry: Buffer | undefined;
 
-  for await (const chunk of input) {
-    for (let start = 0; start < chunk.length; start += codec.maxPieceBytes) {
-      const piece = chunk.subarray(start, start + codec.maxPieceBytes);
-      let data: Uint8Array = carry ? Buffer.concat([carry, piece]) : piece;
-      carry = undefined;
-      while (data.length > 0) {
-        if (phase === 'between') {
-          if (isAllZero(data)) {
-            zeroPadding = true;
-            offset += data.length;
-            break;
+  try {
+    for await (const chunk of input) {
+      for (let start = 0; start < chunk.length; start += codec.maxPieceBytes) {
+        const piece = chunk.subarray(start, start + codec.maxPieceBytes);
+        let data: Uint8Array = carry ? Buffer.concat([carry, piece]) : piece;
+        carry = undefined;
+        while (data.length > 0) {
+          if (phase === 'between') {
+            if (isAllZero(data)) {
+              zeroPadding = true;
+              offset += data.length;
+              break;
+            }
+            if (data.length < codec.magicLength && !zeroPadding) {
+              carry = Buffer.from(data);
+              break;
+            }
+            if (zeroPadding || (members > 0 && !codec.matches(data))) {
+              throw fail(offset, `data after the end of ${context.label} member ${members} is not ${codec.name} (first bytes ${hex(data.subarray(0, 4))})`);
+            }
+            members++;
+            phase = 'header';
           }
-          if (data.length < codec.magicLength && !zeroPadding) {
+          if (phase === 'header') {
+            const header = codec.readHeader ? codec.readHeader(data) : 0;
+            if (header === undefined) {
+              if (data.length > MAX_HEADER_BYTES) throw fail(offset, `${codec.name} member ${members} header is not terminated`);
+              carry = Buffer.from(data);
+              break;
+            }
+            if (typeof header === 'object') throw fail(offset, `corrupt ${context.label} data: ${header.invalid}`);
+            offset += header;
+            data = data.subarray(header);
+            member = new Member(codec, context, offset);
+            phase = 'body';
+            continue;
+          }
+          if (phase === 'body') {
+            const { output, unconsumed, error } = await member!.write(data, offset);
+            // What came out before a failure is still yielded: those events are good.
+            for (const out of output) yield out;
+            if (error) throw error;
+            offset += data.length - unconsumed.length;
+            data = unconsumed;
+            if (member!.ended) phase = 'trailer';
+            continue;
+          }
+          // phase === 'trailer'
+          const length = codec.trailerLength ?? 0;
+          if (data.length < length) {
             carry = Buffer.from(data);
             break;
           }
-          if (zeroPadding || (members > 0 && !codec.matches(data))) {
-            throw fail(offset, `data after the end of ${context.label} member ${members} is not ${codec.name} (first bytes ${hex(data.subarray(0, 4))})`);
-          }
-          members++;
-          phase = 'header';
+          const problem = codec.checkTrailer?.(data.subarray(0, length), member!.produced);
+          if (problem) throw fail(offset, `corrupt ${context.label} member ${members}: ${problem}`);
+          offset += length;
+          data = data.subarray(length);
+          phase = 'between';
         }
-        if (phase === 'header') {
-          const header = codec.readHeader ? codec.readHeader(data) : 0;
-          if (header === undefined) {
-            if (data.length > MAX_HEADER_BYTES) throw fail(offset, `${codec.name} member ${members} header is not terminated`);
-            carry = Buffer.from(data);
-            break;
-          }
-          if (typeof header === 'object') throw fail(offset, `corrupt ${context.label} data: ${header.invalid}`);
-          offset += header;
-          data = data.subarray(header);
-          member = new Member(codec, context, offset);
-          phase = 'body';
-          continue;
-        }
-        if (phase === 'body') {
-          const { output, unconsumed, error } = await member!.write(data, offset);
-          // What came out before a failure is still yielded: those events are good.
-          for (const out of output) yield out;
-          if (error) throw error;
-          offset += data.length - unconsumed.length;
-          data = unconsumed;
-          if (member!.ended) phase = 'trailer';
-          continue;
-        }
-        // phase === 'trailer'
-        const length = codec.trailerLength ?? 0;
-        if (data.length < length) {
-          carry = Buffer.from(data);
-          break;
-        }
-        const problem = codec.checkTrailer?.(data.subarray(0, length), member!.produced);
-        if (problem) throw fail(offset, `corrupt ${context.label} member ${members}: ${problem}`);
-        offset += length;
-        data = data.subarray(length);
-        phase = 'between';
       }
     }
-  }
 
-  if (phase === 'body') {
-    for (const out of await member!.finish(offset)) yield out;
-    phase = 'trailer';
-  }
-  if (phase === 'trailer' && (codec.trailerLength ?? 0) > 0) {
-    const have = carry?.length ?? 0;
-    if (have < codec.trailerLength!) {
-      throw fail(offset, `corrupt ${context.label} data: truncated: member ${members} ends without its ${codec.trailerLength}-byte trailer`);
+    if (phase === 'body') {
+      for (const out of await member!.finish(offset)) yield out;
+      phase = 'trailer';
     }
-    const problem = codec.checkTrailer?.(carry!, member!.produced);
-    if (problem) throw fail(offset, `corrupt ${context.label} member ${members}: ${problem}`);
-    return;
-  }
-  if (phase === 'header') throw fail(offset, `corrupt ${context.label} data: truncated inside the header of member ${members}`);
-  if (carry && !isAllZero(carry)) {
-    throw fail(offset, `${carry.length} stray bytes after the end of ${context.label} member ${members} (${hex(carry)})`);
+    if (phase === 'trailer' && (codec.trailerLength ?? 0) > 0) {
+      const have = carry?.length ?? 0;
+      if (have < codec.trailerLength!) {
+        throw fail(offset, `corrupt ${context.label} data: truncated: member ${members} ends without its ${codec.trailerLength}-byte trailer`);
+      }
+      const problem = codec.checkTrailer?.(carry!, member!.produced);
+      if (problem) throw fail(offset, `corrupt ${context.label} member ${members}: ${problem}`);
+      return;
+    }
+    if (phase === 'header') throw fail(offset, `corrupt ${context.label} data: truncated inside the header of member ${members}`);
+    if (carry && !isAllZero(carry)) {
+      throw fail(offset, `${carry.length} stray bytes after the end of ${context.label} member ${members} (${hex(carry)})`);
+    }
+  } finally {
+    // A consumer that stops early (an error downstream) must not leave a zlib handle open.
+    member?.close();
   }
 }
 
@@ -169,6 +174,10 @@ class Member {
     if (!this.ended && !this.#error) await this.#settled(() => this.#stream.end());
     if (this.#error) throw this.#failure(at, at);
     return this.#take();
+  }
+
+  close(): void {
+    this.#stream.destroy();
   }
 
   #take(): Buffer[] {
