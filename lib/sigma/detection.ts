@@ -24,18 +24,18 @@ function isScalar(value: unknown): value is Scalar {
 export function parseSearch(name: string, body: unknown, ctx: DetectionContext): Expr {
   if (Array.isArray(body)) {
     if (body.length === 0) throw new SigmaCompileError('empty list', name);
-    if (body.every(isScalar)) return keywordTest(name, '', body, ctx);
+    if (body.every(isScalar)) return parseItem(name, '', body, ctx);
     return {
       kind: 'or',
       items: body.map((element, i) => {
         if (isMap(element)) return parseMap(name, element, ctx);
-        if (isScalar(element)) return keywordTest(`${name}[${i}]`, '', [element], ctx);
+        if (isScalar(element)) return parseItem(`${name}[${i}]`, '', [element], ctx);
         throw new SigmaCompileError('a list may hold maps or plain values, not nested lists', `${name}[${i}]`);
       }),
     };
   }
   if (isMap(body)) return parseMap(name, body, ctx);
-  if (isScalar(body) && body !== null) return keywordTest(name, '', [body], ctx);
+  if (isScalar(body) && body !== null) return parseItem(name, '', [body], ctx);
   throw new SigmaCompileError('a search identifier must be a map, a list or a keyword', name);
 }
 
@@ -56,10 +56,6 @@ function parseMap(name: string, map: Record<string, unknown>, ctx: DetectionCont
     return parseItem(name, key, values, ctx);
   });
   return items.length === 1 ? items[0]! : { kind: 'and', items };
-}
-
-function keywordTest(name: string, key: string, values: Scalar[], ctx: DetectionContext): FieldTest {
-  return parseItem(name, key, values, ctx);
 }
 
 /** `field|mod1|mod2` with its values; an empty field (`'|all'`) is a keyword search. */
@@ -174,7 +170,6 @@ function toValueTest(w: Working, state: ItemState, label: string): ValueTest {
         case 'boolean':
           return { kind: 'boolean', value: w.value };
         case 'number':
-          if (state.timePart || !state.cased) return { kind: 'number', value: w.value };
           return { kind: 'number', value: w.value };
         case 'string':
           if (state.timePart) {
