@@ -90,7 +90,8 @@ const MAX_DEPTH = 64;
 
 /** Per-chunk state: the chunk's bytes and the names and template definitions parsed so far. */
 export class ChunkTables {
-  readonly bytes: Uint8Array;
+  /** The chunk as a Buffer view (no copy), for Node's native string decoding. */
+  readonly bytes: Buffer;
   readonly view: DataView;
   readonly names = new Map<number, string>();
   readonly templates = new Map<number, TemplateDefinition>();
@@ -99,7 +100,7 @@ export class ChunkTables {
   depth = 0;
 
   constructor(bytes: Uint8Array) {
-    this.bytes = bytes;
+    this.bytes = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
     this.view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   }
 }
@@ -112,7 +113,7 @@ export function parseFragment(tables: ChunkTables, start: number, end: number, i
 
 class BinXmlParser {
   private readonly tables: ChunkTables;
-  private readonly bytes: Uint8Array;
+  private readonly bytes: Buffer;
   private readonly view: DataView;
   private readonly end: number;
   /** Template definitions carry a 2-byte dependency id in each element header; records do not. */

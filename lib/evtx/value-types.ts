@@ -42,7 +42,7 @@ const FILETIME_UNIX_EPOCH_MS = 11644473600000;
  * empty strings/binaries. BinXML values (0x21) are handled by the BinXML parser, not here.
  */
 export function decodeSizedValue(
-  bytes: Uint8Array,
+  bytes: Buffer,
   view: DataView,
   type: number,
   start: number,
@@ -84,7 +84,7 @@ export function decodeSizedValue(
  * Decodes a fixed-size value (one of FIXED_SIZE's types) at `start`; the caller has checked that
  * `fixedSize(type)` bytes are there.
  */
-export function decodeFixed(bytes: Uint8Array, view: DataView, type: number, start: number): Scalar {
+export function decodeFixed(bytes: Buffer, view: DataView, type: number, start: number): Scalar {
   switch (type) {
     case 0x03: return view.getInt8(start);
     case 0x04: return bytes[start]!;
@@ -113,7 +113,7 @@ export function fixedSize(type: number): number | undefined {
   return size === 0 ? undefined : size;
 }
 
-function decodeArray(bytes: Uint8Array, view: DataView, itemType: number, start: number, size: number): Scalar[] {
+function decodeArray(bytes: Buffer, view: DataView, itemType: number, start: number, size: number): Scalar[] {
   if (itemType === VALUE_STRING) return decodeUtf16Array(bytes, start, size);
   if (itemType === 0x13) return decodeSidArray(bytes, view, start, size);
   if (itemType === VALUE_SIZE_T) {
@@ -132,7 +132,7 @@ function decodeArray(bytes: Uint8Array, view: DataView, itemType: number, start:
   return items;
 }
 
-function decodeSidArray(bytes: Uint8Array, view: DataView, start: number, size: number): Scalar[] {
+function decodeSidArray(bytes: Buffer, view: DataView, start: number, size: number): Scalar[] {
   const items: Scalar[] = [];
   let at = start;
   const end = start + size;
@@ -146,7 +146,7 @@ function decodeSidArray(bytes: Uint8Array, view: DataView, start: number, size: 
 }
 
 /** A SID value: revision, sub-authority count, 48-bit big-endian authority, 32-bit LE sub-authorities. */
-function formatSid(bytes: Uint8Array, view: DataView, start: number, size: number): string {
+function formatSid(bytes: Buffer, view: DataView, start: number, size: number): string {
   if (size < 8) throw new EvtxFormatError(start, `SID of ${size} bytes is shorter than its 8-byte header`);
   const count = bytes[start + 1]!;
   if (8 + 4 * count > size) {
@@ -180,17 +180,15 @@ function hex64(view: DataView, at: number): string {
   return '0x' + hi.toString(16) + lo.toString(16).padStart(8, '0');
 }
 
-function hexUpper(bytes: Uint8Array, start: number, size: number): string {
-  if (size > 64) {
-    return Buffer.from(bytes.buffer, bytes.byteOffset + start, size).toString('hex').toUpperCase();
-  }
+function hexUpper(bytes: Buffer, start: number, size: number): string {
+  if (size > 64) return bytes.toString('hex', start, start + size).toUpperCase();
   let text = '';
   for (let i = start; i < start + size; i++) text += HEX_UPPER[bytes[i]!];
   return text;
 }
 
 /** GUID fields 1-3 are little-endian, the last 8 bytes are in order: `D1-D2-D3-D4a-D4b`. */
-function formatGuid(bytes: Uint8Array, at: number): string {
+function formatGuid(bytes: Buffer, at: number): string {
   const h = (i: number): string => HEX_UPPER[bytes[at + i]!]!;
   return (
     h(3) + h(2) + h(1) + h(0) + '-' + h(5) + h(4) + '-' + h(7) + h(6) + '-' + h(8) + h(9) + '-' +

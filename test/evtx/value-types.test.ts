@@ -4,8 +4,8 @@ import { describe, expect, it } from 'vitest';
 import { decodeSizedValue } from '../../lib/evtx/value-types.ts';
 
 function decode(type: number, bytes: number[] | Uint8Array): unknown {
-  const data = Uint8Array.from(bytes);
-  return decodeSizedValue(data, new DataView(data.buffer), type, 0, data.length);
+  const data = Buffer.from(Uint8Array.from(bytes));
+  return decodeSizedValue(data, new DataView(data.buffer, data.byteOffset, data.length), type, 0, data.length);
 }
 const le = (value: bigint, size: number): number[] =>
   Array.from({ length: size }, (_, i) => Number((BigInt.asUintN(size * 8, value) >> BigInt(8 * i)) & 0xffn));
