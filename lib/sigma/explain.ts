@@ -37,10 +37,19 @@ function evidence(test: FieldTest, fields: Fields, held: boolean): Evidence {
   const values = held && !test.negate && !test.all ? test.values.filter((v) => valueHolds(test, v, fields)) : test.values;
   const words = values.map(describeValue).join(test.all ? ' and ' : ' or ');
   const negated = held === test.negate;
-  const field = test.field ?? '(keywords)';
-  const value: FieldValue = test.field !== null && Object.hasOwn(fields, test.field) ? fields[test.field]! : null;
+  const [field, value] = test.field === null ? keywordHit(test, values, fields, held) : [test.field, Object.hasOwn(fields, test.field) ? fields[test.field]! : null];
   const text = `${test.timePart ? `${test.timePart} ` : ''}${words}`;
   return { field, value, test: negated ? `not (${text})` : text };
+}
+
+/** For a keyword search: the first field whose value held a keyword, so the reader sees where. */
+function keywordHit(test: FieldTest, values: readonly ValueTest[], fields: Fields, held: boolean): [string, FieldValue] {
+  if (held && !test.negate) {
+    for (const [name, value] of Object.entries(fields)) {
+      if (values.some((v) => valueHolds(test, v, { [name]: value }))) return [name, value];
+    }
+  }
+  return ['(keywords)', null];
 }
 
 export function describeValue(value: ValueTest): string {

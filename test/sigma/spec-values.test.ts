@@ -104,3 +104,12 @@ describe('a list value in the event matches when any element does', () => {
   it('element matches', () => expect(m({ Tags: ['a', 'b'] })).toBe(true));
   it('no element matches', () => expect(m({ Tags: ['a', 'c'] })).toBe(false));
 });
+
+describe('explain names the field a keyword was found in', () => {
+  it('shows the field and its value', async () => {
+    const { compileOne, event } = await import('./support.ts');
+    const { detector } = compileOne('keywords:\n  - mimikatz\ncondition: keywords');
+    const e = event({ Image: 'C:\\x.exe', CommandLine: 'run Mimikatz now' });
+    expect(detector.explain(detector.rules[0]!, e)).toEqual([{ field: 'CommandLine', value: 'run Mimikatz now', test: 'matches "*mimikatz*"' }]);
+  });
+});
