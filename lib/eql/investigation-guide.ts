@@ -40,7 +40,10 @@ export function readInvestigationGuide(note: string, osquery: readonly OsqueryTr
   let triage = collect(TRIAGE_HEADING);
   // A guide without the usual headings: every list item is a step; no list at all: the paragraphs.
   if (triage.length === 0) triage = [...sections.entries()].filter(([h]) => !FALSE_POSITIVE_HEADING.test(h)).flatMap(([, items]) => items);
-  if (triage.length === 0) triage = note.split(/\n\s*\n/).map((p) => p.replace(/^#+\s*/gm, '').replace(/\s+/g, ' ').trim()).filter((p) => p !== '');
+  if (triage.length === 0) {
+    const prose = note.replace(/^#{1,6}\s.*$/gm, ''); // headings are titles, not steps
+    triage = prose.split(/\n\s*\n/).map((p) => p.replace(/\s+/g, ' ').trim()).filter((p) => p !== '');
+  }
   return { triage, falsePositives: collect(FALSE_POSITIVE_HEADING).map((s) => s.trim()) };
 }
 

@@ -40,6 +40,12 @@ const { winlog: _omitted, ...defendRename } = {
 };
 
 describe('bundled EQL rule through ingest and the rule pack', () => {
+  it('the bundled pack loads every Elastic rule file without errors', () => {
+    const { detector, errors } = loadBundledPack();
+    expect(errors.filter((e) => e.file.endsWith('.toml'))).toEqual([]);
+    expect(detector.rules.filter((r) => r.language === 'eql').map((r) => r.id)).toContain(BITS_RULE_ID);
+  });
+
   it('matches an ECS record read from JSON lines', async () => {
     const { matched } = await scan([winlogbeatRename, { ...winlogbeatRename, event: { ...winlogbeatRename.event, action: 'creation' } }]);
     expect(matched).toEqual([[BITS_RULE_ID], []]);
