@@ -7,13 +7,15 @@
  *
  * MB/s counts whole file bytes (preallocated empty chunks included) for every tool alike;
  * records/s counts the records each tool actually produced (the others give up on files we
- * read, so their record totals are lower). Each figure is the median of the runs. evtxexport
+ * read, so their record totals are lower). Each figure is the median of the runs. CPU seconds
+ * (this process and its children) are shown too: on a shared machine wall time mostly measures
+ * the neighbours. evtxexport
  * runs once per file (it takes one file), so its time includes a process start per file;
  * python-evtx runs once per pass over all files. The external tools are installed with apt-get
  * when missing (Debian packages libevtx-utils and python3-evtx).
  */
 import { spawnSync } from 'node:child_process';
-import { createReadStream, existsSync, readdirSync, statSync } from 'node:fs';
+import { createReadStream, existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { readEvtx } from '../lib/evtx/read-evtx.ts';
@@ -29,6 +31,9 @@ export interface EvtxToolFigures {
   readonly medianSeconds: number;
   readonly megabytesPerSecond: number;
   readonly recordsPerSecond: number;
+  /** Median CPU seconds (user + system, this process and its children): fairer than wall time on a busy machine. */
+  readonly medianCpuSeconds: number;
+  readonly recordsPerCpuSecond: number;
 }
 
 export interface EvtxBenchFigures {
@@ -123,19 +128,46 @@ function runPythonEvtx(files: readonly string[]): RunResult {
   return { records, failedFiles: failed };
 }
 
-async function timeRuns(runs: number, run: () => Promise<RunResult>): Promise<{ seconds: number[]; result: RunResult }> {
+interface Timed {
+  readonly seconds: number[];
+  readonly cpuSeconds: number[];
+  readonly result: RunResult;
+}
+
+async function timeRuns(runs: number, run: () => Promise<RunResult>): Promise<Timed> {
   const seconds: number[] = [];
+  const cpuSeconds: number[] = [];
   let result: RunResult = { records: 0, failedFiles: 0 };
   for (let i = 0; i < runs; i++) {
     const start = process.hrtime.bigint();
+    const cpuStart = cpuSecondsSoFar();
     result = await run();
     seconds.push(Number(process.hrtime.bigint() - start) / 1e9);
+    cpuSeconds.push(cpuSecondsSoFar() - cpuStart);
   }
-  return { seconds, result };
+  return { seconds, cpuSeconds, result };
 }
 
-function figures(tool: string, megabytes: number, timed: { seconds: number[]; result: RunResult }): EvtxToolFigures {
+/**
+ * CPU time of this process plus its finished children. Children's time comes from
+ * /proc/self/stat (cutime, cstime, in 1/100 s); where there is no /proc it is left out.
+ */
+function cpuSecondsSoFar(): number {
+  const self = process.cpuUsage();
+  let children = 0;
+  try {
+    const stat = readFileSync('/proc/self/stat', 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' '); // fields from #3 (state) on
+    children = (Number(fields[13]) + Number(fields[14])) / 100; // #16 cutime, #17 cstime
+  } catch {
+    children = 0;
+  }
+  return (self.user + self.system) / 1e6 + children;
+}
+
+function figures(tool: string, megabytes: number, timed: Timed): EvtxToolFigures {
   const medianSeconds = median(timed.seconds);
+  const medianCpuSeconds = median(timed.cpuSeconds);
   return {
     tool,
     available: true,
@@ -144,11 +176,16 @@ function figures(tool: string, megabytes: number, timed: { seconds: number[]; re
     medianSeconds,
     megabytesPerSecond: megabytes / medianSeconds,
     recordsPerSecond: timed.result.records / medianSeconds,
+    medianCpuSeconds,
+    recordsPerCpuSecond: medianCpuSeconds > 0 ? timed.result.records / medianCpuSeconds : 0,
   };
 }
 
 function missing(tool: string, note: string): EvtxToolFigures {
-  return { tool, available: false, note, records: 0, failedFiles: 0, medianSeconds: 0, megabytesPerSecond: 0, recordsPerSecond: 0 };
+  return {
+    tool, available: false, note, records: 0, failedFiles: 0,
+    medianSeconds: 0, megabytesPerSecond: 0, recordsPerSecond: 0, medianCpuSeconds: 0, recordsPerCpuSecond: 0,
+  };
 }
 
 /** Installs the Debian package when the tool is missing; reports why when that is not possible. */
@@ -193,12 +230,21 @@ export function formatEvtxBench(figures: EvtxBenchFigures): string {
   if (figures.files === 0) return `EVTX bench skipped: no .evtx files under ${figures.corpus}`;
   const lines = [
     `EVTX read speed: ${figures.files} files, ${figures.megabytes.toFixed(1)} MB, median of ${figures.runs} runs`,
-    `${'tool'.padEnd(36)} ${'MB/s'.padStart(8)} ${'records/s'.padStart(11)} ${'records'.padStart(8)} ${'failed files'.padStart(13)} ${'median s'.padStart(9)}`,
+    `${'tool'.padEnd(36)} ${'MB/s'.padStart(8)} ${'records/s'.padStart(11)} ${'records/CPU s'.padStart(14)} ${'records'.padStart(8)} ${'failed files'.padStart(13)} ${'wall s'.padStart(8)} ${'CPU s'.padStart(8)}`,
   ];
   for (const tool of figures.tools) {
     lines.push(
       tool.available
-        ? `${tool.tool.padEnd(36)} ${tool.megabytesPerSecond.toFixed(1).padStart(8)} ${Math.round(tool.recordsPerSecond).toString().padStart(11)} ${tool.records.toString().padStart(8)} ${tool.failedFiles.toString().padStart(13)} ${tool.medianSeconds.toFixed(3).padStart(9)}`
+        ? [
+            tool.tool.padEnd(36),
+            tool.megabytesPerSecond.toFixed(1).padStart(8),
+            Math.round(tool.recordsPerSecond).toString().padStart(11),
+            Math.round(tool.recordsPerCpuSecond).toString().padStart(14),
+            tool.records.toString().padStart(8),
+            tool.failedFiles.toString().padStart(13),
+            tool.medianSeconds.toFixed(3).padStart(8),
+            tool.medianCpuSeconds.toFixed(3).padStart(8),
+          ].join(' ')
         : `${tool.tool.padEnd(36)} not run: ${tool.note}`,
     );
   }

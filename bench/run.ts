@@ -5,7 +5,7 @@
  * peak RSS in child processes, cost per TB, and the EVTX reader's figures when bench/evtx.ts
  * exports them. Prints a table; writes everything to bench/results.json.
  *
- * Options: --mb N (batch size, default 100), --runs N (timed runs, default 5, after one warm-up),
+ * Options: --mb N (batch size, default 64), --runs N (timed runs, default 5, after one warm-up),
  * --corpus-mb N and --corpus-runs N (default 10 and 3: the corpus scan is the slow one, so it
  * gets a smaller batch of the same seed), --layouts ecs,nxlog,event-xml,
  * --only l1,l2,bundled,prefilter,corpus,cold,rss,evtx, --rss-mb N (default 256),
@@ -36,7 +36,7 @@ const SEED = 20261124;
 
 const { values: args } = parseArgs({
   options: {
-    mb: { type: 'string', default: '100' },
+    mb: { type: 'string', default: '64' },
     runs: { type: 'string', default: '5' },
     'corpus-runs': { type: 'string', default: '3' },
     'corpus-mb': { type: 'string', default: '10' },
