@@ -10,6 +10,7 @@ import { foldString } from './case-fold.ts';
 import { cidrContains } from './cidr.ts';
 import { leafNumber, timePartOf, type Leaf } from './field-values.ts';
 import type { Pattern } from './pattern.ts';
+import type { AhoCorasick } from './aho-corasick.ts';
 import { needleOf, type FieldScanners } from './field-scanners.ts';
 import { valueHolds } from './reference.ts';
 import {
@@ -139,7 +140,11 @@ function build(expr: Expr, scanners: FieldScanners | undefined): Matcher {
 function buildTest(test: FieldTest, scanners: FieldScanners | undefined): Matcher {
   // Rare forms (keywords, time parts, exists, null) keep the reference semantics directly.
   const values = [...test.values].sort((a, b) => valueCost(a) - valueCost(b));
-  const perValue: Matcher[] = values.map((value) => buildValue(test, value, scanners));
+  // Needles answered by the field scan are checked together: one presence test, one scan.
+  const scannedGroup = scanners ? scannedNeedles(test, values, scanners) : undefined;
+  const rest = scannedGroup ? values.filter((v) => !scannedGroup.values.has(v)) : values;
+  const perValue: Matcher[] = rest.map((value) => buildValue(test, value, scanners));
+  if (scannedGroup) perValue.unshift(scannedGroup.matcher);
   let matcher: Matcher;
   if (perValue.length === 1) matcher = perValue[0]!;
   else if (test.all) {
@@ -187,6 +192,49 @@ function buildValue(test: FieldTest, value: ValueTest, scanners: FieldScanners |
   }
   const leafMatcher = buildLeaf(value);
   return (fields) => Object.hasOwn(fields, field) && anyLeaf(fields[field]!, fields, leafMatcher);
+}
+
+/**
+ * All of an item's values that the field's scan answers, as one matcher (any of them, or all of
+ * them with `all`). Undefined when fewer than two values qualify.
+ */
+function scannedNeedles(test: FieldTest, values: readonly ValueTest[], scanners: FieldScanners): { matcher: Matcher; values: Set<ValueTest> } | undefined {
+  const field = test.field;
+  if (field === null || test.timePart) return undefined;
+  const chosen = new Set<ValueTest>();
+  const ids: number[] = [];
+  const modes: number[] = [];
+  let scanner: AhoCorasick | undefined;
+  for (const value of values) {
+    if (value.kind !== 'pattern' || value.cased) continue;
+    const needle = needleOf(value.pattern);
+    const ref = needle && scanners.lookup(field, needle.text);
+    if (!needle || !ref) continue;
+    scanner = ref.scanner;
+    chosen.add(value);
+    ids.push(ref.id);
+    modes.push(needle.mode === 'contains' ? 0 : needle.mode === 'startswith' ? 1 : 2);
+  }
+  if (!scanner || chosen.size < 2) return undefined;
+  const s = scanner;
+  const idList = Int32Array.from(ids);
+  const modeList = Uint8Array.from(modes);
+  const seen = (k: number, epoch: number): boolean => {
+    const id = idList[k]!;
+    const mode = modeList[k]!;
+    return mode === 0 ? s.seenAnywhere(id, epoch) : mode === 1 ? s.seenAtStart(id, epoch) : s.seenAtEnd(id, epoch);
+  };
+  const all = test.all;
+  const matcher: Matcher = (fields) => {
+    if (!Object.hasOwn(fields, field)) return false;
+    const epoch = scanners.epoch;
+    s.scanValue(fields[field], epoch);
+    for (let k = 0; k < idList.length; k++) {
+      if (seen(k, epoch) !== all) return !all;
+    }
+    return all;
+  };
+  return { matcher, values: chosen };
 }
 
 /** A needle test answered by the field's shared Aho-Corasick scan. */
