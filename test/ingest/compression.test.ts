@@ -122,6 +122,13 @@ describe('decompression bomb caps', () => {
     expect(read.thrown?.reason).toMatch(/^compression ratio \d+:1 exceeds maxCompressionRatio \(100:1\)/);
   });
 
+  it('stops a zstd run-length bomb, whose few bytes expand ~30000:1 within one write', async () => {
+    const bomb = zstdCompressSync(Buffer.alloc(32 * 1024 * 1024));
+    const read = await collect(Buffer.concat([zstdCompressSync(line(1)), bomb]));
+    expect(ids(read)).toEqual([1]);
+    expect(read.thrown?.reason).toMatch(/^compression ratio \d+:1 exceeds maxCompressionRatio \(250:1\)/);
+  });
+
   it('rejects limits that are not positive numbers', async () => {
     await expect(collect(line(1), { limits: { maxRecordBytes: 0 } })).rejects.toThrow(/maxRecordBytes must be a positive number/);
   });

@@ -1,13 +1,12 @@
 /** Brotli has no magic bytes, so it is read only when the object declares `Content-Encoding: br`. */
 import { createBrotliDecompress } from 'node:zlib';
-import type { Codec } from './codec.ts';
+import { type Codec, OUTPUT_CHUNK_BYTES } from './codec.ts';
 
 export const brotli: Codec = {
   name: 'brotli',
   matches: () => false,
   magicLength: 1,
-  createDecompressor: () => createBrotliDecompress(),
-  maxPieceBytes: 16 * 1024,
+  createDecompressor: () => createBrotliDecompress({ chunkSize: OUTPUT_CHUNK_BYTES }),
 };
 
 export function declaresBrotli(contentEncoding: string | undefined): boolean {

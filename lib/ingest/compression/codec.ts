@@ -27,7 +27,8 @@ export interface Codec {
   readonly wantsCrc32?: boolean;
   /** The reason the trailer disagrees with the member's output, or undefined when it agrees. */
   checkTrailer?(trailer: Uint8Array, output: { readonly bytes: number; readonly crc32: number }): string | undefined;
-  /** Largest compressed piece written at once: bounds the output one write can produce
-   *  (~1000x for deflate, far more for zstd run-length blocks) before caps are checked. */
-  readonly maxPieceBytes: number;
 }
+
+/** zlib's output chunk size: 64 KiB (its default is 16 KiB) means a quarter of the thread-pool
+ *  round trips per decompressed byte, and bounds what waits unread. */
+export const OUTPUT_CHUNK_BYTES = 64 * 1024;

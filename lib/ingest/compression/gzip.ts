@@ -3,7 +3,7 @@
  * trailer are read here and the deflate body by zlib, so member boundaries are known exactly.
  */
 import { createInflateRaw } from 'node:zlib';
-import type { Codec, HeaderResult } from './codec.ts';
+import { type Codec, type HeaderResult, OUTPUT_CHUNK_BYTES } from './codec.ts';
 
 const FHCRC = 0x02;
 const FEXTRA = 0x04;
@@ -16,7 +16,7 @@ export const gzip: Codec = {
   // ID1 ID2 and CM=8 (deflate), the only method gzip defines.
   matches: (head) => head.length >= 3 && head[0] === 0x1f && head[1] === 0x8b && head[2] === 0x08,
   magicLength: 3,
-  createDecompressor: () => createInflateRaw(),
+  createDecompressor: () => createInflateRaw({ chunkSize: OUTPUT_CHUNK_BYTES }),
   readHeader,
   trailerLength: 8,
   wantsCrc32: true,
@@ -32,7 +32,6 @@ export const gzip: Codec = {
     }
     return undefined;
   },
-  maxPieceBytes: 64 * 1024,
 };
 
 function readHeader(b: Uint8Array): HeaderResult {

@@ -36,68 +36,64 @@ export async function* inflate(
 
   try {
     for await (const chunk of input) {
-      for (let start = 0; start < chunk.length; start += codec.maxPieceBytes) {
-        const piece = chunk.subarray(start, start + codec.maxPieceBytes);
-        let data: Uint8Array = carry ? Buffer.concat([carry, piece]) : piece;
-        carry = undefined;
-        while (data.length > 0) {
-          if (phase === 'between') {
-            if (isAllZero(data)) {
-              zeroPadding = true;
-              offset += data.length;
-              break;
-            }
-            if (data.length < codec.magicLength && !zeroPadding) {
-              carry = Buffer.from(data);
-              break;
-            }
-            if (zeroPadding || (members > 0 && !codec.matches(data))) {
-              throw fail(offset, `data after the end of ${context.label} member ${members} is not ${codec.name} (first bytes ${hex(data.subarray(0, 4))})`);
-            }
-            members++;
-            phase = 'header';
+      let data: Uint8Array = carry ? Buffer.concat([carry, chunk]) : chunk;
+      carry = undefined;
+      while (data.length > 0) {
+        if (phase === 'between') {
+          if (isAllZero(data)) {
+            zeroPadding = true;
+            offset += data.length;
+            break;
           }
-          if (phase === 'header') {
-            const header = codec.readHeader ? codec.readHeader(data) : 0;
-            if (header === undefined) {
-              if (data.length > MAX_HEADER_BYTES) throw fail(offset, `${codec.name} member ${members} header is not terminated`);
-              carry = Buffer.from(data);
-              break;
-            }
-            if (typeof header === 'object') throw fail(offset, `corrupt ${context.label} data: ${header.invalid}`);
-            offset += header;
-            data = data.subarray(header);
-            member = new Member(codec, context, offset);
-            phase = 'body';
-            continue;
-          }
-          if (phase === 'body') {
-            const { output, unconsumed, error } = await member!.write(data, offset);
-            // What came out before a failure is still yielded: those events are good.
-            for (const out of output) yield out;
-            if (error) throw error;
-            offset += data.length - unconsumed.length;
-            data = unconsumed;
-            if (member!.ended) phase = 'trailer';
-            continue;
-          }
-          // phase === 'trailer'
-          const length = codec.trailerLength ?? 0;
-          if (data.length < length) {
+          if (data.length < codec.magicLength && !zeroPadding) {
             carry = Buffer.from(data);
             break;
           }
-          const problem = codec.checkTrailer?.(data.subarray(0, length), member!.produced);
-          if (problem) throw fail(offset, `corrupt ${context.label} member ${members}: ${problem}`);
-          offset += length;
-          data = data.subarray(length);
-          phase = 'between';
+          if (zeroPadding || (members > 0 && !codec.matches(data))) {
+            throw fail(offset, `data after the end of ${context.label} member ${members} is not ${codec.name} (first bytes ${hex(data.subarray(0, 4))})`);
+          }
+          members++;
+          phase = 'header';
         }
+        if (phase === 'header') {
+          const header = codec.readHeader ? codec.readHeader(data) : 0;
+          if (header === undefined) {
+            if (data.length > MAX_HEADER_BYTES) throw fail(offset, `${codec.name} member ${members} header is not terminated`);
+            carry = Buffer.from(data);
+            break;
+          }
+          if (typeof header === 'object') throw fail(offset, `corrupt ${context.label} data: ${header.invalid}`);
+          offset += header;
+          data = data.subarray(header);
+          member = new Member(codec, context, offset);
+          phase = 'body';
+          continue;
+        }
+        if (phase === 'body') {
+          // Output is yielded as it comes, so what came out before a failure still counts.
+          const { unconsumed, error } = yield* member!.write(data, offset);
+          if (error) throw error;
+          offset += data.length - unconsumed.length;
+          data = unconsumed;
+          if (member!.ended) phase = 'trailer';
+          continue;
+        }
+        // phase === 'trailer'
+        const length = codec.trailerLength ?? 0;
+        if (data.length < length) {
+          carry = Buffer.from(data);
+          break;
+        }
+        const problem = codec.checkTrailer?.(data.subarray(0, length), member!.produced);
+        if (problem) throw fail(offset, `corrupt ${context.label} member ${members}: ${problem}`);
+        offset += length;
+        data = data.subarray(length);
+        phase = 'between';
       }
     }
 
     if (phase === 'body') {
-      for (const out of await member!.finish(offset)) yield out;
+      yield* member!.finish(offset);
       phase = 'trailer';
     }
     if (phase === 'trailer' && (codec.trailerLength ?? 0) > 0) {
@@ -119,91 +115,111 @@ export async function* inflate(
   }
 }
 
-/** The body of one member (or, for zstd, possibly several frames: its decoder chains them). */
+/**
+ * The body of one member (for zstd, possibly several frames: its decoder chains them). Output is
+ * read in paused mode, so zlib's own backpressure holds: it stops inflating once 64 KiB wait
+ * unread, and a bomb cannot fill memory inside one write.
+ */
 class Member {
   ended = false;
   readonly produced = { bytes: 0, crc32: 0 };
   readonly #stream: Transform;
   readonly #context: InflateContext;
   readonly #startOffset: number;
-  #output: Buffer[] = [];
+  readonly #wantsCrc: boolean;
   #error: Error | undefined;
   #written = 0;
+  #signalled = false;
+  #wake: (() => void) | undefined;
 
   constructor(codec: Codec, context: InflateContext, startOffset: number) {
     this.#context = context;
     this.#startOffset = startOffset;
+    this.#wantsCrc = codec.wantsCrc32 === true;
     this.#stream = codec.createDecompressor();
-    const wantsCrc = codec.wantsCrc32 === true;
-    this.#stream.on('data', (chunk: Buffer) => {
-      this.#output.push(chunk);
-      this.produced.bytes += chunk.length;
-      if (wantsCrc) this.produced.crc32 = crc32(chunk, this.produced.crc32);
-    });
+    this.#stream.on('readable', () => this.#signal());
     this.#stream.on('end', () => {
       this.ended = true;
+      this.#signal();
     });
     this.#stream.on('error', (error: Error) => {
       this.#error ??= error;
+      this.#signal();
     });
   }
 
-  /** Writes body bytes starting at layer offset `at`; returns the output they produced, the
-   *  bytes past the body's end, and the error that stopped it, if any. */
-  async write(data: Uint8Array, at: number): Promise<{ output: Buffer[]; unconsumed: Uint8Array; error?: InputError }> {
+  /** Writes body bytes starting at layer offset `at`, yielding their output; returns the bytes
+   *  past the body's end and the error that stopped it, if any. */
+  async *write(data: Uint8Array, at: number): AsyncGenerator<Buffer, { unconsumed: Uint8Array; error?: InputError }> {
     this.#written += data.length;
-    await this.#settled((done) => this.#stream.write(data, done));
-    let unconsumed = 0;
-    let error: InputError | undefined;
-    if (this.#error) {
-      error = this.#failure(at, at + data.length);
-    } else {
-      unconsumed = this.#written - this.#engineRead();
-      if (unconsumed > 0) {
-        // The engine stopped inside these bytes: the body ended there.
-        this.#written = this.#engineRead();
-        await this.#settled(() => this.#stream.end());
-        if (this.#error) error = this.#failure(at, at + data.length);
-      }
+    let written = false;
+    this.#stream.write(data, () => {
+      written = true;
+      this.#signal();
+    });
+    yield* this.#pump(() => written);
+    if (this.#error) return { unconsumed: data.subarray(data.length), error: this.#failure(at, at + data.length) };
+    const unconsumed = this.#written - this.#engineRead();
+    if (unconsumed > 0) {
+      // The engine stopped inside these bytes: the body ended there.
+      this.#written = this.#engineRead();
+      this.#stream.end();
+      yield* this.#pump(() => false);
+      if (this.#error) return { unconsumed: data.subarray(data.length), error: this.#failure(at, at + data.length) };
     }
-    return { output: this.#take(), unconsumed: data.subarray(data.length - unconsumed), ...(error ? { error } : {}) };
+    return { unconsumed: data.subarray(data.length - unconsumed) };
   }
 
   /** The input ended: flush the decoder; a body cut short is an error. */
-  async finish(at: number): Promise<Buffer[]> {
-    if (!this.ended && !this.#error) await this.#settled(() => this.#stream.end());
+  async *finish(at: number): AsyncGenerator<Buffer> {
+    if (!this.ended && !this.#error) {
+      this.#stream.end();
+      yield* this.#pump(() => false);
+    }
     if (this.#error) throw this.#failure(at, at);
-    return this.#take();
   }
 
   close(): void {
     this.#stream.destroy();
   }
 
-  #take(): Buffer[] {
-    const output = this.#output;
-    this.#output = [];
-    return output;
+  /** Yields output until `done()`, the end of the body, or an error. */
+  async *#pump(done: () => boolean): AsyncGenerator<Buffer> {
+    for (;;) {
+      let chunk: Buffer | null;
+      while ((chunk = this.#stream.read() as Buffer | null) !== null) {
+        this.produced.bytes += chunk.length;
+        if (this.#wantsCrc) this.produced.crc32 = crc32(chunk, this.produced.crc32);
+        yield chunk;
+      }
+      if (this.#error || this.ended || done()) return;
+      await this.#nextSignal();
+    }
+  }
+
+  #signal(): void {
+    this.#signalled = true;
+    const wake = this.#wake;
+    this.#wake = undefined;
+    wake?.();
+  }
+
+  /** Resolves at the next stream event (or at once if one came since the last wait). */
+  #nextSignal(): Promise<void> {
+    if (this.#signalled) {
+      this.#signalled = false;
+      return Promise.resolve();
+    }
+    return new Promise<void>((resolve) => {
+      this.#wake = () => {
+        this.#signalled = false;
+        resolve();
+      };
+    });
   }
 
   #engineRead(): number {
     return (this.#stream as Transform & { bytesWritten: number }).bytesWritten;
-  }
-
-  /** Runs `start` and waits for its callback, the stream's end, or its error, whichever first:
-   *  after an error zlib never calls a pending write back. */
-  #settled(start: (done: () => void) => void): Promise<void> {
-    return new Promise<void>((resolve) => {
-      const done = () => {
-        this.#stream.off('end', done);
-        this.#stream.off('error', done);
-        resolve();
-      };
-      this.#stream.once('end', done);
-      this.#stream.once('error', done);
-      if (this.#error || this.ended) done();
-      else start(done);
-    });
   }
 
   /** `from`..`to`: the compressed bytes being written when the error came, used when zlib cannot

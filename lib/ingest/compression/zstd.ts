@@ -1,6 +1,6 @@
 /** Zstandard (RFC 8878): Datadog archives, Matano. Multi-frame objects are read frame by frame. */
 import { createZstdDecompress } from 'node:zlib';
-import type { Codec } from './codec.ts';
+import { type Codec, OUTPUT_CHUNK_BYTES } from './codec.ts';
 
 export const zstd: Codec = {
   name: 'zstd',
@@ -10,7 +10,5 @@ export const zstd: Codec = {
     ((head[0] === 0x28 && head[1] === 0xb5 && head[2] === 0x2f && head[3] === 0xfd) ||
       ((head[0]! & 0xf0) === 0x50 && head[1] === 0x2a && head[2] === 0x4d && head[3] === 0x18)),
   magicLength: 4,
-  createDecompressor: () => createZstdDecompress(),
-  // Run-length blocks expand ~30000x: small pieces keep one write's output small.
-  maxPieceBytes: 4 * 1024,
+  createDecompressor: () => createZstdDecompress({ chunkSize: OUTPUT_CHUNK_BYTES }),
 };
