@@ -50,6 +50,29 @@ describe('Fluent Bit winevtlog', () => {
   });
 });
 
+describe('Datadog archives', () => {
+  it('accepts attributes as @-prefixed keys and EventData as a list of named items', async () => {
+    const record = {
+      host: 'fallback-host',
+      attributes: {
+        Event: {
+          System: { Provider: { '@Name': 'P' }, EventID: { value: '4688', '@Qualifiers': '0' }, Channel: 'Security' },
+          EventData: { Data: [{ Name: 'CommandLine', '#text': 'cmd /c x' }, { '@Name': 'NewProcessName', value: 'C:\\cmd.exe' }] },
+        },
+      },
+    };
+    const [e] = events(await collect(JSON.stringify(record)));
+    expect(e!.fields).toMatchObject({
+      Provider_Name: 'P',
+      EventID: 4688,
+      EventID_Qualifiers: '0',
+      Computer: 'fallback-host',
+      CommandLine: 'cmd /c x',
+      NewProcessName: 'C:\\cmd.exe',
+    });
+  });
+});
+
 describe('layout override', () => {
   // An NXLog record whose EventData happens to carry an item named ExtraEventData looks Panther-style.
   const ambiguous = JSON.stringify({
