@@ -9,9 +9,10 @@
  * skipped without `JSON.parse`, and no answer changes.
  *
  * "Any spelling" is taken conservatively: a record is parsed whenever it holds a JSON `\u` or
- * `\/` escape, an XML character reference `&#` or `<!` (CDATA, comments), the Kelvin sign (which
- * Sigma's case folding turns into `k`), or does not look like one whole JSON object or XML
- * element (so truncated lines are still parsed and reported unreadable).
+ * `\/` escape, a `<` (XML, alone or inside a JSON string as CloudWatch carries it, can split a
+ * value's text with tags, comments or CDATA, so XML is always parsed), `&#`, the Kelvin sign
+ * (which Sigma's case folding turns into `k`), or does not look like one whole JSON object (so
+ * truncated lines are still parsed and reported unreadable).
  */
 
 /** Text one of which every matchable record holds; ASCII only. */
@@ -92,11 +93,12 @@ interface NeedleSearch {
 }
 
 /**
- * Spellings that could hide a needle from a byte search: JSON `\u` and `\/` escapes, XML
- * character references and `<!` (CDATA, comments), and U+212A KELVIN SIGN, which Sigma's case
- * folding turns into `k`. A record holding any of them is parsed.
+ * Spellings that could hide a needle from a byte search: JSON `\u` and `\/` escapes; `<`, as
+ * XML text can be split by child elements, comments or CDATA and still read as one value;
+ * character references `&#`; U+212A KELVIN SIGN, which Sigma's case folding turns into `k`.
+ * A record holding any of them is parsed.
  */
-const HIDERS = ['\\u', '\\/', '&#', '<!', '\u212a'].map((s) => Buffer.from(s, 'utf8'));
+const HIDERS = ['\\u', '\\/', '<', '&#', '\u212a'].map((s) => Buffer.from(s, 'utf8'));
 
 function mayMatch(record: Buffer, searches: readonly NeedleSearch[]): boolean {
   if (!looksWhole(record)) return true;
@@ -127,7 +129,7 @@ function holdsAt(record: Buffer, needle: NeedleSearch, start: number): boolean {
   return true;
 }
 
-/** One JSON object or XML element, by its first and last non-blank bytes. */
+/** One JSON object, by its first and last non-blank bytes. */
 function looksWhole(record: Uint8Array): boolean {
   let first = 0;
   let last = record.length - 1;
@@ -136,7 +138,7 @@ function looksWhole(record: Uint8Array): boolean {
   if (first >= last) return false;
   const open = record[first];
   const close = record[last];
-  return (open === 0x7b && close === 0x7d) || (open === 0x3c && close === 0x3e);
+  return open === 0x7b && close === 0x7d;
 }
 
 function isBlank(b: number): boolean {

@@ -54,6 +54,9 @@ describe('mayMatch', () => {
     expect(bitsFilter.mayMatch(Buffer.from('<Event><System><Channel>&#77;icrosoft-Windows-Bits-Client/Operational</Channel></System></Event>'))).toBe(true);
     expect(bitsFilter.mayMatch(Buffer.from('<Event><Channel>Microsoft-Windows-Bits-<!---->Client/Operational</Channel></Event>'))).toBe(true);
     expect(bitsFilter.mayMatch(line({ Channel: 'Microsoft-Windows-Bits-Client/Operational'.replace('k', '\u212a') }))).toBe(true);
+    // XML text split by a child element still reads as one value, alone or inside a JSON string.
+    expect(bitsFilter.mayMatch(Buffer.from('<Event><System><Channel>Microsoft-Windows-Bits-<b/>Client/Operational</Channel></System></Event>'))).toBe(true);
+    expect(bitsFilter.mayMatch(line({ logEvents: [{ message: '<Event><Channel>Microsoft-Windows-Bits-<b/>Client/Operational</Channel></Event>' }] }))).toBe(true);
   });
 
   it('keeps records that are not one whole object, so ingest still reports them', () => {
