@@ -175,6 +175,13 @@ export class AhoCorasick {
     this.#scanLeaves(value, epoch);
   }
 
+  /** Scans every value of the event once per epoch (keyword searches). */
+  scanAllValues(fields: Readonly<Record<string, unknown>>, epoch: number): void {
+    if (this.#scannedEpoch === epoch) return;
+    this.#scannedEpoch = epoch;
+    for (const key in fields) this.#scanLeaves(fields[key], epoch);
+  }
+
   #scanLeaves(value: unknown, epoch: number): void {
     if (typeof value === 'string') this.#scanText(value, epoch);
     else if (typeof value === 'number' || typeof value === 'boolean') this.#scanText(String(value), epoch);

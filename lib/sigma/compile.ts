@@ -165,7 +165,7 @@ function buildTest(test: FieldTest, scanners: FieldScanners | undefined): Matche
 
 function buildValue(test: FieldTest, value: ValueTest, scanners: FieldScanners | undefined): Matcher {
   const field = test.field;
-  const scanned = scanners && field !== null && !test.timePart && value.kind === 'pattern' && !value.cased ? scannedNeedle(field, value.pattern, scanners) : undefined;
+  const scanned = scanners && !test.timePart && value.kind === 'pattern' && !value.cased ? scannedNeedle(field, value.pattern, scanners) : undefined;
   if (scanned) return scanned;
   if (field === null || value.kind === 'exists' || value.kind === 'null' || value.kind === 'fieldref' || test.timePart) {
     if (field !== null && value.kind === 'exists') {
@@ -200,7 +200,7 @@ function buildValue(test: FieldTest, value: ValueTest, scanners: FieldScanners |
  */
 function scannedNeedles(test: FieldTest, values: readonly ValueTest[], scanners: FieldScanners): { matcher: Matcher; values: Set<ValueTest> } | undefined {
   const field = test.field;
-  if (field === null || test.timePart) return undefined;
+  if (test.timePart) return undefined;
   const chosen = new Set<ValueTest>();
   const ids: number[] = [];
   const modes: number[] = [];
@@ -226,9 +226,10 @@ function scannedNeedles(test: FieldTest, values: readonly ValueTest[], scanners:
   };
   const all = test.all;
   const matcher: Matcher = (fields) => {
-    if (!Object.hasOwn(fields, field)) return false;
     const epoch = scanners.epoch;
-    s.scanValue(fields[field], epoch);
+    if (field === null) s.scanAllValues(fields, epoch);
+    else if (!Object.hasOwn(fields, field)) return false;
+    else s.scanValue(fields[field], epoch);
     for (let k = 0; k < idList.length; k++) {
       if (seen(k, epoch) !== all) return !all;
     }
@@ -238,14 +239,15 @@ function scannedNeedles(test: FieldTest, values: readonly ValueTest[], scanners:
 }
 
 /** A needle test answered by the field's shared Aho-Corasick scan. */
-function scannedNeedle(field: string, pattern: Pattern, scanners: FieldScanners): Matcher | undefined {
+function scannedNeedle(field: string | null, pattern: Pattern, scanners: FieldScanners): Matcher | undefined {
   const needle = needleOf(pattern);
   const ref = needle && scanners.lookup(field, needle.text);
   if (!needle || !ref) return undefined;
   const { scanner, id } = ref;
   const scan = (fields: Fields): boolean => {
-    if (!Object.hasOwn(fields, field)) return false;
-    scanner.scanValue(fields[field], scanners.epoch);
+    if (field === null) scanner.scanAllValues(fields, scanners.epoch);
+    else if (!Object.hasOwn(fields, field)) return false;
+    else scanner.scanValue(fields[field], scanners.epoch);
     return true;
   };
   switch (needle.mode) {

@@ -9,6 +9,9 @@ import type { Expr } from './ast.ts';
 import { foldString } from './case-fold.ts';
 import type { Pattern } from './pattern.ts';
 
+/** The scanner of keyword (field-less) needles, which searches every value of the event. */
+export const KEYWORDS = '\u0000keywords';
+
 export type NeedleMode = 'contains' | 'startswith' | 'endswith';
 
 /** Below this many needles on a field, direct string tests are as fast as a scan. */
@@ -49,13 +52,14 @@ export class FieldScanners {
         case 'const':
           return;
         case 'test':
-          if (expr.field === null || expr.timePart) return;
+          if (expr.timePart) return;
           for (const value of expr.values) {
             if (value.kind !== 'pattern' || value.cased) continue;
             const needle = needleOf(value.pattern);
             if (!needle) continue;
-            let set = needles.get(expr.field);
-            if (!set) needles.set(expr.field, (set = new Set()));
+            const key = expr.field ?? KEYWORDS;
+            let set = needles.get(key);
+            if (!set) needles.set(key, (set = new Set()));
             set.add(needle.text);
           }
       }
@@ -71,8 +75,9 @@ export class FieldScanners {
     return scanners;
   }
 
-  lookup(field: string, foldedNeedle: string): NeedleRef | undefined {
-    const scanner = this.#byField.get(field);
+  /** `field` null: the keyword scanner. */
+  lookup(field: string | null, foldedNeedle: string): NeedleRef | undefined {
+    const scanner = this.#byField.get(field ?? KEYWORDS);
     const id = scanner?.idOf(foldedNeedle);
     return scanner && id !== undefined ? { scanner, id } : undefined;
   }
