@@ -22,7 +22,9 @@ const NOTHING: readonly RuleMeta[] = Object.freeze([]);
 
 export class EqlDetector implements Detector {
   readonly rules: readonly RuleMeta[];
-  private readonly single: readonly Extract<EqlRule, { kind: 'event' }>[];
+  /** Single-event rules by their category, so an event is only tested against rules it can match. */
+  private readonly byCategory: ReadonlyMap<string, readonly Extract<EqlRule, { kind: 'event' }>[]>;
+  private readonly anyCategory: readonly Extract<EqlRule, { kind: 'event' }>[];
   private readonly sequences: readonly Extract<EqlRule, { kind: 'sequence' }>[];
   private readonly byRule: ReadonlyMap<RuleMeta, EqlRule>;
   /** For `explain`: the events of the sequence each (event, rule) completed. */
@@ -30,7 +32,16 @@ export class EqlDetector implements Detector {
 
   constructor(rules: readonly EqlRule[]) {
     this.rules = rules.map((r) => r.meta);
-    this.single = rules.filter((r) => r.kind === 'event');
+    const single = rules.filter((r) => r.kind === 'event');
+    const byCategory = new Map<string, Extract<EqlRule, { kind: 'event' }>[]>();
+    for (const rule of single) {
+      if (rule.query.category === null) continue;
+      const list = byCategory.get(rule.query.category) ?? [];
+      list.push(rule);
+      byCategory.set(rule.query.category, list);
+    }
+    this.byCategory = byCategory;
+    this.anyCategory = single.filter((r) => r.query.category === null);
     this.sequences = rules.filter((r) => r.kind === 'sequence');
     this.byRule = new Map(rules.map((r) => [r.meta, r]));
   }
@@ -46,8 +57,18 @@ export class EqlDetector implements Detector {
     const doc = event.raw;
     const category = eventCategory(doc);
     let matched: RuleMeta[] | undefined;
-    for (const rule of this.single) {
-      if (rule.query.matchesWithCategory(doc, category)) (matched ??= []).push(rule.meta);
+    for (const rule of this.anyCategory) {
+      if (rule.query.matchesCondition(doc)) (matched ??= []).push(rule.meta);
+    }
+    if (typeof category === 'string') {
+      matched = this.matchCategory(category, doc, matched);
+    } else if (Array.isArray(category)) {
+      // ECS allows several categories; each rule has one, so testing each distinct value once
+      // tests no rule twice.
+      for (let i = 0; i < category.length; i++) {
+        const value: unknown = category[i];
+        if (typeof value === 'string' && category.indexOf(value) === i) matched = this.matchCategory(value, doc, matched);
+      }
     }
     for (const rule of this.sequences) {
       const docs = rule.sequence.offer(doc, category);
@@ -60,6 +81,14 @@ export class EqlDetector implements Detector {
       }
     }
     return matched ?? NOTHING;
+  }
+
+  private matchCategory(category: string, doc: unknown, matched: RuleMeta[] | undefined): RuleMeta[] | undefined {
+    const rules = this.byCategory.get(category);
+    if (rules === undefined) return matched;
+    let out = matched;
+    for (const rule of rules) if (rule.query.matchesCondition(doc)) (out ??= []).push(rule.meta);
+    return out;
   }
 
   explain(rule: RuleMeta, event: WinEvent): readonly Evidence[] {

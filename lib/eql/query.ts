@@ -19,6 +19,8 @@ export interface CompiledQuery {
   matches(doc: unknown): boolean;
   /** Same, when the caller already read `event.category` once for many rules. */
   matchesWithCategory(doc: unknown, category: unknown): boolean;
+  /** The condition alone, for a caller that has already checked the category. */
+  matchesCondition(doc: unknown): boolean;
   explain(doc: unknown): Evidence[];
 }
 
@@ -30,12 +32,14 @@ export function compileQuery(text: string): CompiledQuery {
 export function compileEventQuery(parsed: EventQuery): CompiledQuery {
   const condition = compileCondition(optimise(parsed.condition));
   const category = parsed.category;
+  const matchesCondition = (doc: unknown): boolean => condition(doc) === true;
   const matchesWithCategory = (doc: unknown, docCategory: unknown): boolean =>
-    (category === null || categoryIncludes(docCategory as never, category)) && condition(doc) === true;
+    (category === null || categoryIncludes(docCategory as never, category)) && matchesCondition(doc);
   return {
     kind: 'event',
     category,
     parsed,
+    matchesCondition,
     matchesWithCategory,
     matches: (doc) => matchesWithCategory(doc, category === null ? undefined : eventCategory(doc)),
     explain: (doc) => {
