@@ -1,7 +1,7 @@
 /**
  * Elastic EQL rules: load Elastic detection-rule TOML files and compile their EQL queries
- * (single-event queries and sequences) into one Detector. Rules that cannot be used come back as RuleErrors naming the file,
- * the rule id, where in the query, and why; the others still load.
+ * (single-event queries and sequences) into one Detector. Rules that cannot be used come back
+ * as RuleErrors naming the file, the rule id, where in the query, and why; the others still load.
  */
 import type { Detector, RuleError, RuleFile } from '../rules/rule.ts';
 import { EqlDetector, type EqlRule } from './eql-detector.ts';

@@ -1,8 +1,9 @@
 /**
- * Recursive-descent parser for single-event EQL queries (`category where condition`), following
- * the precedence of Elasticsearch's EQL grammar, loosest first:
+ * Recursive-descent parser for EQL: single-event queries (`category where condition`) and
+ * sequences, following the precedence of Elasticsearch's EQL grammar, loosest first:
  *   or < and < not < comparison / in / : / like / regex < + - < * / % < unary minus < primary.
- * Sequences, samples, joins and pipes are rejected with a reason instead of being half-run.
+ * Samples, joins, missing-event stages, lineage and pipes are rejected with a reason instead of
+ * being half-run.
  */
 import type { ArithmeticOperator, ComparisonOperator, EventQuery, FieldNode, Node, SequenceQuery, SequenceStage, Statement } from './ast.ts';
 import { EqlError } from './eql-error.ts';
