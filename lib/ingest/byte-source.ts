@@ -9,6 +9,7 @@ export class ByteSource implements AsyncIterable<Uint8Array> {
   #done = false;
   #consumed = false;
   #failure: { error: unknown } | undefined;
+  #closed = false;
 
   constructor(input: AsyncIterable<Uint8Array>) {
     this.#iterator = input[Symbol.asyncIterator]();
@@ -49,19 +50,28 @@ export class ByteSource implements AsyncIterable<Uint8Array> {
     this.#consumed = true;
     const pending = this.#pending;
     this.#pending = [];
-    for (const chunk of pending) yield chunk;
-    if (this.#failure) throw this.#failure.error;
-    if (this.#done) return;
     try {
+      for (const chunk of pending) yield chunk;
+      if (this.#failure) throw this.#failure.error;
+      if (this.#done) return;
       for (;;) {
         const next = await this.#iterator.next();
         if (next.done) return;
         if (next.value.length > 0) yield next.value;
       }
     } finally {
-      // Stopping early (an error downstream) must release the underlying S3 stream or file.
-      await this.#iterator.return?.();
+      // Stopping early (an error or a consumer that has seen enough) must release the
+      // underlying S3 stream or file, even while peeked bytes were still being handed out.
+      await this.close();
     }
+  }
+
+  /** Releases the underlying stream; for an object given up after peeking. Idempotent. */
+  async close(): Promise<void> {
+    if (this.#closed) return;
+    this.#closed = true;
+    this.#done = true;
+    await this.#iterator.return?.();
   }
 }
 

@@ -30,9 +30,24 @@ export interface OpenedObject {
 
 export async function openObject(input: AsyncIterable<Uint8Array>, options: IngestOptions): Promise<OpenedObject> {
   const limits = resolveLimits(options);
-  const { uri } = options;
   const compressedRead: ByteCounter = { bytes: 0 };
   const source = new ByteSource(countBytes(input, compressedRead));
+  try {
+    return await detect(source, compressedRead, options, limits);
+  } catch (error) {
+    // Given up before any record: release the S3 stream or file now.
+    await source.close();
+    throw error;
+  }
+}
+
+async function detect(
+  source: ByteSource,
+  compressedRead: ByteCounter,
+  options: IngestOptions,
+  limits: IngestLimits,
+): Promise<OpenedObject> {
+  const { uri } = options;
 
   const first = await source.peek(1);
   if (first.length === 0) {

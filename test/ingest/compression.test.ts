@@ -133,3 +133,41 @@ describe('decompression bomb caps', () => {
     await expect(collect(line(1), { limits: { maxRecordBytes: 0 } })).rejects.toThrow(/maxRecordBytes must be a positive number/);
   });
 });
+
+describe('stopping early', () => {
+  it('releases the source when the consumer stops after the first event', async () => {
+    const { readEvents } = await import('../../lib/ingest/read-events.ts');
+    const object = gzipSync(lines(1, 5000));
+    let released = false;
+    async function* source() {
+      try {
+        for (let i = 0; i < object.length; i += 1024) yield object.subarray(i, i + 1024);
+      } finally {
+        released = true;
+      }
+    }
+    for await (const item of readEvents(source(), { uri: 'early' })) {
+      expect(item.kind).toBe('event');
+      break;
+    }
+    expect(released).toBe(true);
+  });
+
+  it('releases the source when the object is given up before any record', async () => {
+    const { readEvents } = await import('../../lib/ingest/read-events.ts');
+    let released = false;
+    async function* source() {
+      try {
+        yield Buffer.from('%PDF-1.7 ');
+        yield Buffer.alloc(300 * 1024, 0x41);
+        yield Buffer.from('never read');
+      } finally {
+        released = true;
+      }
+    }
+    await expect(async () => {
+      for await (const _ of readEvents(source(), { uri: 'pdf' })) void _;
+    }).rejects.toThrow(/not a recognised log format/);
+    expect(released).toBe(true);
+  });
+});
