@@ -20,6 +20,8 @@ export interface CompileReport {
   /** Rule documents found (compiled + failed). */
   readonly total: number;
   readonly compiled: number;
+  /** Compiled rules whose logsource is not Windows (web server, proxy, linux...): never match here. */
+  readonly foreign: number;
   readonly errors: readonly RuleError[];
 }
 
@@ -46,6 +48,7 @@ export async function checkCorpus(sigmaDir: string): Promise<{ compile: CompileR
     files: files.length,
     total: parsed.rules.length + parsed.filters.length + parsed.correlations.length + failedDocs.size,
     compiled: parsed.rules.length + parsed.filters.length + parsed.correlations.length,
+    foreign: parsed.rules.filter((r) => r.route.foreign).length,
     errors: parsed.errors,
   };
   const detector = new SigmaDetector(parsed.rules);
