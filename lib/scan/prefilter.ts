@@ -12,7 +12,8 @@
  * `\/` escape, a `<` (XML, alone or inside a JSON string as CloudWatch carries it, can split a
  * value's text with tags, comments or CDATA, so XML is always parsed), `&#`, the Kelvin sign
  * (which Sigma's case folding turns into `k`), or does not look like one whole JSON object (so
- * truncated lines are still parsed and reported unreadable).
+ * truncated lines are still parsed and reported unreadable). A skipped record is one event: records
+ * that may hold several (CloudWatch envelopes) are parsed, so event indexes never shift.
  */
 
 /** Text one of which every matchable record holds; ASCII only. */
@@ -100,10 +101,19 @@ interface NeedleSearch {
  */
 const HIDERS = ['\\u', '\\/', '<', '&#', '\u212a'].map((s) => Buffer.from(s, 'utf8'));
 
+/**
+ * A skipped record stands for exactly one event, so event numbering never changes. Records that
+ * may hold several events, or none, are always parsed: today only CloudWatch Logs subscription
+ * records (ingest's lib/ingest/layouts/cloudwatch.ts), recognised by their `logEvents` key.
+ * A new multi-event layout in ingest must add its key here.
+ */
+const MULTI_EVENT_KEYS = ['logEvents'].map((s) => Buffer.from(s, 'utf8'));
+
 function mayMatch(record: Buffer, searches: readonly NeedleSearch[]): boolean {
   if (!looksWhole(record)) return true;
   for (let i = 0; i < searches.length; i++) if (holds(record, searches[i]!)) return true;
   for (let i = 0; i < HIDERS.length; i++) if (record.indexOf(HIDERS[i]!) !== -1) return true;
+  for (let i = 0; i < MULTI_EVENT_KEYS.length; i++) if (record.indexOf(MULTI_EVENT_KEYS[i]!) !== -1) return true;
   return false;
 }
 

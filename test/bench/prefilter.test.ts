@@ -59,6 +59,11 @@ describe('mayMatch', () => {
     expect(bitsFilter.mayMatch(line({ logEvents: [{ message: '<Event><Channel>Microsoft-Windows-Bits-<b/>Client/Operational</Channel></Event>' }] }))).toBe(true);
   });
 
+  it('keeps records that may hold several events, so event numbering never shifts', () => {
+    const envelope = { messageType: 'DATA_MESSAGE', logGroup: 'g', logEvents: [{ id: '1', timestamp: 1, message: JSON.stringify({ Channel: 'Security' }) }] };
+    expect(bitsFilter.mayMatch(line(envelope))).toBe(true);
+  });
+
   it('keeps records that are not one whole object, so ingest still reports them', () => {
     expect(bitsFilter.mayMatch(Buffer.from('{"Channel":"Security","EventID":46'))).toBe(true);
     expect(bitsFilter.mayMatch(Buffer.from('garbage'))).toBe(true);
