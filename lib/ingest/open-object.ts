@@ -3,17 +3,17 @@
  * parse each and read it through its layout. `readEvents` exposes the items; `inspectObject`
  * also reports what was detected.
  */
-import { type EvtxFileHeader, readEvtx, readEvtxFileHeader } from '../evtx/read-evtx.ts';
+import type { EvtxFileHeader } from '../evtx/read-evtx.ts';
 import { ByteSource } from './byte-source.ts';
 import type { CompressionName } from './compression/codec.ts';
 import { type ByteCounter, decompress } from './compression/decompress.ts';
 import { detectFraming, FRAMING_HEAD_BYTES } from './framing/detect-framing.ts';
+import { evtxHeaderOf, readEvtxItems } from './framing/evtx-records.ts';
 import type { FramedRecord, FramingName } from './framing/framed-record.ts';
 import { splitJsonLines } from './framing/json-lines.ts';
 import { splitJsonValues } from './framing/json-values.ts';
 import { splitXmlEvents } from './framing/xml-events.ts';
 import { InputError, type IngestItem, type IngestLimits, type IngestOptions } from './ingest-item.ts';
-import { fromEvtxJson, isEvtxJson } from './layouts/evtx-json.ts';
 import { resolveLimits } from './limits.ts';
 import { detectTextEncoding, toUtf8 } from './text-encoding.ts';
 import { readRecord } from './record-reader.ts';
@@ -75,7 +75,7 @@ async function detect(
     );
   }
   if (framing === 'evtx') {
-    const evtxHeader = tryEvtxHeader(head, uri);
+    const evtxHeader = evtxHeaderOf(head, uri);
     return { compression: layers, framing, items: readEvtxItems(bytes, options), ...(evtxHeader ? { evtxHeader } : {}) };
   }
   return { compression: layers, framing, items: readItems(frame(framing, bytes, limits), framing, options) };
@@ -114,40 +114,6 @@ async function* readItems(
   }
   // `[]`, `<Events></Events>`: a well-formed object holding nothing is reported, not passed clean.
   if (framed === 0) throw new InputError(uri, 'end of object', `no records in the ${framing} framing`);
-}
-
-/** Raw .evtx: the EVTX reader yields evtx_dump-shaped records; a damaged chunk that lost n
- *  records yields n unreadable items so the count and later numbering stay true. */
-async function* readEvtxItems(bytes: AsyncIterable<Uint8Array>, options: IngestOptions): AsyncGenerator<IngestItem> {
-  let index = 0;
-  for await (const item of readEvtx(bytes, options.uri)) {
-    if (item.kind === 'record') {
-      if (options.layout !== undefined && options.layout !== 'evtx-json') {
-        const reason = `record is native EVTX, not the forced layout ${options.layout}`;
-        yield { kind: 'unreadable', index: index++, error: new InputError(options.uri, `record ${item.recordId}`, reason) };
-        continue;
-      }
-      if (!isEvtxJson(item.value)) {
-        const reason = 'EVTX record does not hold an <Event> with a <System> element';
-        yield { kind: 'unreadable', index: index++, error: new InputError(options.uri, `record ${item.recordId}`, reason) };
-        continue;
-      }
-      yield { kind: 'event', index: index++, event: fromEvtxJson(item.value) };
-      continue;
-    }
-    for (let lost = 0; lost < Math.max(1, item.lostRecords); lost++) {
-      yield { kind: 'unreadable', index: index++, error: item.error };
-    }
-  }
-}
-
-function tryEvtxHeader(head: Uint8Array, uri: string): EvtxFileHeader | undefined {
-  try {
-    return readEvtxFileHeader(head.subarray(0, 4096), uri);
-  } catch (error) {
-    if (error instanceof InputError) return undefined;
-    throw error;
-  }
 }
 
 async function* countBytes(input: AsyncIterable<Uint8Array>, counter: ByteCounter): AsyncGenerator<Uint8Array> {

@@ -1,0 +1,44 @@
+/**
+ * Raw `.evtx` objects (`ElfFile\0`): read by lib/evtx's streaming reader, whose records are in
+ * evtx_dump's JSON shape and go through `fromEvtxJson` like any evtx_dump export.
+ */
+import { type EvtxFileHeader, readEvtx, readEvtxFileHeader } from '../../evtx/read-evtx.ts';
+import { InputError, type IngestItem, type IngestOptions } from '../ingest-item.ts';
+import { fromEvtxJson, isEvtxJson } from '../layouts/evtx-json.ts';
+
+/** A damaged chunk that lost n records yields n unreadable items, so the count and the later
+ *  numbering stay true; a problem that lost none (a bad header checksum) still takes one number,
+ *  so it is reported and the object is marked partial rather than clean. */
+export async function* readEvtxItems(bytes: AsyncIterable<Uint8Array>, options: IngestOptions): AsyncGenerator<IngestItem> {
+  let index = 0;
+  for await (const item of readEvtx(bytes, options.uri)) {
+    if (item.kind === 'record') {
+      if (options.layout !== undefined && options.layout !== 'evtx-json') {
+        const reason = `record is native EVTX, not the forced layout ${options.layout}`;
+        yield { kind: 'unreadable', index: index++, error: new InputError(options.uri, `record ${item.recordId}`, reason) };
+        continue;
+      }
+      if (!isEvtxJson(item.value)) {
+        const reason = 'EVTX record does not hold an <Event> with a <System> element';
+        yield { kind: 'unreadable', index: index++, error: new InputError(options.uri, `record ${item.recordId}`, reason) };
+        continue;
+      }
+      yield { kind: 'event', index: index++, event: fromEvtxJson(item.value) };
+      continue;
+    }
+    for (let lost = 0; lost < Math.max(1, item.lostRecords); lost++) {
+      yield { kind: 'unreadable', index: index++, error: item.error };
+    }
+  }
+}
+
+/** The file header's facts for `inspect`; undefined when it does not read (the reader reports
+ *  that as an unreadable item itself). */
+export function evtxHeaderOf(head: Uint8Array, uri: string): EvtxFileHeader | undefined {
+  try {
+    return readEvtxFileHeader(head.subarray(0, 4096), uri);
+  } catch (error) {
+    if (error instanceof InputError) return undefined;
+    throw error;
+  }
+}
