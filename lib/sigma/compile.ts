@@ -15,6 +15,7 @@ import { needleOf, type FieldScanners } from './field-scanners.ts';
 import { valueHolds } from './reference.ts';
 import {
   endsWithFolded,
+  foldedBoth,
   equalsFolded,
   includesFolded,
   startsWithFolded,
@@ -167,6 +168,7 @@ function buildValue(test: FieldTest, value: ValueTest, scanners: FieldScanners |
   const field = test.field;
   const scanned = scanners && !test.timePart && value.kind === 'pattern' && !value.cased ? scannedNeedle(field, value.pattern, scanners) : undefined;
   if (scanned) return scanned;
+  if (field !== null && value.kind === 'fieldref' && !test.timePart) return buildFieldref(test, field, value);
   if (field === null || value.kind === 'exists' || value.kind === 'null' || value.kind === 'fieldref' || test.timePart) {
     if (field !== null && value.kind === 'exists') {
       const want = value.value;
@@ -258,6 +260,22 @@ function scannedNeedle(field: string | null, pattern: Pattern, scanners: FieldSc
     case 'endswith':
       return (fields) => scan(fields) && scanner.seenAtEnd(id, scanners.epoch);
   }
+}
+
+/** `fieldref` on two scalar values without allocating; lists and objects take the reference path. */
+function buildFieldref(test: FieldTest, field: string, value: Extract<ValueTest, { kind: 'fieldref' }>): Matcher {
+  const { field: other, position, cased } = value;
+  return (fields) => {
+    if (!Object.hasOwn(fields, field) || !Object.hasOwn(fields, other)) return false;
+    const a = fields[field]!;
+    const b = fields[other]!;
+    if (a === null || b === null) return false;
+    if (typeof a === 'object' || typeof b === 'object') return valueHolds(test, value, fields);
+    const x = typeof a === 'string' ? a : String(a);
+    const y = typeof b === 'string' ? b : String(b);
+    if (!cased) return foldedBoth(x, y, position);
+    return position === 'equals' ? x === y : position === 'contains' ? x.includes(y) : position === 'startswith' ? x.startsWith(y) : x.endsWith(y);
+  };
 }
 
 function anyLeaf(value: FieldValue, fields: Fields, matcher: LeafMatcher): boolean {

@@ -28,6 +28,29 @@ export function includesFolded(text: string, needle: string): boolean {
   return false;
 }
 
+/** `text` against `other` by position, both folded as they are read (fieldref). */
+export function foldedBoth(text: string, other: string, position: 'equals' | 'contains' | 'startswith' | 'endswith'): boolean {
+  const n = other.length;
+  switch (position) {
+    case 'equals':
+      return text.length === n && regionMatchesBoth(text, 0, other);
+    case 'startswith':
+      return text.length >= n && regionMatchesBoth(text, 0, other);
+    case 'endswith':
+      return text.length >= n && regionMatchesBoth(text, text.length - n, other);
+    case 'contains':
+      for (let i = 0; i + n <= text.length; i++) if (regionMatchesBoth(text, i, other)) return true;
+      return false;
+  }
+}
+
+function regionMatchesBoth(text: string, offset: number, other: string): boolean {
+  for (let j = 0; j < other.length; j++) {
+    if (foldCode(text.charCodeAt(offset + j)) !== foldCode(other.charCodeAt(j))) return false;
+  }
+  return true;
+}
+
 function regionMatches(text: string, offset: number, needle: string): boolean {
   for (let j = 0; j < needle.length; j++) {
     if (foldCode(text.charCodeAt(offset + j)) !== needle.charCodeAt(j)) return false;
