@@ -44,10 +44,16 @@ function flattenSystem(system: Record<string, unknown>, fields: Record<string, F
 
 /**
  * `<EventData>`: named `<Data Name="X">` items arrive as `X: value`; unnamed items as
- * `Data: {"#text": [...]}` or `Data: "..."`, which Sigma rules address as `Data`.
+ * `Data: {"#text": [...]}` or `Data: "..."`, which Sigma rules address as `Data`; so is text
+ * standing directly in `<EventData>`.
  */
 function addEventData(eventData: unknown, fields: Record<string, FieldValue>): void {
-  if (!isRecord(eventData)) return;
+  if (eventData === undefined || eventData === null) return;
+  // `<EventData>text</EventData>` with no <Data> children: keep the text where rules look for unnamed data.
+  if (!isRecord(eventData)) {
+    fields['Data'] = toFieldValue(eventData);
+    return;
+  }
   for (const [name, value] of Object.entries(eventData)) {
     if (name === '#attributes') continue;
     if (isRecord(value) && '#text' in value) fields[name] = toFieldValue(value['#text']);
