@@ -7,7 +7,7 @@ import type { RuleError, RuleFile } from '../rules/rule.ts';
 import type { Expr } from './ast.ts';
 import { SigmaCompileError } from './compile-error.ts';
 import { readDocuments } from './documents.ts';
-import { parseCorrelation } from './correlation.ts';
+import { parseCorrelation } from './correlation-rule.ts';
 import { parseFilter, withFilters, type SigmaFilter } from './filters.ts';
 import type { LogsourceConfig } from './logsource.ts';
 import { parseRule, type ParsedRule } from './sigma-rule.ts';
