@@ -51,6 +51,8 @@ async function detect(
 
   const first = await source.peek(1);
   if (first.length === 0) {
+    // No bytes because reading failed (a missing file, a dropped connection) is not an empty object.
+    source.throwIfPeekFailed();
     throw uri.endsWith('/')
       ? new InputError(uri, 'byte 0', 'folder marker (zero-byte key ending in "/"), not a log object')
       : new InputError(uri, 'byte 0', 'object is empty (0 bytes)');

@@ -1,5 +1,6 @@
 /** The scan function's settings, from its environment; a bad value stops the cold start with its name. */
 import type { LayoutName } from '../events/win-event.ts';
+import { parseLayoutName } from '../ingest/layout-names.ts';
 
 export interface HandlerConfig {
   readonly topicArn: string;
@@ -10,23 +11,18 @@ export interface HandlerConfig {
   readonly publishRecord?: { readonly bucket: string; readonly prefix?: string };
 }
 
-const LAYOUTS: readonly LayoutName[] = ['ecs', 'nxlog', 'fluentbit', 'event-xml', 'evtx-json', 'datadog', 'panther', 'cloudwatch'];
-
 export function readHandlerConfig(env: Readonly<Record<string, string | undefined>>): HandlerConfig {
   const topicArn = env['TOPIC_ARN'];
   if (!topicArn) throw new Error('TOPIC_ARN is not set: the scan function publishes alerts to that SNS topic');
   const maxObjectBytes = positiveInteger(env, 'MAX_OBJECT_BYTES');
-  const layout = env['INPUT_LAYOUT'] || undefined;
-  if (layout !== undefined && !LAYOUTS.includes(layout as LayoutName)) {
-    throw new Error(`INPUT_LAYOUT '${layout}' is not one of ${LAYOUTS.join(', ')}`);
-  }
+  const layout = env['INPUT_LAYOUT'] ? parseLayoutName(env['INPUT_LAYOUT'], 'INPUT_LAYOUT') : undefined;
   return {
     topicArn,
     ...(maxObjectBytes === undefined ? {} : { maxObjectBytes }),
     // Enough to finish a typical object and answer; the stack sets it from the function timeout.
     reserveMs: positiveInteger(env, 'TIME_RESERVE_MS') ?? 20_000,
     abortMarginMs: positiveInteger(env, 'ABORT_MARGIN_MS') ?? 3_000,
-    ...(layout === undefined ? {} : { layout: layout as LayoutName }),
+    ...(layout === undefined ? {} : { layout }),
     ...(env['PUBLISH_RECORD_BUCKET']
       ? { publishRecord: { bucket: env['PUBLISH_RECORD_BUCKET'], ...(env['PUBLISH_RECORD_PREFIX'] ? { prefix: env['PUBLISH_RECORD_PREFIX'] } : {}) } }
       : {}),

@@ -52,9 +52,7 @@ describe('bundled EQL rule through ingest and the rule pack', () => {
   });
 
   // Known gap, outside lib/eql: ingest recognises ECS only by its `winlog` object, so Elastic
-  // Defend documents (the rule's own data source) are unreadable. `it.fails` keeps the suite
-  // green while the gap exists and turns red once ingest accepts them: then make it `it`.
-  it.fails('matches an Elastic Defend document (no winlog object)', async () => {
+  it('matches an Elastic Defend document (no winlog object)', async () => {
     const { items, matched } = await scan([defendRename]);
     expect(items[0]?.kind).toBe('event');
     expect(matched).toEqual([[BITS_RULE_ID]]);

@@ -2,7 +2,7 @@
 import { createReadStream, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { createStdoutSink } from '../../alerts/stdout-sink.ts';
-import type { LayoutName } from '../../events/win-event.ts';
+import { LAYOUT_NAMES, parseLayoutName } from '../../ingest/layout-names.ts';
 import { bundledRuleFiles } from '../../rules/bundled.ts';
 import { readRuleDir } from '../../rules/read-rule-dir.ts';
 import { loadRulePack } from '../../rules/rule-pack.ts';
@@ -16,7 +16,7 @@ alert per match. Compression, framing and layout are detected per file.
 
   --rules DIR        add the rule files (.yml Sigma, .toml EQL) under DIR; repeatable
   --format FORMAT    table (default on a terminal) or jsonl (one match per line)
-  --layout LAYOUT    force a layout: ecs nxlog fluentbit event-xml evtx-json datadog panther cloudwatch
+  --layout LAYOUT    force a layout: ${LAYOUT_NAMES.join(' ')}
 
 exit status: 0 when every file was read whole, 2 when any input was unreadable (a one-line reason
 per bad file goes to stderr; the other files are still scanned), 1 on usage errors.`;
@@ -42,6 +42,7 @@ export async function run(args: string[]): Promise<number> {
     return 1;
   }
 
+  const layout = values.layout === undefined ? undefined : parseLayoutName(values.layout, '--layout');
   const pack = loadRulePack([...bundledRuleFiles(), ...(values.rules ?? []).flatMap((dir) => readRuleDir(dir))]);
   if (pack.errors.length > 0) {
     console.error(
@@ -60,7 +61,7 @@ export async function run(args: string[]): Promise<number> {
         uri,
         detector: pack.detector,
         sink,
-        ingest: values.layout ? { layout: values.layout as LayoutName } : {},
+        ingest: layout ? { layout } : {},
       });
       totals.events += summary.events;
       totals.matches += summary.matches;

@@ -6,8 +6,16 @@ import type { WinEvent } from '../../events/win-event.ts';
 import { addDataItems, type MutableFields, pathValue, setField } from './canonical-fields.ts';
 import { isRecord } from './record.ts';
 
+/**
+ * Winlogbeat writes `winlog`; Elastic Defend (the data source of Elastic's endpoint rules) writes
+ * none, but declares its ECS version and an `endpoint.*` data stream.
+ */
 export function isEcs(record: Record<string, unknown>): boolean {
-  return isRecord(record['winlog']);
+  if (isRecord(record['winlog'])) return true;
+  const ecs = record['ecs'];
+  if (isRecord(ecs) && typeof ecs['version'] === 'string') return true;
+  const dataset = pathValue(record, 'data_stream', 'dataset');
+  return typeof dataset === 'string' && dataset.startsWith('endpoint.');
 }
 
 export function fromEcs(record: Record<string, unknown>): WinEvent {
@@ -18,7 +26,7 @@ export function fromEcs(record: Record<string, unknown>): WinEvent {
   setField(fields, 'Channel', winlog['channel']);
   setField(fields, 'Provider_Name', winlog['provider_name']);
   setField(fields, 'Provider_Guid', winlog['provider_guid']);
-  setField(fields, 'Computer', winlog['computer_name']);
+  setField(fields, 'Computer', winlog['computer_name'] ?? pathValue(record, 'host', 'name'));
   setField(fields, 'EventRecordID', winlog['record_id']);
   setField(fields, 'Version', winlog['version']);
   setField(fields, 'Execution_ProcessID', pathValue(winlog, 'process', 'pid'));
