@@ -2,7 +2,7 @@
  * Aho-Corasick over case-folded UTF-16 code units: one pass over a field value finds every
  * needle of every rule that reads that field. Results are stamped with the current event's
  * epoch in typed arrays, so scanning allocates nothing and needs no clearing between events.
- * Transitions live in flat sorted arrays (the root in a dense table) to keep memory small.
+ * Transitions live in flat sorted arrays (the root's ASCII ones in a table) to keep memory small.
  */
 import { foldCode } from './case-fold.ts';
 
@@ -10,7 +10,9 @@ export class AhoCorasick {
   readonly #needles: string[] = [];
   readonly #ids = new Map<string, number>();
   #lengths = new Int32Array(0);
-  #root = new Int32Array(0);
+  /** Root transitions: ASCII in a table, the rest in a map (a full 64K table per field costs 256 KB). */
+  #rootAscii = new Int32Array(128);
+  #rootOther = new Map<number, number>();
   #edgeStart = new Int32Array(0);
   #edgeCode = new Uint16Array(0);
   #edgeTarget = new Int32Array(0);
@@ -97,7 +99,9 @@ export class AhoCorasick {
       }
     }
     this.#fail = fail;
-    this.#root = root;
+    this.#rootAscii = root.slice(0, 128);
+    this.#rootOther = new Map();
+    for (let c = firstChild[0]!; c !== -1; c = nextSibling[c]!) if (codeOf[c]! >= 128) this.#rootOther.set(codeOf[c]!, c);
     this.#ending = ending.slice(0, count);
     this.#dictionary = dictionary;
     this.#edgeStart = new Int32Array(count + 1);
@@ -141,7 +145,7 @@ export class AhoCorasick {
 
   #next(state: number, code: number): number {
     for (;;) {
-      if (state === 0) return this.#root[code]!;
+      if (state === 0) return code < 128 ? this.#rootAscii[code]! : (this.#rootOther.get(code) ?? 0);
       const from = this.#edgeStart[state]!;
       const to = this.#edgeStart[state + 1]!;
       for (let i = from; i < to; i++) {
