@@ -50,6 +50,13 @@ describe('winsift rules list', () => {
     expect(io.out()).toMatch(/^00000000-0000-4000-8000-000000000001\tsigma\tmedium\tGood rule\t/m);
     expect(io.out()).toMatch(/1 not loaded \(see winsift rules lint\)/);
   });
+  it('lists correlation rules with their type', async () => {
+    const dir = ruleDir();
+    writeFileSync(join(dir, 'corr.yml'), 'title: Burst\nid: 40000000-0000-4000-8000-000000000001\nlevel: high\ncorrelation:\n  type: event_count\n  rules: [00000000-0000-4000-8000-000000000001]\n  group-by: [Computer]\n  timespan: 5m\n  condition:\n    gte: 10\n');
+    const io = capture();
+    expect(await run(['list', '--rules', dir])).toBe(0);
+    expect(io.out()).toMatch(/^40000000-0000-4000-8000-000000000001\tsigma-correlation:event_count\thigh\tBurst\t/m);
+  });
   it('rejects an unknown sub-command', async () => {
     const io = capture();
     expect(await run(['frob'])).toBe(2);
