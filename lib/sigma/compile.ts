@@ -5,27 +5,16 @@
  * Must answer exactly as reference.ts does.
  */
 import type { FieldValue } from '../events/win-event.ts';
-import type { CompareOp, Expr, FieldTest, ValueTest } from './ast.ts';
-import { foldString } from './case-fold.ts';
-import { cidrContains } from './cidr.ts';
-import { leafNumber, timePartOf, type Leaf } from './field-values.ts';
-import type { Pattern } from './pattern.ts';
-import type { AhoCorasick } from './aho-corasick.ts';
-import { needleOf, type FieldScanners } from './field-scanners.ts';
+import type { Expr, FieldTest, ValueTest } from './ast.ts';
+import type { FieldScanners } from './field-scanners.ts';
+import { timePartOf } from './field-values.ts';
+import { buildLeaf, type LeafMatcher } from './leaf-matchers.ts';
 import { valueHolds } from './reference.ts';
-import {
-  endsWithFolded,
-  foldedBoth,
-  equalsFolded,
-  includesFolded,
-  startsWithFolded,
-  toUnits,
-  wildcardMatches,
-} from './string-tests.ts';
+import { scannedNeedle, scannedNeedles } from './scanned-needles.ts';
+import { foldedBoth } from './string-tests.ts';
 
 type Fields = Readonly<Record<string, FieldValue>>;
 export type Matcher = (fields: Fields) => boolean;
-type LeafMatcher = (leaf: Leaf, fields: Fields) => boolean;
 
 const TRUE: Matcher = () => true;
 const FALSE: Matcher = () => false;
@@ -139,7 +128,6 @@ function build(expr: Expr, scanners: FieldScanners | undefined): Matcher {
 }
 
 function buildTest(test: FieldTest, scanners: FieldScanners | undefined): Matcher {
-  // Rare forms (keywords, time parts, exists, null) keep the reference semantics directly.
   const values = [...test.values].sort((a, b) => valueCost(a) - valueCost(b));
   // Needles answered by the field scan are checked together: one presence test, one scan.
   const scannedGroup = scanners ? scannedNeedles(test, values, scanners) : undefined;
@@ -196,72 +184,6 @@ function buildValue(test: FieldTest, value: ValueTest, scanners: FieldScanners |
   return (fields) => Object.hasOwn(fields, field) && anyLeaf(fields[field]!, fields, leafMatcher);
 }
 
-/**
- * All of an item's values that the field's scan answers, as one matcher (any of them, or all of
- * them with `all`). Undefined when fewer than two values qualify.
- */
-function scannedNeedles(test: FieldTest, values: readonly ValueTest[], scanners: FieldScanners): { matcher: Matcher; values: Set<ValueTest> } | undefined {
-  const field = test.field;
-  if (test.timePart) return undefined;
-  const chosen = new Set<ValueTest>();
-  const ids: number[] = [];
-  const modes: number[] = [];
-  let scanner: AhoCorasick | undefined;
-  for (const value of values) {
-    if (value.kind !== 'pattern' || value.cased) continue;
-    const needle = needleOf(value.pattern);
-    const ref = needle && scanners.lookup(field, needle.text);
-    if (!needle || !ref) continue;
-    scanner = ref.scanner;
-    chosen.add(value);
-    ids.push(ref.id);
-    modes.push(needle.mode === 'contains' ? 0 : needle.mode === 'startswith' ? 1 : 2);
-  }
-  if (!scanner || chosen.size < 2) return undefined;
-  const s = scanner;
-  const idList = Int32Array.from(ids);
-  const modeList = Uint8Array.from(modes);
-  const seen = (k: number, epoch: number): boolean => {
-    const id = idList[k]!;
-    const mode = modeList[k]!;
-    return mode === 0 ? s.seenAnywhere(id, epoch) : mode === 1 ? s.seenAtStart(id, epoch) : s.seenAtEnd(id, epoch);
-  };
-  const all = test.all;
-  const matcher: Matcher = (fields) => {
-    const epoch = scanners.epoch;
-    if (field === null) s.scanAllValues(fields, epoch);
-    else if (!Object.hasOwn(fields, field)) return false;
-    else s.scanValue(fields[field], epoch);
-    for (let k = 0; k < idList.length; k++) {
-      if (seen(k, epoch) !== all) return !all;
-    }
-    return all;
-  };
-  return { matcher, values: chosen };
-}
-
-/** A needle test answered by the field's shared Aho-Corasick scan. */
-function scannedNeedle(field: string | null, pattern: Pattern, scanners: FieldScanners): Matcher | undefined {
-  const needle = needleOf(pattern);
-  const ref = needle && scanners.lookup(field, needle.text);
-  if (!needle || !ref) return undefined;
-  const { scanner, id } = ref;
-  const scan = (fields: Fields): boolean => {
-    if (field === null) scanner.scanAllValues(fields, scanners.epoch);
-    else if (!Object.hasOwn(fields, field)) return false;
-    else scanner.scanValue(fields[field], scanners.epoch);
-    return true;
-  };
-  switch (needle.mode) {
-    case 'contains':
-      return (fields) => scan(fields) && scanner.seenAnywhere(id, scanners.epoch);
-    case 'startswith':
-      return (fields) => scan(fields) && scanner.seenAtStart(id, scanners.epoch);
-    case 'endswith':
-      return (fields) => scan(fields) && scanner.seenAtEnd(id, scanners.epoch);
-  }
-}
-
 /** `fieldref` on two scalar values without allocating; lists and objects take the reference path. */
 function buildFieldref(test: FieldTest, field: string, value: Extract<ValueTest, { kind: 'fieldref' }>): Matcher {
   const { field: other, position, cased } = value;
@@ -278,6 +200,7 @@ function buildFieldref(test: FieldTest, field: string, value: Extract<ValueTest,
   };
 }
 
+
 function anyLeaf(value: FieldValue, fields: Fields, matcher: LeafMatcher): boolean {
   if (value === null || typeof value !== 'object') return matcher(value, fields);
   if (Array.isArray(value)) {
@@ -286,86 +209,4 @@ function anyLeaf(value: FieldValue, fields: Fields, matcher: LeafMatcher): boole
   }
   for (const key in value) if (anyLeaf((value as Record<string, FieldValue>)[key]!, fields, matcher)) return true;
   return false;
-}
-
-function buildLeaf(value: ValueTest): LeafMatcher {
-  switch (value.kind) {
-    case 'pattern':
-      return buildPattern(value.pattern, value.cased);
-    case 'regex': {
-      const re = new RegExp(value.source, value.flags);
-      return (leaf) => leaf !== null && re.test(typeof leaf === 'string' ? leaf : String(leaf));
-    }
-    case 'number': {
-      const n = value.value;
-      const text = String(n);
-      return (leaf) => (typeof leaf === 'number' ? leaf === n : typeof leaf === 'string' && leaf === text);
-    }
-    case 'boolean': {
-      const b = value.value;
-      const text = String(b);
-      return (leaf) => (typeof leaf === 'boolean' ? leaf === b : typeof leaf === 'string' && equalsFolded(leaf, text));
-    }
-    case 'compare':
-      return buildCompare(value.op, value.value);
-    case 'cidr': {
-      const cidr = value.cidr;
-      return (leaf) => typeof leaf === 'string' && cidrContains(cidr, leaf);
-    }
-    case 'exists':
-    case 'null':
-      return (leaf) => leaf === null;
-    case 'fieldref':
-      throw new Error('fieldref is evaluated per event, not per leaf');
-  }
-}
-
-function buildCompare(op: CompareOp, n: number): LeafMatcher {
-  switch (op) {
-    case 'lt':
-      return (leaf) => leafNumber(leaf) < n;
-    case 'lte':
-      return (leaf) => leafNumber(leaf) <= n;
-    case 'gt':
-      return (leaf) => leafNumber(leaf) > n;
-    case 'gte':
-      return (leaf) => leafNumber(leaf) >= n;
-  }
-}
-
-/** The cheapest test that decides a wildcard pattern, by its shape. */
-function buildPattern(pattern: Pattern, cased: boolean): LeafMatcher {
-  const fold = cased ? (t: string) => t : foldString;
-  const shape = pattern.map((p) => (p.kind === 'text' ? 'T' : p.kind === 'anyRun' ? '*' : '?')).join('');
-  const text = (i: number): string => fold((pattern[i] as { text: string }).text);
-  const onText = (test: (s: string) => boolean): LeafMatcher => (leaf) => {
-    if (leaf === null) return false;
-    return test(typeof leaf === 'string' ? leaf : String(leaf));
-  };
-  switch (shape) {
-    case '':
-      return onText((s) => s === '');
-    case '*':
-      return onText(() => true);
-    case 'T': {
-      const t = text(0);
-      return onText(cased ? (s) => s === t : (s) => equalsFolded(s, t));
-    }
-    case 'T*': {
-      const t = text(0);
-      return onText(cased ? (s) => s.startsWith(t) : (s) => startsWithFolded(s, t));
-    }
-    case '*T': {
-      const t = text(1);
-      return onText(cased ? (s) => s.endsWith(t) : (s) => endsWithFolded(s, t));
-    }
-    case '*T*': {
-      const t = text(1);
-      return onText(cased ? (s) => s.includes(t) : (s) => includesFolded(s, t));
-    }
-    default: {
-      const units = toUnits(pattern, fold);
-      return onText((s) => wildcardMatches(s, units, !cased));
-    }
-  }
 }

@@ -1,0 +1,103 @@
+/**
+ * Tests of one scalar of an event value against one rule value, compiled: the cheapest string
+ * test a wildcard pattern allows, numeric comparisons, CIDR. Part of compile.ts's output.
+ */
+import type { FieldValue } from '../events/win-event.ts';
+import type { CompareOp, ValueTest } from './ast.ts';
+import { foldString } from './case-fold.ts';
+import { cidrContains } from './cidr.ts';
+import { leafNumber, type Leaf } from './field-values.ts';
+import type { Pattern } from './pattern.ts';
+import {
+  endsWithFolded,
+  equalsFolded,
+  includesFolded,
+  startsWithFolded,
+  toUnits,
+  wildcardMatches,
+} from './string-tests.ts';
+
+type Fields = Readonly<Record<string, FieldValue>>;
+export type LeafMatcher = (leaf: Leaf, fields: Fields) => boolean;
+
+export function buildLeaf(value: ValueTest): LeafMatcher {
+  switch (value.kind) {
+    case 'pattern':
+      return buildPattern(value.pattern, value.cased);
+    case 'regex': {
+      const re = new RegExp(value.source, value.flags);
+      return (leaf) => leaf !== null && re.test(typeof leaf === 'string' ? leaf : String(leaf));
+    }
+    case 'number': {
+      const n = value.value;
+      const text = String(n);
+      return (leaf) => (typeof leaf === 'number' ? leaf === n : typeof leaf === 'string' && leaf === text);
+    }
+    case 'boolean': {
+      const b = value.value;
+      const text = String(b);
+      return (leaf) => (typeof leaf === 'boolean' ? leaf === b : typeof leaf === 'string' && equalsFolded(leaf, text));
+    }
+    case 'compare':
+      return buildCompare(value.op, value.value);
+    case 'cidr': {
+      const cidr = value.cidr;
+      return (leaf) => typeof leaf === 'string' && cidrContains(cidr, leaf);
+    }
+    case 'exists':
+    case 'null':
+      return (leaf) => leaf === null;
+    case 'fieldref':
+      throw new Error('fieldref is evaluated per event, not per leaf');
+  }
+}
+
+function buildCompare(op: CompareOp, n: number): LeafMatcher {
+  switch (op) {
+    case 'lt':
+      return (leaf) => leafNumber(leaf) < n;
+    case 'lte':
+      return (leaf) => leafNumber(leaf) <= n;
+    case 'gt':
+      return (leaf) => leafNumber(leaf) > n;
+    case 'gte':
+      return (leaf) => leafNumber(leaf) >= n;
+  }
+}
+
+/** The cheapest test that decides a wildcard pattern, by its shape. */
+function buildPattern(pattern: Pattern, cased: boolean): LeafMatcher {
+  const fold = cased ? (t: string) => t : foldString;
+  const shape = pattern.map((p) => (p.kind === 'text' ? 'T' : p.kind === 'anyRun' ? '*' : '?')).join('');
+  const text = (i: number): string => fold((pattern[i] as { text: string }).text);
+  const onText = (test: (s: string) => boolean): LeafMatcher => (leaf) => {
+    if (leaf === null) return false;
+    return test(typeof leaf === 'string' ? leaf : String(leaf));
+  };
+  switch (shape) {
+    case '':
+      return onText((s) => s === '');
+    case '*':
+      return onText(() => true);
+    case 'T': {
+      const t = text(0);
+      return onText(cased ? (s) => s === t : (s) => equalsFolded(s, t));
+    }
+    case 'T*': {
+      const t = text(0);
+      return onText(cased ? (s) => s.startsWith(t) : (s) => startsWithFolded(s, t));
+    }
+    case '*T': {
+      const t = text(1);
+      return onText(cased ? (s) => s.endsWith(t) : (s) => endsWithFolded(s, t));
+    }
+    case '*T*': {
+      const t = text(1);
+      return onText(cased ? (s) => s.includes(t) : (s) => includesFolded(s, t));
+    }
+    default: {
+      const units = toUnits(pattern, fold);
+      return onText((s) => wildcardMatches(s, units, !cased));
+    }
+  }
+}
