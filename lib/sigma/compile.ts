@@ -200,7 +200,7 @@ function buildFieldref(test: FieldTest, field: string, value: Extract<ValueTest,
   };
 }
 
-
+/** Whether any scalar inside `value` (lists and objects searched) passes `matcher`. */
 function anyLeaf(value: FieldValue, fields: Fields, matcher: LeafMatcher): boolean {
   if (value === null || typeof value !== 'object') return matcher(value, fields);
   if (Array.isArray(value)) {
