@@ -47,9 +47,10 @@ export class EqlDetector implements Detector {
   }
 
   /** Forgets pending sequences: call before each scanned object. */
-  startScan(): void {
+  startScan(): undefined {
     for (const rule of this.sequences) rule.sequence.reset();
     this.completions = new WeakMap();
+    return undefined;
   }
 
   match(event: WinEvent): readonly RuleMeta[] {

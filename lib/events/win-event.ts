@@ -21,7 +21,9 @@ export type LayoutName =
   | 'evtx-json' // evtx_dump-style JSON, and what the native .evtx reader produces
   | 'datadog'
   | 'panther'
-  | 'cloudwatch';
+  | 'cloudwatch'
+  // Not an input: the event a correlation match stands for (group-by values and the aggregate).
+  | 'correlation';
 
 export interface WinEvent {
   /**

@@ -4,8 +4,8 @@
  */
 import type { WinEvent } from '../events/win-event.ts';
 import { loadEqlRules } from '../eql/index.ts';
-import { loadSigmaRules, type SigmaOptions } from '../sigma/index.ts';
-import type { Detector, Evidence, RuleError, RuleFile, RuleMeta } from './rule.ts';
+import { correlationScanState, loadSigmaRules, type SigmaOptions } from '../sigma/index.ts';
+import type { Detector, Evidence, RuleError, RuleFile, RuleMeta, ScanState } from './rule.ts';
 
 export interface RulePack {
   readonly detector: Detector;
@@ -16,9 +16,14 @@ export interface RulePack {
 export function loadRulePack(files: readonly RuleFile[], options: SigmaOptions = {}): RulePack {
   const sigma = loadSigmaRules(files.filter((f) => /\.ya?ml$/i.test(f.path)), options);
   const eql = loadEqlRules(files.filter((f) => /\.toml$/i.test(f.path)));
-  const duplicate = duplicateIds([...sigma.detector.rules, ...eql.detector.rules]);
+  const correlationRules = sigma.correlations.rules.map((c) => c.meta);
+  const duplicate = duplicateIds([...sigma.detector.rules, ...eql.detector.rules, ...correlationRules]);
   return {
-    detector: combineDetectors([sigma.detector, eql.detector]),
+    detector: combineDetectors([sigma.detector, eql.detector], {
+      correlationRules,
+      startCorrelations: () => correlationScanState(sigma.correlations),
+      hiddenRuleIds: sigma.correlations.hiddenRuleIds,
+    }),
     errors: [...sigma.errors, ...eql.errors, ...duplicate],
   };
 }
@@ -38,24 +43,43 @@ function duplicateIds(rules: readonly RuleMeta[]): RuleError[] {
   return errors;
 }
 
-function combineDetectors(detectors: readonly Detector[]): Detector {
+interface Correlations {
+  readonly correlationRules: readonly RuleMeta[];
+  readonly startCorrelations: () => ScanState | undefined;
+  /** Rules only correlations read (`generate: false`). */
+  readonly hiddenRuleIds: ReadonlySet<string>;
+}
+
+function combineDetectors(detectors: readonly Detector[], correlations: Correlations): Detector {
   const active = detectors.filter((d) => d.rules.length > 0);
-  if (active.length === 1) return active[0]!;
   const owner = new Map<RuleMeta, Detector>();
   for (const d of active) for (const rule of d.rules) owner.set(rule, d);
   const none: readonly RuleMeta[] = [];
+  const { hiddenRuleIds } = correlations;
   return {
-    rules: active.flatMap((d) => d.rules),
+    // Correlation rules are listed too: they alert, though only at the end of a scan.
+    rules: [...active.flatMap((d) => d.rules), ...correlations.correlationRules],
     match(event: WinEvent): readonly RuleMeta[] {
-      let found: RuleMeta[] | undefined;
+      let found: readonly RuleMeta[] | undefined;
       for (const d of active) {
         const hits = d.match(event);
-        if (hits.length > 0) (found ??= []).push(...hits);
+        if (hits.length > 0) found = found ? [...found, ...hits] : hits;
       }
       return found ?? none;
     },
     explain(rule: RuleMeta, event: WinEvent): readonly Evidence[] {
       return owner.get(rule)?.explain(rule, event) ?? [];
     },
+    startScan(): ScanState | undefined {
+      const states = [...active.map((d) => d.startScan?.()), correlations.startCorrelations()].filter(
+        (s): s is ScanState => s !== undefined,
+      );
+      if (states.length <= 1) return states[0];
+      return {
+        observe: (event, matched, source) => states.forEach((s) => s.observe(event, matched, source)),
+        finish: () => states.flatMap((s) => s.finish()),
+      };
+    },
+    alertsAlone: (rule: RuleMeta) => !hiddenRuleIds.has(rule.id),
   };
 }

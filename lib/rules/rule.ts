@@ -3,6 +3,7 @@
  * detector that answers "which rules match this event?".
  */
 import type { FieldValue, WinEvent } from '../events/win-event.ts';
+import type { EventSource, Match } from '../scan/match.ts';
 
 export type Level = 'informational' | 'low' | 'medium' | 'high' | 'critical';
 export const LEVELS: readonly Level[] = ['informational', 'low', 'medium', 'high', 'critical'];
@@ -42,6 +43,21 @@ export interface Detector {
   match(event: WinEvent): readonly RuleMeta[];
   /** For a rule that matched: which fields and tests made it match. Cold path. */
   explain(rule: RuleMeta, event: WinEvent): readonly Evidence[];
+  /**
+   * Begins one scan (one object, one CLI file): forgets what the previous scan left (pending
+   * EQL sequences) and returns the state of rules that span events (Sigma correlations), if any.
+   */
+  startScan?(): ScanState | undefined;
+  /** False for rules that only feed correlations (`generate: false`): they never alert alone. */
+  alertsAlone?(rule: RuleMeta): boolean;
+}
+
+/** What rules spanning events keep during one scan. */
+export interface ScanState {
+  /** Every event that matched something, with all the rules it matched. */
+  observe(event: WinEvent, matched: readonly RuleMeta[], source: EventSource): void;
+  /** The matches only the whole scan reveals, once every event was observed. */
+  finish(): readonly Match[];
 }
 
 /** A rule that could not be loaded or compiled: never silently ignored. */

@@ -7,7 +7,7 @@ import type { AlertSink, DeliveryReport } from '../alerts/alert-sink.ts';
 import { InputError, type IngestOptions } from '../ingest/ingest-item.ts';
 import { readEvents } from '../ingest/read-events.ts';
 import type { Detector } from '../rules/rule.ts';
-import type { EventSource } from './match.ts';
+import type { EventSource, Match } from './match.ts';
 import type { ScanSummary } from './scan-summary.ts';
 
 /** Reasons kept in a summary: enough to act on, bounded however broken the object is. */
@@ -62,6 +62,13 @@ export async function scanStream(input: AsyncIterable<Uint8Array>, options: Scan
   let unreadable = 0;
   let matches = 0;
   let fatal: Error | undefined;
+  // Rules spanning events (correlations, sequences) see this object only.
+  const state = detector.startScan?.();
+  const deliver = async (match: Match): Promise<void> => {
+    matches++;
+    matchesByRule[match.rule.id] = (matchesByRule[match.rule.id] ?? 0) + 1;
+    await sink.add(match);
+  };
 
   try {
     for await (const item of readEvents(counted, { ...options.ingest, uri })) {
@@ -74,10 +81,10 @@ export async function scanStream(input: AsyncIterable<Uint8Array>, options: Scan
       const hits = detector.match(item.event);
       if (hits.length === 0) continue;
       const source: EventSource = { ...options.object, uri, index: item.index };
+      state?.observe(item.event, hits, source);
       for (const rule of hits) {
-        matches++;
-        matchesByRule[rule.id] = (matchesByRule[rule.id] ?? 0) + 1;
-        await sink.add({ rule, event: item.event, source, evidence: detector.explain(rule, item.event) });
+        if (detector.alertsAlone?.(rule) === false) continue;
+        await deliver({ rule, event: item.event, source, evidence: detector.explain(rule, item.event) });
       }
     }
   } catch (error) {
@@ -86,6 +93,8 @@ export async function scanStream(input: AsyncIterable<Uint8Array>, options: Scan
     fatal = error;
     if (errors.length < MAX_ERRORS_KEPT) errors.push(error.message);
   }
+  // What correlated among the events read, even when reading stopped early.
+  for (const match of state?.finish() ?? []) await deliver(match);
 
   const summary: ScanSummary = {
     uri,

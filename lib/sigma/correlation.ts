@@ -14,7 +14,7 @@ import type { RuleError, RuleFile, RuleMeta } from '../rules/rule.ts';
 import type { EventSource } from '../scan/match.ts';
 import { SigmaCompileError } from './compile-error.ts';
 import { parseCorrelation, type CorrelationRule, type Op } from './correlation-rule.ts';
-import { parseSigmaFiles, type ParseOptions } from './load.ts';
+import { parseSigmaFiles, type ParsedSigma, type ParseOptions } from './load.ts';
 
 export type { CorrelationRule, CorrelationType } from './correlation-rule.ts';
 
@@ -46,7 +46,11 @@ export interface SigmaCorrelations {
 
 /** Loads the correlation documents of these files (rule documents are resolved for names). */
 export function loadSigmaCorrelations(files: readonly RuleFile[], options: ParseOptions = {}): SigmaCorrelations {
-  const parsed = parseSigmaFiles(files, options);
+  return correlationsOf(parseSigmaFiles(files, options));
+}
+
+/** The correlations of files already parsed: `errors` holds the parse errors of correlation documents and every error found resolving them. */
+export function correlationsOf(parsed: ParsedSigma): SigmaCorrelations {
   const errors: RuleError[] = [...parsed.correlationErrors];
   const rules: CorrelationRule[] = [];
   for (const doc of parsed.correlations) {

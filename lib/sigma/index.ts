@@ -6,6 +6,7 @@
 import type { Detector, RuleError, RuleFile } from '../rules/rule.ts';
 import { SigmaCompileError } from './compile-error.ts';
 import { SigmaDetector } from './detector.ts';
+import { correlationsOf, type SigmaCorrelations } from './correlation.ts';
 import { parseSigmaFiles } from './load.ts';
 import type { LogsourceConfig } from './logsource.ts';
 
@@ -16,13 +17,25 @@ export interface SigmaOptions {
   readonly logsources?: LogsourceConfig;
 }
 
-export function loadSigmaRules(files: readonly RuleFile[], options: SigmaOptions = {}): { detector: Detector; errors: RuleError[] } {
-  const { rules, errors } = parseSigmaFiles(files, options);
-  return { detector: new SigmaDetector(rules), errors };
+export interface SigmaRules {
+  readonly detector: Detector;
+  /** Every rule, filter and correlation document that could not be used, and why. */
+  readonly errors: RuleError[];
+  /** Correlation rules of the same files, from the same parse. */
+  readonly correlations: SigmaCorrelations;
+}
+
+export function loadSigmaRules(files: readonly RuleFile[], options: SigmaOptions = {}): SigmaRules {
+  const parsed = parseSigmaFiles(files, options);
+  const correlations = correlationsOf(parsed);
+  // correlations.errors repeats the correlation documents' parse errors: keep each error once.
+  const errors = [...parsed.errors.filter((e) => !parsed.correlationErrors.includes(e)), ...correlations.errors];
+  return { detector: new SigmaDetector(parsed.rules), errors, correlations };
 }
 
 export { SigmaCompileError };
 export { parseSigmaFiles } from './load.ts';
 export type { ParsedSigma } from './load.ts';
-export { loadSigmaCorrelations, eventTime } from './correlation.ts';
+export { correlationsOf, loadSigmaCorrelations, eventTime } from './correlation.ts';
+export { correlationScanState } from './correlation-scan-state.ts';
 export type { CorrelationMatch, CorrelationRule, Correlator, SigmaCorrelations } from './correlation.ts';
