@@ -27,9 +27,6 @@ import { measurePeakRss, type PeakRss } from './peak-rss.ts';
 import { printReport } from './report.ts';
 import { loadBundled, loadCorpus, type LoadedPack } from './rule-packs.ts';
 import { scanBatch, type ScanOutcome } from './scan-batch.ts';
-import { packNeedles } from './pack-needles.ts';
-import { scanPrefiltered } from './prefiltered-scan.ts';
-import { createPrefilter, type RecordPrefilter } from '../lib/scan/prefilter.ts';
 
 const RESULTS = fileURLToPath(new URL('./results.json', import.meta.url));
 const SEED = 20261124;
@@ -87,16 +84,9 @@ async function tryLoad(what: string, load: () => Promise<LoadedPack | { skipped:
 }
 const bundled = only.has('bundled') || only.has('prefilter') || only.has('corpus') ? await tryLoad('bundled pack', loadBundled) : { skipped: 'not selected (--only)' };
 const corpus = only.has('corpus') ? await tryLoad('SigmaHQ corpus', loadCorpus) : { skipped: 'not selected (--only)' };
-let prefilter: RecordPrefilter | { skipped: string } = { skipped: 'not selected (--only)' };
-if (only.has('prefilter')) {
-  try {
-    const { bundledRuleFiles } = await import('../lib/rules/bundled.ts');
-    const needles = await packNeedles(bundledRuleFiles());
-    prefilter = createPrefilter(needles) ?? { skipped: 'the bundled pack has a rule that may match any record' };
-    log('needles' in prefilter ? `prefilter needles: ${prefilter.needles.map((n) => (n.caseInsensitive ? `"${n.text}"/i` : `"${n.text}"`)).join(', ')}` : `prefilter: ${prefilter.skipped}`);
-  } catch (error) {
-    prefilter = { skipped: `not available: ${(error as Error).message.split('\n')[0]}` };
-  }
+if (only.has('prefilter') && 'detector' in bundled) {
+  const needles = bundled.detector.needles?.();
+  log(needles ? `prefilter needles: ${needles.map((n) => (n.caseInsensitive ? `"${n.text}"/i` : `"${n.text}"`)).join(', ')}` : 'prefilter: the bundled pack has a rule that may match any record');
 }
 
 // 3. Throughput, interleaved: run 0 warms up (JIT, caches) and is not kept.
@@ -124,37 +114,29 @@ for (const layout of layouts) {
     const f = figure('L2 gunzip+JSON.parse', layout);
     plan.push({ figure: f, runs, run: async () => void (await gunzipAndParse(chunksOf(gzip))) });
   }
-  const addScan = (kind: FigureKind, pack: LoadedPack | { skipped: string }, count: number, from = batches): void => {
+  const addScan = (kind: FigureKind, pack: LoadedPack | { skipped: string }, count: number, from = batches, prefilter = true): void => {
     const f = figure(kind, layout, from);
     if (!('detector' in pack)) {
       f.notes.push(pack.skipped);
       return;
     }
     const batch = from.get(layout)!;
-    plan.push({ figure: f, runs: count, run: () => scanInto(f, () => scanBatch(batch.gzip, pack.detector, `generated:${layout}`), batch.facts) });
+    plan.push({ figure: f, runs: count, run: () => scanInto(f, () => scanBatch(batch.gzip, pack.detector, `generated:${layout}`, prefilter), batch.facts) });
   };
-  if (only.has('bundled')) addScan('winsift bundled pack', bundled, runs);
-  // XML is always parsed (lib/scan/prefilter.ts): the prefilter has nothing to skip there.
-  if (only.has('prefilter') && layout !== 'event-xml') {
-    const f = figure('bundled + prefilter', layout);
-    if (!('detector' in bundled)) f.notes.push(bundled.skipped);
-    else if (!('mayMatch' in prefilter)) f.notes.push(prefilter.skipped);
-    else {
-      const { detector } = bundled;
-      const filter = prefilter;
-      plan.push({ figure: f, runs, run: () => scanInto(f, () => scanPrefiltered(gzip, detector, filter, `generated:${layout}`), facts) });
-    }
-  }
+  // Every record parsed (--parse-all): what the engine costs without the prefilter.
+  if (only.has('bundled')) addScan('winsift bundled pack', bundled, runs, batches, false);
+  // The default path. XML is always parsed (lib/scan/prefilter.ts): the prefilter has nothing to skip there.
+  if (only.has('prefilter') && layout !== 'event-xml') addScan('bundled + prefilter', bundled, runs);
   if (only.has('corpus')) addScan('winsift SigmaHQ corpus', corpus, corpusRuns, corpusBatches);
 }
 
 /** A scan run; also checks the answer: every event read, the same matches every run. */
-async function scanInto(f: Figure, scan: () => Promise<ScanOutcome & { skipped?: number }>, facts: BatchFacts): Promise<void> {
+async function scanInto(f: Figure, scan: () => Promise<ScanOutcome>, facts: BatchFacts): Promise<void> {
   const outcome = await scan();
   const note = (text: string): void => void (f.notes.includes(text) || f.notes.push(text));
   if (outcome.events !== facts.events) note(`read ${outcome.events} events of ${facts.events}`);
   if (outcome.unreadable > 0) note(`${outcome.unreadable} records unreadable`);
-  if (outcome.skipped !== undefined) note(`${((100 * outcome.skipped) / facts.events).toFixed(1)}% of records skipped unparsed`);
+  if (outcome.skipped > 0) note(`${((100 * outcome.skipped) / facts.events).toFixed(1)}% of records skipped unparsed`);
   if (f.matches !== undefined && f.matches !== outcome.matches) note(`matches changed between runs (${f.matches} then ${outcome.matches})`);
   f.matches = outcome.matches;
   f.matchesByRule = outcome.matchesByRule;
@@ -219,7 +201,7 @@ const results = {
   options: args,
   batches: Object.fromEntries([...batches].map(([layout, b]) => [layout, { ...b.facts, gzipBytes: b.gzip.byteLength }])),
   corpusBatches: Object.fromEntries([...corpusBatches].map(([layout, b]) => [layout, { ...b.facts, gzipBytes: b.gzip.byteLength }])),
-  prefilter: 'mayMatch' in prefilter ? { needles: prefilter.needles } : prefilter,
+  prefilter: { needles: 'detector' in bundled ? (bundled.detector.needles?.() ?? null) : null },
   packs: {
     bundled: 'detector' in bundled ? { rules: bundled.rules, files: bundled.files, errors: bundled.errors.length, compileMs: bundled.compileMs } : bundled,
     corpus: 'detector' in corpus ? { rules: corpus.rules, files: corpus.files, errors: corpus.errors.length, compileMs: corpus.compileMs } : corpus,

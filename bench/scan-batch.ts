@@ -5,14 +5,18 @@ import { chunksOf } from './generate.ts';
 
 export interface ScanOutcome {
   readonly events: number;
+  /** Records the prefilter left unparsed. */
+  readonly skipped: number;
   readonly unreadable: number;
   readonly matches: number;
   readonly matchesByRule: Readonly<Record<string, number>>;
 }
 
-export async function scanBatch(gzip: Uint8Array, detector: Detector, uri: string): Promise<ScanOutcome> {
+/** `prefilter: false` parses every record; the default skips those no loaded rule can match, as the Lambda does. */
+export async function scanBatch(gzip: Uint8Array, detector: Detector, uri: string, prefilter = true): Promise<ScanOutcome> {
   const { scanStream } = await import('../lib/scan/scan-stream.ts');
   const sink = new CountingSink();
-  const { summary } = await scanStream(chunksOf(gzip), { uri, detector, sink });
-  return { events: summary.events, unreadable: summary.unreadable, matches: summary.matches, matchesByRule: summary.matchesByRule };
+  const { summary } = await scanStream(chunksOf(gzip), { uri, detector, sink, prefilter });
+  const { events, skipped, unreadable, matches, matchesByRule } = summary;
+  return { events: events + skipped, skipped, unreadable, matches, matchesByRule };
 }

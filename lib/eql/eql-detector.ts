@@ -13,6 +13,7 @@ import type { Detector, Evidence, RuleMeta } from '../rules/rule.ts';
 import { eventCategory } from './ecs-document.ts';
 import type { CompiledQuery } from './query.ts';
 import type { SequenceMatcher } from './sequence.ts';
+import { categoryNeedles, type Needle } from '../scan/prefilter.ts';
 
 export type EqlRule =
   | { readonly meta: RuleMeta; readonly kind: 'event'; readonly query: CompiledQuery }
@@ -47,6 +48,15 @@ export class EqlDetector implements Detector {
   }
 
   /** Forgets pending sequences: call before each scanned object. */
+  /** `file where` needs `event.category` to hold `file`; an `any where` rule can match anything. */
+  needles(): readonly Needle[] | undefined {
+    return categoryNeedles([
+      ...this.anyCategory.map(() => null),
+      ...this.byCategory.keys(),
+      ...this.sequences.flatMap((rule) => rule.sequence.categories()),
+    ]);
+  }
+
   startScan(): undefined {
     for (const rule of this.sequences) rule.sequence.reset();
     this.completions = new WeakMap();

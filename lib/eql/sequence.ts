@@ -60,6 +60,11 @@ export class SequenceMatcher {
   }
 
   /** Feeds one ECS document; returns the documents of the sequence it completes, or null. */
+  /** The event categories of every stage and of `until`: an event of none of them changes nothing. */
+  categories(): (string | null)[] {
+    return [...this.stages, ...(this.until ? [this.until] : [])].map((stage) => stage.query.category);
+  }
+
   offer(doc: unknown, category: unknown): readonly unknown[] | null {
     if (this.until !== null && this.until.query.matchesWithCategory(doc, category)) {
       const key = joinKey(this.until, doc);

@@ -23,7 +23,9 @@ export class InputError extends Error {
 
 export type IngestItem =
   | { readonly kind: 'event'; readonly index: number; readonly event: WinEvent }
-  | { readonly kind: 'unreadable'; readonly index: number; readonly error: InputError };
+  | { readonly kind: 'unreadable'; readonly index: number; readonly error: InputError }
+  /** Not parsed: `IngestOptions.mayMatch` proved no loaded rule can match it (so it was not validated either). */
+  | { readonly kind: 'skipped'; readonly index: number };
 
 export interface IngestLimits {
   /** Longest single record (line, JSON value, XML element) in bytes. */
@@ -42,4 +44,10 @@ export interface IngestOptions {
   /** Force one layout instead of detecting it per record (`--layout`, `INPUT_LAYOUT`). */
   readonly layout?: LayoutName;
   readonly limits?: Partial<IngestLimits>;
+  /**
+   * The scan's prefilter (lib/scan/prefilter.ts): a JSON record for which it answers false is
+   * yielded as `skipped` without being parsed. It may answer false only for records that no
+   * loaded rule can match, whatever their content.
+   */
+  readonly mayMatch?: (record: Uint8Array) => boolean;
 }

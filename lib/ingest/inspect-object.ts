@@ -42,7 +42,7 @@ export async function inspectObject(input: AsyncIterable<Uint8Array>, options: I
         events++;
         firstEvent ??= item.event;
         layouts[item.event.layout] = (layouts[item.event.layout] ?? 0) + 1;
-      } else {
+      } else if (item.kind === 'unreadable') {
         unreadable++;
         if (problems.length < MAX_PROBLEMS) problems.push(item.error.message);
       }

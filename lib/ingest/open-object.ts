@@ -100,12 +100,18 @@ async function* readItems(
   options: IngestOptions,
 ): AsyncGenerator<IngestItem> {
   const { uri, layout } = options;
+  // XML text can be split by markup and still read as one value: only JSON records are prefiltered.
+  const mayMatch = framing === 'event-xml' ? undefined : options.mayMatch;
   let index = 0;
   let framed = 0;
   for await (const record of records) {
     framed++;
     if (record.kind === 'bad') {
       yield { kind: 'unreadable', index: index++, error: new InputError(uri, record.location, record.reason) };
+      continue;
+    }
+    if (mayMatch && !mayMatch(record.bytes)) {
+      yield { kind: 'skipped', index: index++ };
       continue;
     }
     for (const result of readRecord(record.bytes, record.location, framing, layout)) {

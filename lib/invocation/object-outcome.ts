@@ -23,6 +23,8 @@ export interface ObjectReport {
   readonly reason?: string;
   readonly bytes?: number;
   readonly events?: number;
+  /** Records the prefilter left unparsed: no loaded rule could match them. */
+  readonly skipped?: number;
   readonly unreadable?: number;
   readonly matches?: number;
   readonly alertsDelivered?: number;
@@ -40,6 +42,7 @@ export function scannedReport(summary: ScanSummary, delivery: DeliveryReport): O
     ...(summary.errors.length > 0 ? { reason: summary.errors.slice(0, 3).join('; ') } : {}),
     bytes: summary.bytesIn,
     events: summary.events,
+    skipped: summary.skipped,
     unreadable: summary.unreadable,
     matches: summary.matches,
     alertsDelivered: delivery.delivered,

@@ -5,6 +5,7 @@
 import type { WinEvent } from '../events/win-event.ts';
 import { loadEqlRules } from '../eql/index.ts';
 import { correlationScanState, loadSigmaRules, type SigmaOptions } from '../sigma/index.ts';
+import { unionNeedles, type Needle } from '../scan/prefilter.ts';
 import type { Detector, Evidence, RuleError, RuleFile, RuleMeta, ScanState } from './rule.ts';
 
 export interface RulePack {
@@ -56,6 +57,8 @@ function combineDetectors(detectors: readonly Detector[], correlations: Correlat
   for (const d of active) for (const rule of d.rules) owner.set(rule, d);
   const none: readonly RuleMeta[] = [];
   const { hiddenRuleIds } = correlations;
+  // Correlations read only events their base rules matched: the base rules' needles cover them.
+  const needles = unionNeedles(active.map((d) => d.needles?.()));
   return {
     // Correlation rules are listed too: they alert, though only at the end of a scan.
     rules: [...active.flatMap((d) => d.rules), ...correlations.correlationRules],
@@ -81,5 +84,6 @@ function combineDetectors(detectors: readonly Detector[], correlations: Correlat
       };
     },
     alertsAlone: (rule: RuleMeta) => !hiddenRuleIds.has(rule.id),
+    needles: (): readonly Needle[] | undefined => needles,
   };
 }

@@ -4,6 +4,7 @@
  */
 import type { FieldValue, WinEvent } from '../events/win-event.ts';
 import type { EventSource, Match } from '../scan/match.ts';
+import type { Needle } from '../scan/prefilter.ts';
 
 export type Level = 'informational' | 'low' | 'medium' | 'high' | 'critical';
 export const LEVELS: readonly Level[] = ['informational', 'low', 'medium', 'high', 'critical'];
@@ -50,6 +51,11 @@ export interface Detector {
   startScan?(): ScanState | undefined;
   /** False for rules that only feed correlations (`generate: false`): they never alert alone. */
   alertsAlone?(rule: RuleMeta): boolean;
+  /**
+   * Text every event any of these rules can match holds in its raw record (channel names,
+   * EQL event categories), for the scan's prefilter; undefined when some rule can match anything.
+   */
+  needles?(): readonly Needle[] | undefined;
 }
 
 /** What rules spanning events keep during one scan. */

@@ -8,6 +8,7 @@ import { InputError, type IngestOptions } from '../ingest/ingest-item.ts';
 import { readEvents } from '../ingest/read-events.ts';
 import type { Detector } from '../rules/rule.ts';
 import type { EventSource, Match } from './match.ts';
+import { createPrefilter, type RecordPrefilter } from './prefilter.ts';
 import type { ScanSummary } from './scan-summary.ts';
 
 /** Reasons kept in a summary: enough to act on, bounded however broken the object is. */
@@ -21,6 +22,11 @@ export interface ScanOptions {
   readonly ingest?: Omit<IngestOptions, 'uri'>;
   /** S3 identity of the object, carried into every match for deterministic alert ids. */
   readonly object?: Omit<EventSource, 'uri' | 'index'>;
+  /**
+   * Skip parsing JSON records that no loaded rule can match (lib/scan/prefilter.ts). On by
+   * default; off parses and validates every record, so malformed ones are reported unreadable.
+   */
+  readonly prefilter?: boolean;
 }
 
 export interface ObjectResult {
@@ -60,6 +66,7 @@ export async function scanStream(input: AsyncIterable<Uint8Array>, options: Scan
   const errors: string[] = [];
   let events = 0;
   let unreadable = 0;
+  let skipped = 0;
   let matches = 0;
   let fatal: Error | undefined;
   // Rules spanning events (correlations, sequences) see this object only.
@@ -71,7 +78,12 @@ export async function scanStream(input: AsyncIterable<Uint8Array>, options: Scan
   };
 
   try {
-    for await (const item of readEvents(counted, { ...options.ingest, uri })) {
+    const mayMatch = options.prefilter === false ? undefined : prefilterOf(detector)?.mayMatch;
+    for await (const item of readEvents(counted, { ...options.ingest, uri, ...(mayMatch ? { mayMatch } : {}) })) {
+      if (item.kind === 'skipped') {
+        skipped++;
+        continue;
+      }
       if (item.kind === 'unreadable') {
         unreadable++;
         if (errors.length < MAX_ERRORS_KEPT) errors.push(item.error.message);
@@ -101,6 +113,7 @@ export async function scanStream(input: AsyncIterable<Uint8Array>, options: Scan
     status: fatal ? 'failed' : unreadable > 0 ? 'partial' : matches > 0 ? 'matched' : 'clean',
     bytesIn: counted.bytes,
     events,
+    skipped,
     unreadable,
     matches,
     matchesByRule,
@@ -113,6 +126,14 @@ export async function scanStream(input: AsyncIterable<Uint8Array>, options: Scan
   if (fatal) throw new ScanFailedError(result, fatal);
   if (delivery.failed > 0) throw new DeliveryFailedError(result);
   return result;
+}
+
+/** One prefilter per detector, built on first use: its needles never change. */
+const prefilters = new WeakMap<Detector, RecordPrefilter | undefined>();
+
+function prefilterOf(detector: Detector): RecordPrefilter | undefined {
+  if (!prefilters.has(detector)) prefilters.set(detector, createPrefilter(detector.needles?.()));
+  return prefilters.get(detector);
 }
 
 /** Wraps a byte stream to count what was read from it (compressed bytes, for metrics). */

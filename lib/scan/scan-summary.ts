@@ -5,7 +5,10 @@ export interface ScanSummary {
    *  `partial`: some records were unreadable (never reported clean). `failed`: reading stopped early. */
   readonly status: 'clean' | 'matched' | 'partial' | 'failed';
   readonly bytesIn: number;
+  /** Records read as events (parsed, laid out, matched). */
   readonly events: number;
+  /** Records left unparsed because no loaded rule could match them (the prefilter): counted, not validated. */
+  readonly skipped: number;
   readonly unreadable: number;
   readonly matches: number;
   /** Matches per rule id. */

@@ -11,6 +11,7 @@ import { compileExpr, simplify, type Matcher } from './compile.ts';
 import { explainExpr } from './explain.ts';
 import { FieldScanners } from './field-scanners.ts';
 import type { LogsourceRoute } from './logsource.ts';
+import { channelNeedles, type Needle } from '../scan/prefilter.ts';
 import { eventIdOf, eventIdsMatch, requiredEventIds } from './route.ts';
 
 export interface CompilableRule {
@@ -57,10 +58,13 @@ export class SigmaDetector implements Detector {
   readonly #anyChannel = new Bucket();
   readonly #byMeta = new Map<RuleMeta, CompiledRule>();
   readonly #scanners: FieldScanners;
+  readonly #prefilterNeedles: readonly Needle[] | undefined;
 
   /** `minNeedlesForScan`: how many needles a field needs before it gets a shared scan (tests lower it). */
   constructor(rules: readonly CompilableRule[], options: { minNeedlesForScan?: number } = {}) {
     this.rules = rules.map((r) => r.meta);
+    // Every rule is routed to channels (or to any): an event matches only if its Channel is one.
+    this.#prefilterNeedles = channelNeedles(rules.map((r) => r.route));
     const simplified = rules.map((r) => simplify(r.expr));
     this.#scanners = FieldScanners.forRules(simplified.filter((_, i) => !rules[i]!.route.foreign), options.minNeedlesForScan);
     for (const [i, rule] of rules.entries()) {
@@ -104,6 +108,10 @@ export class SigmaDetector implements Detector {
     if (exact) return exact;
     for (const entry of this.#channelNames) if (equalsFoldedBoth(channel, entry.folded)) return entry.bucket;
     return undefined;
+  }
+
+  needles(): readonly Needle[] | undefined {
+    return this.#prefilterNeedles;
   }
 
   explain(rule: RuleMeta, event: WinEvent): readonly Evidence[] {

@@ -11,7 +11,7 @@ const quiet = { info() {}, warn() {}, error() {} };
 
 function result(uri: string, matches: number, failed = 0): ObjectResult {
   return {
-    summary: { uri, status: matches > 0 ? 'matched' : 'clean', bytesIn: 10, events: 3, unreadable: 0, matches, matchesByRule: {}, errors: [], durationMs: 1 },
+    summary: { uri, status: matches > 0 ? 'matched' : 'clean', bytesIn: 10, events: 3, skipped: 0, unreadable: 0, matches, matchesByRule: {}, errors: [], durationMs: 1 },
     delivery: { delivered: matches - failed, alreadyDelivered: 0, failed },
   };
 }

@@ -27,12 +27,21 @@ describe('scanStream', () => {
     const body = gzipSync(lines(ecsLogon(), ecsBitsJob('http://45.77.165.21/a.exe'), ecsLogon()));
     const sink = new CollectingSink();
     const { summary } = await scanStream(chunks(body), { uri: 'mem://batch', detector: pack.detector, sink });
-    expect(summary).toMatchObject({ status: 'matched', events: 3, unreadable: 0, bytesIn: body.length });
+    // The logons are on a channel no bundled rule reads: skipped unparsed, still counted.
+    expect(summary).toMatchObject({ status: 'matched', events: 1, skipped: 2, unreadable: 0, bytesIn: body.length });
     const direct = sink.matches.filter((m) => m.rule.id === DIRECT_IP);
     expect(direct).toHaveLength(1);
     expect(direct[0]!.source).toEqual({ uri: 'mem://batch', index: 1 });
     expect(direct[0]!.evidence.some((e) => e.field === 'RemoteName')).toBe(true);
     expect(summary.matchesByRule[DIRECT_IP]).toBe(1);
+  });
+
+  it('parses every record when the prefilter is off', async () => {
+    const body = gzipSync(lines(ecsLogon(), ecsBitsJob('http://45.77.165.21/a.exe'), ecsLogon()));
+    const sink = new CollectingSink();
+    const { summary } = await scanStream(chunks(body), { uri: 'mem://all', detector: pack.detector, sink, prefilter: false });
+    expect(summary).toMatchObject({ events: 3, skipped: 0 });
+    expect(sink.matches.find((m) => m.rule.id === DIRECT_IP)?.source.index).toBe(1);
   });
 
   it('reports a clean object as clean', async () => {

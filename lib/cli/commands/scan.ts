@@ -17,6 +17,8 @@ alert per match. Compression, framing and layout are detected per file.
   --rules DIR        add the rule files (.yml Sigma, .toml EQL) under DIR; repeatable
   --format FORMAT    table (default on a terminal) or jsonl (one match per line)
   --layout LAYOUT    force a layout: ${LAYOUT_NAMES.join(' ')}
+  --parse-all        parse every record, even those no loaded rule can match (by default they
+                     are counted and skipped unparsed, so a malformed one is not reported)
 
 exit status: 0 when every file was read whole, 2 when any input was unreadable (a one-line reason
 per bad file goes to stderr; the other files are still scanned), 1 on usage errors.`;
@@ -26,6 +28,7 @@ export async function run(args: string[]): Promise<number> {
     rules: { type: 'string', multiple: true },
     format: { type: 'string' },
     layout: { type: 'string' },
+    'parse-all': { type: 'boolean' },
     help: { type: 'boolean', short: 'h' },
   });
   if (values.help) {
@@ -50,7 +53,7 @@ export async function run(args: string[]): Promise<number> {
     );
   }
 
-  const totals = { files: 0, events: 0, matches: 0, unreadable: 0, badFiles: 0 };
+  const totals = { files: 0, events: 0, skipped: 0, matches: 0, unreadable: 0, badFiles: 0 };
   for (const path of expandInputs(positionals)) {
     totals.files++;
     const uri = path;
@@ -62,8 +65,10 @@ export async function run(args: string[]): Promise<number> {
         detector: pack.detector,
         sink,
         ingest: layout ? { layout } : {},
+        prefilter: !values['parse-all'],
       });
       totals.events += summary.events;
+      totals.skipped += summary.skipped;
       totals.matches += summary.matches;
       totals.unreadable += summary.unreadable;
       if (summary.unreadable > 0) {
@@ -80,6 +85,7 @@ export async function run(args: string[]): Promise<number> {
       if (!(error instanceof ScanFailedError)) throw error;
       const { summary } = error.result;
       totals.events += summary.events;
+      totals.skipped += summary.skipped;
       totals.matches += summary.matches;
       totals.unreadable += summary.unreadable;
       totals.badFiles++;
@@ -87,7 +93,8 @@ export async function run(args: string[]): Promise<number> {
     }
   }
   console.error(
-    `winsift: scanned ${totals.files} file(s), ${totals.events} event(s), ${totals.matches} match(es), ` +
+    `winsift: scanned ${totals.files} file(s), ${totals.events} event(s) ` +
+      `(+${totals.skipped} record(s) no rule can match, skipped unparsed), ${totals.matches} match(es), ` +
       `${totals.unreadable} unreadable record(s), ${pack.detector.rules.length} rule(s)`,
   );
   return totals.badFiles > 0 ? 2 : 0;

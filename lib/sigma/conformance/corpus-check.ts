@@ -105,7 +105,7 @@ async function runCase(sigmaDir: string, infoPath: string, detector: SigmaDetect
     try {
       for await (const item of readEvents(createReadStream(jsonPath), { uri: jsonPath })) {
         if (item.kind === 'unreadable') unreadable++;
-        else if (matches(detector, item.event, ruleId)) actual++;
+        else if (item.kind === 'event' && matches(detector, item.event, ruleId)) actual++;
       }
     } catch (error) {
       out.push({ ...base, actual, unreadable, problem: (error as Error).message });

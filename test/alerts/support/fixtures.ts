@@ -72,6 +72,7 @@ export function summary(uri = S3_OBJECT.uri, matches = 0) {
     status: matches > 0 ? ('matched' as const) : ('clean' as const),
     bytesIn: 1000,
     events: 100,
+    skipped: 0,
     unreadable: 0,
     matches,
     matchesByRule: {},
