@@ -7,9 +7,8 @@
  * and `until` to each item. The day window (YYYYMMDD, inclusive; per item or in `BatchInput`) is
  * applied to keys carrying `dt=YYYYMMDD/`, because ListObjectsV2 can only filter by prefix.
  */
-import type { S3ObjectRef } from '../scan/scan-s3-object.ts';
 import { keyInWindow, parseDayWindow } from '../backfill/day-window.ts';
-import { bareEtag, isObject, optionalSize, optionalString, requireArray, requireObject, requireString } from './fields.ts';
+import { bareEtag, isObject, objectRef, optionalSize, optionalString, requireArray, requireObject, requireString } from './fields.ts';
 import { isFolderMarker } from './folder-marker.ts';
 import { InvocationError, type WorkItem } from './invocation.ts';
 
@@ -36,14 +35,7 @@ export function workFromDistributedMapBatch(event: unknown): WorkItem[] {
     if (!keyInWindow(key, window)) return { id, objects: [], skipped: [{ bucket, key, reason: `outside ${window.label}` }] };
     const versionId = optionalString(item['VersionId']);
     const etag = bareEtag(item['Etag'] ?? item['ETag']);
-    const ref: S3ObjectRef = {
-      bucket,
-      key,
-      ...(size === undefined ? {} : { size }),
-      ...(versionId === undefined ? {} : { versionId }),
-      ...(etag === undefined ? {} : { etag }),
-    };
-    return { id, objects: [ref], skipped: [] };
+    return { id, objects: [objectRef(bucket, key, size, versionId, etag)], skipped: [] };
   });
 }
 

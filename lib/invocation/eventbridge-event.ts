@@ -3,8 +3,7 @@
  * EventBridge"): `{"source":"aws.s3","detail-type":"Object Created","detail":{"bucket":{"name"},
  * "object":{"key","size","etag","version-id"}}}`. Keys are raw here, not URL-encoded.
  */
-import type { S3ObjectRef } from '../scan/scan-s3-object.ts';
-import { bareEtag, isObject, optionalSize, optionalString, requireObject, requireString } from './fields.ts';
+import { bareEtag, isObject, objectRef, optionalSize, optionalString, requireObject, requireString } from './fields.ts';
 import { isFolderMarker } from './folder-marker.ts';
 import type { ObjectList } from './invocation.ts';
 
@@ -26,12 +25,5 @@ export function objectsFromEventBridge(event: unknown, where = 'EventBridge even
   if (isFolderMarker(key, size)) return { objects: [], skipped: [{ bucket, key, reason: 'zero-byte folder marker' }] };
   const versionId = optionalString(object['version-id']);
   const etag = bareEtag(object['etag']);
-  const ref: S3ObjectRef = {
-    bucket,
-    key,
-    ...(size === undefined ? {} : { size }),
-    ...(versionId === undefined ? {} : { versionId }),
-    ...(etag === undefined ? {} : { etag }),
-  };
-  return { objects: [ref], skipped: [] };
+  return { objects: [objectRef(bucket, key, size, versionId, etag)], skipped: [] };
 }

@@ -1,4 +1,5 @@
 /** Small readers for untrusted JSON: each failure names the path of the field at fault. */
+import type { S3ObjectRef } from '../scan/scan-s3-object.ts';
 import { InvocationError } from './invocation.ts';
 
 export function isObject(value: unknown): value is Record<string, unknown> {
@@ -46,4 +47,15 @@ export function parseJson(text: string, location: string): unknown {
 export function bareEtag(value: unknown): string | undefined {
   const etag = optionalString(value);
   return etag?.replaceAll('"', '');
+}
+
+/** An object ref with only the identity facts the invocation carried (no `undefined` members). */
+export function objectRef(bucket: string, key: string, size?: number, versionId?: string, etag?: string): S3ObjectRef {
+  return {
+    bucket,
+    key,
+    ...(size === undefined ? {} : { size }),
+    ...(versionId === undefined ? {} : { versionId }),
+    ...(etag === undefined ? {} : { etag }),
+  };
 }

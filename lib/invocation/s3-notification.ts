@@ -6,7 +6,7 @@
  * which carries no records.
  */
 import type { S3ObjectRef } from '../scan/scan-s3-object.ts';
-import { bareEtag, isObject, optionalSize, optionalString, requireArray, requireObject, requireString } from './fields.ts';
+import { bareEtag, isObject, objectRef, optionalSize, optionalString, requireArray, requireObject, requireString } from './fields.ts';
 import { isFolderMarker } from './folder-marker.ts';
 import type { ObjectList, SkippedObject } from './invocation.ts';
 import { decodeFormEncodedKey } from './s3-key.ts';
@@ -46,18 +46,8 @@ export function objectsFromS3Notification(notification: unknown, where = 'S3 not
     } else if (isFolderMarker(key, size)) {
       skipped.push({ bucket, key, reason: 'zero-byte folder marker' });
     } else {
-      objects.push(ref(bucket, key, size, optionalString(object['versionId']), bareEtag(object['eTag'])));
+      objects.push(objectRef(bucket, key, size, optionalString(object['versionId']), bareEtag(object['eTag'])));
     }
   });
   return { objects, skipped };
-}
-
-function ref(bucket: string, key: string, size?: number, versionId?: string, etag?: string): S3ObjectRef {
-  return {
-    bucket,
-    key,
-    ...(size === undefined ? {} : { size }),
-    ...(versionId === undefined ? {} : { versionId }),
-    ...(etag === undefined ? {} : { etag }),
-  };
 }

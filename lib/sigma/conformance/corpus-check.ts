@@ -11,7 +11,7 @@ import { readEvents } from '../../ingest/read-events.ts';
 import type { RuleError } from '../../rules/rule.ts';
 import { SigmaDetector } from '../detector.ts';
 import { parseSigmaFiles } from '../load.ts';
-import { readSigmaDir } from '../read-sigma-dir.ts';
+import { readRuleDir } from '../../rules/read-rule-dir.ts';
 
 export const RULE_DIRS = ['rules/windows', 'rules-threat-hunting/windows', 'rules-emerging-threats'];
 
@@ -41,7 +41,7 @@ export interface RegressionReport {
 }
 
 export async function checkCorpus(sigmaDir: string): Promise<{ compile: CompileReport; regression: RegressionReport }> {
-  const files = RULE_DIRS.flatMap((dir) => readSigmaDir(join(sigmaDir, dir))).map((f) => ({ ...f, path: relative(sigmaDir, f.path) }));
+  const files = RULE_DIRS.flatMap((dir) => readRuleDir(join(sigmaDir, dir)).filter((f) => /\.ya?ml$/i.test(f.path))).map((f) => ({ ...f, path: relative(sigmaDir, f.path) }));
   const parsed = parseSigmaFiles(files);
   const failedDocs = new Set(parsed.errors.map((e) => `${e.file}\u0000${e.ruleId ?? e.item ?? ''}`));
   const compile: CompileReport = {
