@@ -25,6 +25,16 @@ export class AhoCorasick {
   #seenAtStart = new Int32Array(0);
   #seenAtEnd = new Int32Array(0);
   #scannedEpoch = -1;
+  /**
+   * Gates (field-scanners.ts): per needle and mode (contains, at start, at end), the gate ids a
+   * sighting opens, stamped into `gateSeen`. Lets a rule ask "did any of my needles hit?" in
+   * one read instead of one per needle. Registered after `build`, flattened on the next scan.
+   */
+  gateSeen = new Int32Array(0);
+  #pendingGates: Array<number[] | undefined> = [];
+  #gatesDirty = false;
+  #gateStart = new Int32Array(1);
+  #gateIds = new Int32Array(0);
 
   /** Registers a folded needle; returns its id. Call before `build`. */
   add(needle: string): number {
@@ -135,6 +145,34 @@ export class AhoCorasick {
     this.#seenAtEnd = new Int32Array(n).fill(-1);
   }
 
+  /** `mode` 0 contains, 1 startswith, 2 endswith: a sighting of `id` that way stamps `gate`. */
+  addGate(id: number, mode: 0 | 1 | 2, gate: number): void {
+    const key = id * 3 + mode;
+    const list = this.#pendingGates[key];
+    if (list) list.push(gate);
+    else this.#pendingGates[key] = [gate];
+    this.#gatesDirty = true;
+  }
+
+  #flattenGates(): void {
+    this.#gatesDirty = false;
+    const keys = this.#needles.length * 3;
+    this.#gateStart = new Int32Array(keys + 1);
+    let total = 0;
+    for (let k = 0; k < keys; k++) {
+      this.#gateStart[k] = total;
+      total += this.#pendingGates[k]?.length ?? 0;
+    }
+    this.#gateStart[keys] = total;
+    this.#gateIds = new Int32Array(total);
+    for (let k = 0; k < keys; k++) this.#gateIds.set(this.#pendingGates[k] ?? [], this.#gateStart[k]!);
+  }
+
+  #openGates(key: number, epoch: number): void {
+    const to = this.#gateStart[key + 1]!;
+    for (let j = this.#gateStart[key]!; j < to; j++) this.gateSeen[this.#gateIds[j]!] = epoch;
+  }
+
   /** Forgets every stamp (epoch wrap-around). */
   reset(): void {
     this.#seenAnywhere.fill(-1);
@@ -161,13 +199,21 @@ export class AhoCorasick {
   #scanText(text: string, epoch: number): void {
     let state = 0;
     const last = text.length - 1;
+    const gated = this.#gateIds.length > 0;
     for (let i = 0; i <= last; i++) {
       state = this.#next(state, foldCode(text.charCodeAt(i)));
       for (let at = this.#ending[state]! !== -1 ? state : this.#dictionary[state]!; at !== -1; at = this.#dictionary[at]!) {
         const id = this.#ending[at]!;
         this.#seenAnywhere[id] = epoch;
-        if (i + 1 === this.#lengths[id]) this.#seenAtStart[id] = epoch;
-        if (i === last) this.#seenAtEnd[id] = epoch;
+        if (gated) this.#openGates(id * 3, epoch);
+        if (i + 1 === this.#lengths[id]) {
+          this.#seenAtStart[id] = epoch;
+          if (gated) this.#openGates(id * 3 + 1, epoch);
+        }
+        if (i === last) {
+          this.#seenAtEnd[id] = epoch;
+          if (gated) this.#openGates(id * 3 + 2, epoch);
+        }
       }
     }
   }
@@ -176,6 +222,7 @@ export class AhoCorasick {
   scanValue(value: unknown, epoch: number): void {
     if (this.#scannedEpoch === epoch) return;
     this.#scannedEpoch = epoch;
+    if (this.#gatesDirty) this.#flattenGates();
     this.#scanLeaves(value, epoch);
   }
 
@@ -183,6 +230,7 @@ export class AhoCorasick {
   scanAllValues(fields: Readonly<Record<string, unknown>>, epoch: number): void {
     if (this.#scannedEpoch === epoch) return;
     this.#scannedEpoch = epoch;
+    if (this.#gatesDirty) this.#flattenGates();
     for (const key in fields) this.#scanLeaves(fields[key], epoch);
   }
 

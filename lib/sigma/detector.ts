@@ -9,10 +9,12 @@ import type { Expr } from './ast.ts';
 import { foldCode, foldString } from './case-fold.ts';
 import { compileExpr, simplify, type Matcher } from './compile.ts';
 import { explainExpr } from './explain.ts';
+import type { AhoCorasick } from './aho-corasick.ts';
 import { FieldScanners } from './field-scanners.ts';
 import type { LogsourceRoute } from './logsource.ts';
 import { channelNeedles, type Needle } from '../scan/prefilter.ts';
 import { eventIdOf, eventIdsMatch, requiredEventIds } from './route.ts';
+import { ruleGate, type RuleGate } from './rule-gates.ts';
 
 export interface CompilableRule {
   readonly meta: RuleMeta;
@@ -26,6 +28,26 @@ interface CompiledRule {
   readonly routeIds: readonly number[] | null;
   readonly expr: Expr;
   readonly matcher: Matcher;
+  /** Needle sightings one of which the rule needs (rule-gates.ts), if it has any. */
+  readonly gate: RuleGate | undefined;
+}
+
+/**
+ * Rules tried together, in order, with their gates: the fields any gate reads are scanned first,
+ * then a rule whose gate stayed shut is skipped without calling its matcher.
+ */
+class GatedRules {
+  readonly rules: readonly CompiledRule[];
+  /** Per rule, its gate id, or -1 when it has none. */
+  readonly gates: Int32Array;
+  readonly scans: ReadonlyArray<{ readonly field: string | null; readonly scanner: AhoCorasick }>;
+
+  constructor(rules: readonly CompiledRule[], scanners: FieldScanners) {
+    this.rules = rules;
+    this.gates = Int32Array.from(rules, (r) => r.gate?.gate ?? -1);
+    const fields = new Set(rules.flatMap((r) => r.gate?.fields ?? []));
+    this.scans = [...fields].map((field) => ({ field, scanner: scanners.scannerOf(field)! }));
+  }
 }
 
 /** Rules of one channel (or of any channel), split by the EventID they require. */
@@ -33,6 +55,14 @@ class Bucket {
   readonly byEventId = new Map<number, CompiledRule[]>();
   readonly anyEventId: CompiledRule[] = [];
   readonly all: CompiledRule[] = [];
+  gatedByEventId = new Map<number, GatedRules>();
+  gatedAnyEventId: GatedRules | undefined;
+
+  /** Called once every rule is added. */
+  seal(scanners: FieldScanners): void {
+    this.gatedAnyEventId = new GatedRules(this.anyEventId, scanners);
+    for (const [id, rules] of this.byEventId) this.gatedByEventId.set(id, new GatedRules(rules, scanners));
+  }
 
   add(rule: CompiledRule, eventIds: readonly number[] | null): void {
     this.all.push(rule);
@@ -68,7 +98,9 @@ export class SigmaDetector implements Detector {
     const simplified = rules.map((r) => simplify(r.expr));
     this.#scanners = FieldScanners.forRules(simplified.filter((_, i) => !rules[i]!.route.foreign), options.minNeedlesForScan);
     for (const [i, rule] of rules.entries()) {
-      const compiled: CompiledRule = { meta: rule.meta, routeIds: rule.route.eventIds, expr: rule.expr, matcher: compileExpr(simplified[i]!, this.#scanners) };
+      const matcher = compileExpr(simplified[i]!, this.#scanners);
+      const gate = rule.route.foreign ? undefined : ruleGate(simplified[i]!, this.#scanners);
+      const compiled: CompiledRule = { meta: rule.meta, routeIds: rule.route.eventIds, expr: rule.expr, matcher, gate };
       this.#byMeta.set(rule.meta, compiled);
       if (rule.route.foreign) continue;
       const eventIds = intersect(rule.route.eventIds, requiredEventIds(simplified[i]!));
@@ -78,6 +110,8 @@ export class SigmaDetector implements Detector {
       }
       for (const channel of new Set(rule.route.channels)) this.#bucketFor(channel).add(compiled, eventIds);
     }
+    this.#anyChannel.seal(this.#scanners);
+    for (const { bucket } of this.#channelNames) bucket.seal(this.#scanners);
   }
 
   #bucketFor(channel: string): Bucket {
@@ -98,8 +132,8 @@ export class SigmaDetector implements Detector {
     const bucket = typeof channel === 'string' ? this.#findBucket(channel) : undefined;
     const eventId = eventIdOf(fields);
     const idKnown = eventId !== undefined || fields['EventID'] === undefined || fields['EventID'] === null;
-    if (bucket) found = runBucket(bucket, fields, eventId, idKnown, found);
-    found = runBucket(this.#anyChannel, fields, eventId, idKnown, found);
+    if (bucket) found = runBucket(bucket, fields, eventId, idKnown, this.#scanners, found);
+    found = runBucket(this.#anyChannel, fields, eventId, idKnown, this.#scanners, found);
     return found ?? NO_MATCHES;
   }
 
@@ -126,6 +160,7 @@ function runBucket(
   fields: Readonly<Record<string, FieldValue>>,
   eventId: number | undefined,
   idKnown: boolean,
+  scanners: FieldScanners,
   found: RuleMeta[] | undefined,
 ): RuleMeta[] | undefined {
   // An EventID that is not one number (a list, a name): no index, each rule checks its logsource.
@@ -135,14 +170,25 @@ function runBucket(
     }
     return found;
   }
-  found = run(bucket.anyEventId, fields, found);
+  found = run(bucket.gatedAnyEventId!, fields, scanners, found);
   if (eventId === undefined) return found;
-  const list = bucket.byEventId.get(eventId);
-  return list ? run(list, fields, found) : found;
+  const list = bucket.gatedByEventId.get(eventId);
+  return list ? run(list, fields, scanners, found) : found;
 }
 
-function run(rules: readonly CompiledRule[], fields: Readonly<Record<string, FieldValue>>, found: RuleMeta[] | undefined): RuleMeta[] | undefined {
+function run(list: GatedRules, fields: Readonly<Record<string, FieldValue>>, scanners: FieldScanners, found: RuleMeta[] | undefined): RuleMeta[] | undefined {
+  const { rules, gates, scans } = list;
+  if (rules.length === 0) return found;
+  const epoch = scanners.epoch;
+  for (let i = 0; i < scans.length; i++) {
+    const { field, scanner } = scans[i]!;
+    if (field === null) scanner.scanAllValues(fields, epoch);
+    else if (Object.hasOwn(fields, field)) scanner.scanValue(fields[field], epoch);
+  }
+  const gateSeen = scanners.gateSeen;
   for (let i = 0; i < rules.length; i++) {
+    const gate = gates[i]!;
+    if (gate >= 0 && gateSeen[gate] !== epoch) continue;
     const rule = rules[i]!;
     if (rule.matcher(fields)) (found ??= []).push(rule.meta);
   }

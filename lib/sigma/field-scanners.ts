@@ -25,6 +25,12 @@ export interface NeedleRef {
 export class FieldScanners {
   /** Advanced by the detector before each event (`nextEvent`). */
   epoch = 0;
+  /**
+   * Per gate, the epoch in which it opened. A gate is a set of (needle, mode) sightings, possibly
+   * on several fields; it opens when the scan sees any of them. Shared by every scanner.
+   */
+  gateSeen = new Int32Array(64).fill(-1);
+  #gates = 0;
   readonly #byField = new Map<string, AhoCorasick>();
 
   /** Starts a new event: every earlier scan result becomes stale. */
@@ -32,9 +38,36 @@ export class FieldScanners {
     if (this.epoch === 0x7fffffff) {
       // After 2^31 events the stamps would repeat: forget them all once.
       for (const scanner of this.#byField.values()) scanner.reset();
+      this.gateSeen.fill(-1);
       this.epoch = 0;
     }
     this.epoch++;
+  }
+
+  /** A new, empty gate: open it with `addToGate`. */
+  newGate(): number {
+    if (this.#gates === this.gateSeen.length) {
+      const grown = new Int32Array(this.gateSeen.length * 2).fill(-1);
+      grown.set(this.gateSeen);
+      this.gateSeen = grown;
+      for (const scanner of this.#byField.values()) scanner.gateSeen = grown;
+    }
+    return this.#gates++;
+  }
+
+  /** Seeing `ref`'s needle in `mode` (anywhere, at the start, at the end of a value) opens `gate`. */
+  addToGate(gate: number, ref: NeedleRef, mode: NeedleMode): void {
+    ref.scanner.addGate(ref.id, mode === 'contains' ? 0 : mode === 'startswith' ? 1 : 2, gate);
+  }
+
+  /** Whether `gate` opened in this event's scans (the caller has scanned its fields). */
+  gateOpen(gate: number): boolean {
+    return this.gateSeen[gate] === this.epoch;
+  }
+
+  /** The scanner of a field (`null`: keywords), if it has one. */
+  scannerOf(field: string | null): AhoCorasick | undefined {
+    return this.#byField.get(field ?? KEYWORDS);
   }
 
   static forRules(exprs: readonly Expr[], minNeedles = MIN_NEEDLES): FieldScanners {
@@ -70,6 +103,7 @@ export class FieldScanners {
       const scanner = new AhoCorasick();
       for (const text of set) scanner.add(text);
       scanner.build();
+      scanner.gateSeen = scanners.gateSeen;
       scanners.#byField.set(field, scanner);
     }
     return scanners;

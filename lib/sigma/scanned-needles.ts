@@ -34,6 +34,19 @@ export function scannedNeedles(test: FieldTest, values: readonly ValueTest[], sc
   }
   if (!scanner || chosen.size < 2) return undefined;
   const s = scanner;
+  const scan = (fields: Fields, epoch: number): boolean => {
+    if (field === null) s.scanAllValues(fields, epoch);
+    else if (!Object.hasOwn(fields, field)) return false;
+    else s.scanValue(fields[field], epoch);
+    return true;
+  };
+  if (!test.all) {
+    // Any of the needles: one gate that any sighting opens, read once instead of per needle.
+    const gate = scanners.newGate();
+    for (let k = 0; k < ids.length; k++) s.addGate(ids[k]!, modes[k] as 0 | 1 | 2, gate);
+    const matcher: Matcher = (fields) => scan(fields, scanners.epoch) && scanners.gateOpen(gate);
+    return { matcher, values: chosen };
+  }
   const idList = Int32Array.from(ids);
   const modeList = Uint8Array.from(modes);
   const seen = (k: number, epoch: number): boolean => {
@@ -41,16 +54,11 @@ export function scannedNeedles(test: FieldTest, values: readonly ValueTest[], sc
     const mode = modeList[k]!;
     return mode === 0 ? s.seenAnywhere(id, epoch) : mode === 1 ? s.seenAtStart(id, epoch) : s.seenAtEnd(id, epoch);
   };
-  const all = test.all;
   const matcher: Matcher = (fields) => {
     const epoch = scanners.epoch;
-    if (field === null) s.scanAllValues(fields, epoch);
-    else if (!Object.hasOwn(fields, field)) return false;
-    else s.scanValue(fields[field], epoch);
-    for (let k = 0; k < idList.length; k++) {
-      if (seen(k, epoch) !== all) return !all;
-    }
-    return all;
+    if (!scan(fields, epoch)) return false;
+    for (let k = 0; k < idList.length; k++) if (!seen(k, epoch)) return false;
+    return true;
   };
   return { matcher, values: chosen };
 }

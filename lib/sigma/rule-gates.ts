@@ -1,0 +1,69 @@
+/**
+ * A rule's gate: needle sightings of which at least one must occur for the rule to match, found
+ * from its expression (an AND needs one of its items, an OR every item, a test any of its
+ * scanned needles). The detector scans a bucket's gate fields once per event and then skips
+ * every rule whose gate stayed shut, without calling its matcher. A gate only uses tests the
+ * compiled matcher itself answers from the same scans, so skipping never changes an answer.
+ */
+import type { Expr } from './ast.ts';
+import { needleOf, type FieldScanners, type NeedleMode, type NeedleRef } from './field-scanners.ts';
+
+interface Sighting {
+  readonly field: string | null;
+  readonly ref: NeedleRef;
+  readonly mode: NeedleMode;
+}
+
+export interface RuleGate {
+  readonly gate: number;
+  /** The fields (null: keywords) whose scans can open the gate. */
+  readonly fields: ReadonlyArray<string | null>;
+}
+
+/** Registers `expr`'s gate with `scanners`; undefined when the rule has none (it always runs). */
+export function ruleGate(expr: Expr, scanners: FieldScanners): RuleGate | undefined {
+  const sightings = necessary(expr, scanners);
+  if (!sightings || sightings.length === 0) return undefined;
+  const gate = scanners.newGate();
+  for (const s of sightings) scanners.addToGate(gate, s.ref, s.mode);
+  return { gate, fields: [...new Set(sightings.map((s) => s.field))] };
+}
+
+/** Sightings of which one must occur for `expr` to hold; undefined when none can be named. */
+function necessary(expr: Expr, scanners: FieldScanners): Sighting[] | undefined {
+  switch (expr.kind) {
+    case 'const':
+    case 'not':
+      return undefined;
+    case 'and': {
+      // Any item's gate will do: take the one with the fewest sightings (the most selective, roughly).
+      let best: Sighting[] | undefined;
+      for (const item of expr.items) {
+        const gate = necessary(item, scanners);
+        if (gate && (!best || gate.length < best.length)) best = gate;
+      }
+      return best;
+    }
+    case 'or': {
+      const union: Sighting[] = [];
+      for (const item of expr.items) {
+        const gate = necessary(item, scanners);
+        if (!gate) return undefined;
+        union.push(...gate);
+      }
+      return union;
+    }
+    case 'test': {
+      if (expr.negate || expr.timePart || expr.values.length === 0) return undefined;
+      const sightings: Sighting[] = [];
+      for (const value of expr.values) {
+        if (value.kind !== 'pattern' || value.cased) return undefined;
+        const needle = needleOf(value.pattern);
+        const ref = needle && scanners.lookup(expr.field, needle.text);
+        if (!needle || !ref) return undefined;
+        sightings.push({ field: expr.field, ref, mode: needle.mode });
+      }
+      return sightings;
+    }
+  }
+}
