@@ -27,6 +27,8 @@ export interface ObjectReport {
   readonly skipped?: number;
   readonly unreadable?: number;
   readonly matches?: number;
+  /** Matches per rule id. */
+  readonly matchesByRule?: Readonly<Record<string, number>>;
   readonly alertsDelivered?: number;
   readonly alertsAlreadyDelivered?: number;
   readonly alertsFailed?: number;
@@ -45,6 +47,7 @@ export function scannedReport(summary: ScanSummary, delivery: DeliveryReport): O
     skipped: summary.skipped,
     unreadable: summary.unreadable,
     matches: summary.matches,
+    matchesByRule: summary.matchesByRule,
     alertsDelivered: delivery.delivered,
     alertsAlreadyDelivered: delivery.alreadyDelivered,
     alertsFailed: delivery.failed,

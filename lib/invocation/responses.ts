@@ -7,8 +7,12 @@ export interface InvocationSummary {
   readonly shape: InvocationShape;
   readonly objects: number;
   readonly byStatus: Readonly<Partial<Record<ObjectStatus, number>>>;
+  readonly bytes: number;
   readonly events: number;
+  readonly skipped: number;
+  readonly unreadable: number;
   readonly matches: number;
+  readonly matchesByRule: Readonly<Record<string, number>>;
   readonly alertsDelivered: number;
   readonly reports: readonly ObjectReport[];
 }
@@ -20,8 +24,12 @@ export function summarise(shape: InvocationShape, reports: readonly ObjectReport
     shape,
     objects: reports.length,
     byStatus,
+    bytes: sum(reports, (r) => r.bytes),
     events: sum(reports, (r) => r.events),
+    skipped: sum(reports, (r) => r.skipped),
+    unreadable: sum(reports, (r) => r.unreadable),
     matches: sum(reports, (r) => r.matches),
+    matchesByRule: sumByRule(reports),
     alertsDelivered: sum(reports, (r) => r.alertsDelivered),
     reports,
   };
@@ -80,4 +88,10 @@ function describe(r: ObjectReport): string {
 
 function sum(reports: readonly ObjectReport[], pick: (r: ObjectReport) => number | undefined): number {
   return reports.reduce((total, r) => total + (pick(r) ?? 0), 0);
+}
+
+function sumByRule(reports: readonly ObjectReport[]): Record<string, number> {
+  const total: Record<string, number> = {};
+  for (const r of reports) for (const [rule, n] of Object.entries(r.matchesByRule ?? {})) total[rule] = (total[rule] ?? 0) + n;
+  return total;
 }

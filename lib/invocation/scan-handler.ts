@@ -12,7 +12,9 @@ import { scanObjects, skippedReports, type Log, type ObjectScanner, type ScanLim
 import { objectsFromSqsRecord } from './sqs-event.ts';
 
 export interface MetricsSink {
-  addMetric(name: string, unit: 'Count', value: number): void;
+  addMetric(name: string, unit: 'Count' | 'Bytes' | 'Milliseconds', value: number): void;
+  /** A metric with its own dimensions, flushed at once (Powertools `singleMetric`). */
+  singleMetric?(): { addDimension(name: string, value: string): void; addMetric(name: string, unit: 'Count', value: number): void };
 }
 
 export interface ScanHandlerDeps {
@@ -103,12 +105,28 @@ const METRIC_BY_STATUS = {
 /** One log line and the object/event counts per invocation, whatever its outcome. */
 function recordInvocation(shape: InvocationShape, reports: readonly ObjectReport[], deps: ScanHandlerDeps): void {
   const summary = summarise(shape, reports);
-  deps.log.info(`invocation done (${shape})`, { shape, objects: summary.objects, byStatus: summary.byStatus, events: summary.events, matches: summary.matches });
+  const { objects, byStatus, bytes, events, skipped, unreadable, matches, matchesByRule } = summary;
+  deps.log.info(`invocation done (${shape})`, { shape, objects, byStatus, bytes, events, skipped, unreadable, matches, matchesByRule });
   if (!deps.metrics) return;
   for (const [status, name] of Object.entries(METRIC_BY_STATUS)) {
     deps.metrics.addMetric(name, 'Count', summary.byStatus[status as keyof typeof METRIC_BY_STATUS] ?? 0);
   }
-  deps.metrics.addMetric('EventsScanned', 'Count', summary.events);
-  deps.metrics.addMetric('Matches', 'Count', summary.matches);
+  deps.metrics.addMetric('BytesIn', 'Bytes', bytes);
+  deps.metrics.addMetric('EventsScanned', 'Count', events);
+  deps.metrics.addMetric('RecordsSkipped', 'Count', skipped);
+  deps.metrics.addMetric('RecordsUnreadable', 'Count', unreadable);
+  deps.metrics.addMetric('Matches', 'Count', matches);
+  deps.metrics.addMetric('ScanDuration', 'Milliseconds', sum(reports, (r) => r.durationMs));
+  // Per rule, with the rule id as a dimension: only rules that matched, so cardinality stays the pack's.
+  for (const [ruleId, count] of Object.entries(matchesByRule)) {
+    const metric = deps.metrics.singleMetric?.();
+    if (!metric) break;
+    metric.addDimension('RuleId', ruleId);
+    metric.addMetric('MatchesByRule', 'Count', count);
+  }
   // Alert delivery counts (AlertsPublished, AlertPublishFailures, ...) come from lib/alerts/alert-metrics.ts.
+}
+
+function sum(reports: readonly ObjectReport[], pick: (r: ObjectReport) => number | undefined): number {
+  return reports.reduce((total, r) => total + (pick(r) ?? 0), 0);
 }
