@@ -6,6 +6,9 @@
  *   ALERT_GROUPING       object-rule-host (default) | object-rule | event
  *   ALERT_MAX_EVENTS     events carried in full by a folded alert (default 10)
  *   ALERT_MAX_MESSAGE_BYTES  the topic's MaximumMessageSize when raised above 256 KiB
+ *   ALERT_CLAIM_LEASE_MS how long an object's claim holds if its holder dies (default 900000,
+ *                        15 minutes: Lambda's longest timeout; shorter than the function's
+ *                        timeout would let a takeover publish alongside a live holder)
  * A bad value stops the cold start with its name, like the other settings.
  */
 import type { Logger } from '@aws-lambda-powertools/logger';
@@ -29,6 +32,7 @@ export interface AlertConfig {
   readonly grouping: Grouping;
   readonly maxEventsPerAlert: number;
   readonly maxMessageBytes?: number;
+  readonly claimLeaseMs?: number;
 }
 
 export function readAlertConfig(env: Env): AlertConfig {
@@ -38,6 +42,8 @@ export function readAlertConfig(env: Env): AlertConfig {
   }
   const maxEvents = wholeNumber(env, 'ALERT_MAX_EVENTS', 1, 1_000);
   const maxBytes = wholeNumber(env, 'ALERT_MAX_MESSAGE_BYTES', 16_384, SNS_MAX_MESSAGE_SIZE_LIMIT);
+  // From one second (tests, experiments) to a day.
+  const claimLeaseMs = wholeNumber(env, 'ALERT_CLAIM_LEASE_MS', 1_000, 86_400_000);
   const bucket = env['ALERT_STATE_BUCKET'] || undefined;
   const prefix = env['ALERT_STATE_PREFIX'] || undefined;
   return {
@@ -46,6 +52,7 @@ export function readAlertConfig(env: Env): AlertConfig {
     ...(bucket === undefined ? {} : { stateBucket: bucket }),
     ...(prefix === undefined ? {} : { statePrefix: prefix }),
     ...(maxBytes === undefined ? {} : { maxMessageBytes: maxBytes }),
+    ...(claimLeaseMs === undefined ? {} : { claimLeaseMs }),
   };
 }
 
@@ -65,6 +72,7 @@ export function snsSinkOptions(deps: {
     grouping: config.grouping,
     maxEventsPerAlert: config.maxEventsPerAlert,
     ...(config.maxMessageBytes === undefined ? {} : { maxMessageBytes: config.maxMessageBytes }),
+    ...(config.claimLeaseMs === undefined ? {} : { claimLeaseMs: config.claimLeaseMs }),
     ...(config.stateBucket === undefined
       ? {}
       : {

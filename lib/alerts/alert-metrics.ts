@@ -15,6 +15,8 @@ export const ALERT_METRICS = {
   trimmed: 'AlertsTrimmed',
   requests: 'AlertPublishRequests',
   unrecorded: 'AlertPublishRecordFailures',
+  /** Objects left to a concurrent attempt that held their claim (retried later; not an outage). */
+  claimHeld: 'AlertClaimsHeld',
 } as const;
 
 export function recordDeliveryMetrics(metrics: Metrics, report: SnsDeliveryReport): void {
@@ -24,6 +26,7 @@ export function recordDeliveryMetrics(metrics: Metrics, report: SnsDeliveryRepor
   metrics.addMetric(ALERT_METRICS.trimmed, MetricUnit.Count, report.trimmed);
   metrics.addMetric(ALERT_METRICS.requests, MetricUnit.Count, report.requests);
   metrics.addMetric(ALERT_METRICS.unrecorded, MetricUnit.Count, report.unrecorded);
+  metrics.addMetric(ALERT_METRICS.claimHeld, MetricUnit.Count, report.claim === 'held' ? 1 : 0);
 }
 
 export function logDelivery(logger: Logger, report: SnsDeliveryReport): void {
@@ -36,7 +39,13 @@ export function logDelivery(logger: Logger, report: SnsDeliveryReport): void {
     trimmed: report.trimmed,
     requests: report.requests,
   };
-  if (report.failed > 0) {
+  if (report.claim === 'held') {
+    // Expected when S3 delivers one event twice: the other attempt publishes, this one retries.
+    logger.warn('another attempt holds this object\'s claim; its alerts are left to it and the object will be retried', {
+      ...counts,
+      reason: report.failures[0]?.reason,
+    });
+  } else if (report.failed > 0) {
     logger.error('alerts not delivered; the object will be retried', {
       ...counts,
       failures: report.failures.slice(0, 10).map((f) => ({ alertId: f.alertId, code: f.code, reason: f.reason })),
@@ -46,6 +55,13 @@ export function logDelivery(logger: Logger, report: SnsDeliveryReport): void {
   }
   if (!report.deduplicated && report.alerts > 0) {
     logger.warn('object has no version id or ETag: its alerts are not deduplicated across retries', { uri: report.uri });
+  }
+  if (report.claimError !== undefined) {
+    logger.warn('object claim not taken or not released: concurrent attempts may repeat alerts, or retries wait for the lease', {
+      uri: report.uri,
+      claim: report.claim,
+      error: report.claimError,
+    });
   }
   if (report.unrecorded > 0) {
     logger.warn('alerts delivered but not recorded; a retry of this object may repeat them', {

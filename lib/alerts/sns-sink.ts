@@ -5,7 +5,10 @@
  * with retries -> record each accepted request at once. Folded alerts go out at finish (their
  * count is known only then); per-event alerts go out ten at a time as they arrive. The record is
  * written after SNS accepts, so a crash in between can repeat an alert on retry, never lose one.
+ * Before the record is read, the object's claim is taken, so two attempts on the same object at
+ * the same moment cannot both publish; it is released at finish.
  */
+import { randomUUID } from 'node:crypto';
 import type { SNSClient } from '@aws-sdk/client-sns';
 import type { Match } from '../scan/match.ts';
 import type { ScanSummary } from '../scan/scan-summary.ts';
@@ -13,7 +16,7 @@ import type { Alert, ObjectRef } from './alert.ts';
 import type { AlertSink, DeliveryReport } from './alert-sink.ts';
 import { createAggregator, DEFAULT_AGGREGATION, type Grouping } from './aggregator.ts';
 import { DEFAULT_RETRY, publishAll, SNS_MAX_BATCH_ENTRIES, type PublishFailure, type RetryOptions } from './batch-publisher.ts';
-import { createMemoryPublishRecordStore, type PublishRecordStore } from './publish-record.ts';
+import { createMemoryPublishRecordStore, DEFAULT_CLAIM_LEASE_MS, type Claim, type PublishRecordStore } from './publish-record.ts';
 import { SNS_MAX_BYTES, toSnsMessage } from './sns-message.ts';
 
 export interface SnsSinkOptions {
@@ -28,6 +31,8 @@ export interface SnsSinkOptions {
   readonly retry?: Partial<RetryOptions>;
   /** Per-message and per-request byte limit (default 256 KiB; raise with the topic's MaximumMessageSize). */
   readonly maxMessageBytes?: number;
+  /** How long an object's claim holds if never released (default 15 minutes, Lambda's longest timeout). */
+  readonly claimLeaseMs?: number;
   /** Told the outcome of every object, for logs and metrics. */
   readonly onReport?: (report: SnsDeliveryReport) => void;
 }
@@ -43,12 +48,23 @@ export interface SnsDeliveryReport extends DeliveryReport {
   readonly recordErrors: readonly string[];
   /** False when the object had no version id or ETag: its content cannot be told apart from a rewrite. */
   readonly deduplicated: boolean;
+  /**
+   * The object's claim: `none` (nothing to publish, or not deduplicated), `claimed`, `held` (another
+   * attempt is publishing this object: nothing was published, the rest counts as failed so the
+   * object is retried), `unavailable` (the claim could not be taken; published without it).
+   */
+  readonly claim: ClaimState;
+  /** Why the claim could not be taken or released (a release failure only delays retries until the lease ends). */
+  readonly claimError?: string;
 }
+
+export type ClaimState = 'none' | 'claimed' | 'held' | 'unavailable';
 
 export function createSnsSinkFactory(options: SnsSinkOptions): (object: ObjectRef) => AlertSink {
   const store = options.store ?? createMemoryPublishRecordStore();
   const retry: RetryOptions = { ...DEFAULT_RETRY, ...options.retry };
   const maxBytes = options.maxMessageBytes ?? SNS_MAX_BYTES;
+  const claimLeaseMs = options.claimLeaseMs ?? DEFAULT_CLAIM_LEASE_MS;
   const aggregation = {
     grouping: options.grouping ?? DEFAULT_AGGREGATION.grouping,
     maxEventsPerAlert: options.maxEventsPerAlert ?? DEFAULT_AGGREGATION.maxEventsPerAlert,
@@ -56,7 +72,7 @@ export function createSnsSinkFactory(options: SnsSinkOptions): (object: ObjectRe
 
   return (object) => {
     const aggregator = createAggregator(object, aggregation);
-    const delivery = createObjectDelivery(object, { ...options, store, retry, maxBytes });
+    const delivery = createObjectDelivery(object, { ...options, store, retry, maxBytes, claimLeaseMs });
     // Per-event alerts are complete as they arrive: sent a request's worth at a time, so a
     // storm in per-event mode never piles up in memory.
     const pending: Alert[] = [];
@@ -68,7 +84,12 @@ export function createSnsSinkFactory(options: SnsSinkOptions): (object: ObjectRe
         if (pending.length >= SNS_MAX_BATCH_ENTRIES) await delivery.deliver(pending.splice(0));
       },
       async finish(_summary: ScanSummary): Promise<DeliveryReport> {
-        await delivery.deliver([...pending.splice(0), ...aggregator.alerts()]);
+        try {
+          await delivery.deliver([...pending.splice(0), ...aggregator.alerts()]);
+        } finally {
+          // After the last marker is written, and also when delivery threw: a retry should not wait out the lease.
+          await delivery.release();
+        }
         const report = delivery.report();
         options.onReport?.(report);
         // failed > 0 makes the scanner fail the object so it is retried; the record makes that
@@ -88,6 +109,7 @@ interface DeliveryDeps {
   readonly store: PublishRecordStore;
   readonly retry: RetryOptions;
   readonly maxBytes: number;
+  readonly claimLeaseMs: number;
 }
 
 /** Delivers one object's alerts, in one or several rounds, and tallies the outcome. */
@@ -105,6 +127,22 @@ function createObjectDelivery(object: ObjectRef, deps: DeliveryDeps) {
   let unrecorded = 0;
   const failures: PublishFailure[] = [];
   const recordErrors: string[] = [];
+  let claim: Claim | undefined;
+  let claimState: ClaimState = 'none';
+  let claimError: string | undefined;
+
+  const takeClaim = async () => {
+    try {
+      claim = await deps.store.claim(object, { owner: randomUUID(), leaseMs: deps.claimLeaseMs });
+      claimState = claim.status;
+    } catch (error) {
+      // Without the claim we are where we were before claims existed: only a concurrent attempt
+      // could repeat alerts. Holding every alert back on a claim error (a missing permission, an
+      // S3 fault) would lose more than it saves, so deliver, and say so in the report and logs.
+      claimState = 'unavailable';
+      claimError = (error as Error).message;
+    }
+  };
 
   // A record that cannot be written must not stop delivery: the alerts are out; at worst a
   // later retry of this object repeats them. Reported, logged and counted instead.
@@ -121,10 +159,24 @@ function createObjectDelivery(object: ObjectRef, deps: DeliveryDeps) {
   return {
     async deliver(batch: readonly Alert[]): Promise<void> {
       if (batch.length === 0) return;
-      // Read once, on the first alert: clean objects cost no request.
-      before ??= deduplicated ? await readRecord(deps.store, object) : new Set<string>();
+      // Claim and read once, on the first alert: clean objects cost no request. The claim comes
+      // first, so the record read is not overtaken by an attempt that was publishing meanwhile.
+      if (before === undefined) {
+        if (deduplicated) await takeClaim();
+        before = deduplicated ? await readRecord(deps.store, object) : new Set<string>();
+      }
       const seen = before;
       const todo = batch.filter((a) => !seen.has(a.id));
+      if (claim?.status === 'held') {
+        // The holder publishes these (or already has: those count as delivered before). Failing
+        // the rest makes the scanner retry the object once the holder is done.
+        const reason = heldReason(claim);
+        alerts += batch.length;
+        alreadyDelivered += batch.length - todo.length;
+        failed += todo.length;
+        for (const a of todo.slice(0, MAX_FAILURES_KEPT - failures.length)) failures.push({ alertId: a.id, code: 'ClaimHeld', reason });
+        return;
+      }
       const messages = todo.map((a) => toSnsMessage(a, deps.maxBytes));
       const outcome = await publishAll(
         { sns: deps.sns, topicArn: deps.topicArn, onDelivered, maxRequestBytes: deps.maxBytes },
@@ -139,6 +191,14 @@ function createObjectDelivery(object: ObjectRef, deps: DeliveryDeps) {
       requests += outcome.requests;
       failures.push(...outcome.failed.slice(0, MAX_FAILURES_KEPT - failures.length));
     },
+    async release(): Promise<void> {
+      if (claim?.status !== 'claimed') return;
+      try {
+        await claim.release();
+      } catch (error) {
+        claimError = (error as Error).message;
+      }
+    },
     report(): SnsDeliveryReport {
       return {
         uri: object.uri,
@@ -152,9 +212,16 @@ function createObjectDelivery(object: ObjectRef, deps: DeliveryDeps) {
         unrecorded,
         recordErrors,
         deduplicated,
+        claim: claimState,
+        ...(claimError === undefined ? {} : { claimError }),
       };
     },
   };
+}
+
+function heldReason(claim: Extract<Claim, { status: 'held' }>): string {
+  const about = [claim.owner && `held by ${claim.owner}`, claim.expiresAt && `lease until ${claim.expiresAt.toISOString()}`].filter(Boolean);
+  return `another attempt is publishing this object's alerts${about.length > 0 ? ` (${about.join(', ')})` : ''}; the object will be retried after it`;
 }
 
 async function readRecord(store: PublishRecordStore, object: ObjectRef): Promise<ReadonlySet<string>> {

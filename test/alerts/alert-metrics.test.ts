@@ -16,6 +16,7 @@ const report = (over: Partial<SnsDeliveryReport> = {}): SnsDeliveryReport => ({
   unrecorded: 0,
   recordErrors: [],
   deduplicated: true,
+  claim: 'claimed',
   ...over,
 });
 
@@ -45,6 +46,30 @@ describe('alert delivery metrics and logs', () => {
     expect(emf[ALERT_METRICS.alreadyPublished]).toBe(2);
     expect(emf[ALERT_METRICS.failed]).toBe(1);
     expect(emf[ALERT_METRICS.requests]).toBe(3);
+    expect(emf[ALERT_METRICS.claimHeld]).toBe(0);
+  });
+
+  it('logs an object left to the holder of its claim as a warning, not an error, and counts it', () => {
+    const output = captureOutput();
+    const metrics = new Metrics({ namespace: 'winsift', serviceName: 'scan' });
+    const reason = 'another attempt is publishing this object\'s alerts';
+    observeDelivery({ logger: new Logger({ serviceName: 'scan' }), metrics })(
+      report({ claim: 'held', delivered: 0, failed: 5, failures: [{ alertId: 'ws-1', code: 'ClaimHeld', reason }] }),
+    );
+    const lines = output().trim().split('\n').map((l) => JSON.parse(l));
+    expect(lines.map((l) => l.level)).toEqual(['WARN']);
+    expect(lines[0]).toMatchObject({ failed: 5, reason });
+    expect((metrics.serializeMetrics() as unknown as Record<string, unknown>)[ALERT_METRICS.claimHeld]).toBe(1);
+  });
+
+  it('warns when the claim could not be taken', () => {
+    const output = captureOutput();
+    observeDelivery({ logger: new Logger({ serviceName: 'scan' }) })(
+      report({ failed: 0, failures: [], claim: 'unavailable', claimError: 'cannot read the claim s3://state/x/claim: AccessDenied' }),
+    );
+    const lines = output().trim().split('\n').map((l) => JSON.parse(l));
+    expect(lines.map((l) => l.level)).toEqual(['INFO', 'WARN']);
+    expect(lines[1]).toMatchObject({ claim: 'unavailable', error: expect.stringMatching(/AccessDenied/) });
   });
 
   it('logs counts and failure codes as JSON, at error level when alerts were lost for now', () => {
