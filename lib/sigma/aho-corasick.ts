@@ -6,6 +6,9 @@
  */
 import { foldCode } from './case-fold.ts';
 
+/** How many of the shallowest states get a dense ASCII row (128 x 4 bytes each). */
+const DENSE_STATES = 256;
+
 export class AhoCorasick {
   readonly #needles: string[] = [];
   readonly #ids = new Map<string, number>();
@@ -20,6 +23,15 @@ export class AhoCorasick {
   /** Per state: the needle ending there (-1 if none), and the next suffix state that ends one. */
   #ending = new Int32Array(0);
   #dictionary = new Int32Array(0);
+  /** Per state: the first state on its dictionary chain that ends a needle (itself or a suffix), or -1. */
+  #report = new Int32Array(0);
+  /**
+   * Fully resolved ASCII transitions (failure links already followed) for the shallowest states,
+   * where a scan spends most of its steps: `#dense[#denseRow[state] + code]`; -1 rows fall back
+   * to the sorted edges.
+   */
+  #denseRow = new Int32Array(0);
+  #dense = new Int32Array(0);
   /** Per needle: the epoch in which it was seen anywhere / at the start / at the end of a value. */
   #seenAnywhere = new Int32Array(0);
   #seenAtStart = new Int32Array(0);
@@ -138,6 +150,8 @@ export class AhoCorasick {
         this.#edgeTarget[k] = c;
       }
     }
+    this.#report = Int32Array.from(this.#ending, (id, state) => (id !== -1 ? state : dictionary[state]!));
+    this.#buildDense(queue, count);
     this.#lengths = Int32Array.from(this.#needles, (n) => n.length);
     const n = this.#needles.length;
     this.#seenAnywhere = new Int32Array(n).fill(-1);
@@ -173,6 +187,32 @@ export class AhoCorasick {
     for (let j = this.#gateStart[key]!; j < to; j++) this.gateSeen[this.#gateIds[j]!] = epoch;
   }
 
+  /** Dense rows for the first DENSE_STATES states in breadth-first order (`queue`), i.e. the shallowest. */
+  #buildDense(queue: Int32Array, count: number): void {
+    const states = Math.min(count - 1, DENSE_STATES);
+    this.#denseRow = new Int32Array(count).fill(-1);
+    this.#dense = new Int32Array(states * 128);
+    for (let k = 0; k < states; k++) {
+      const state = queue[k]!;
+      const row = k * 128;
+      // A state's failure state is shallower, so its row (if dense) is already complete.
+      const fail = this.#fail[state]!;
+      const failRow = this.#denseRow[fail]!;
+      for (let code = 0; code < 128; code++) {
+        const target = this.#child(state, code);
+        this.#dense[row + code] = target !== -1 ? target : fail === 0 ? this.#rootAscii[code]! : failRow >= 0 ? this.#dense[failRow + code]! : this.#next(fail, code);
+      }
+      this.#denseRow[state] = row;
+    }
+  }
+
+  /** The trie child of `state` on `code` (not following failure links), or -1. */
+  #child(state: number, code: number): number {
+    const to = this.#edgeStart[state + 1]!;
+    for (let i = this.#edgeStart[state]!; i < to; i++) if (this.#edgeCode[i] === code) return this.#edgeTarget[i]!;
+    return -1;
+  }
+
   /** Forgets every stamp (epoch wrap-around). */
   reset(): void {
     this.#seenAnywhere.fill(-1);
@@ -200,9 +240,17 @@ export class AhoCorasick {
     let state = 0;
     const last = text.length - 1;
     const gated = this.#gateIds.length > 0;
+    const rootAscii = this.#rootAscii;
+    const denseRow = this.#denseRow;
+    const dense = this.#dense;
+    const report = this.#report;
     for (let i = 0; i <= last; i++) {
-      state = this.#next(state, foldCode(text.charCodeAt(i)));
-      for (let at = this.#ending[state]! !== -1 ? state : this.#dictionary[state]!; at !== -1; at = this.#dictionary[at]!) {
+      const code = foldCode(text.charCodeAt(i));
+      if (code < 128) {
+        const row = state === 0 ? -2 : denseRow[state]!;
+        state = row === -2 ? rootAscii[code]! : row >= 0 ? dense[row + code]! : this.#next(state, code);
+      } else state = this.#next(state, code);
+      for (let at = report[state]!; at !== -1; at = this.#dictionary[at]!) {
         const id = this.#ending[at]!;
         this.#seenAnywhere[id] = epoch;
         if (gated) this.#openGates(id * 3, epoch);

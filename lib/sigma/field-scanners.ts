@@ -93,7 +93,7 @@ export class FieldScanners {
             const key = expr.field ?? KEYWORDS;
             let set = needles.get(key);
             if (!set) needles.set(key, (set = new Set()));
-            set.add(needle.text);
+            for (const text of needle.texts) set.add(text);
           }
       }
     };
@@ -121,11 +121,28 @@ export class FieldScanners {
   }
 }
 
-/** The folded needle of a `*text*`, `text*` or `*text` pattern; undefined for other shapes. */
-export function needleOf(pattern: Pattern): { mode: NeedleMode; text: string } | undefined {
-  const [a, b, c] = pattern;
-  if (pattern.length === 3 && a?.kind === 'anyRun' && b?.kind === 'text' && c?.kind === 'anyRun') return { mode: 'contains', text: foldString(b.text) };
-  if (pattern.length === 2 && a?.kind === 'text' && b?.kind === 'anyRun') return { mode: 'startswith', text: foldString(a.text) };
-  if (pattern.length === 2 && a?.kind === 'anyRun' && b?.kind === 'text') return { mode: 'endswith', text: foldString(b.text) };
-  return undefined;
+/** A `windash` value expands to at most this many needles; beyond, it keeps its wildcard test. */
+const MAX_VARIANTS = 32;
+
+/**
+ * The folded needles of a `*X*`, `X*` or `*X` pattern, X being text and character sets (from
+ * `windash`): one needle per choice of the sets' characters, any of which found in that
+ * position is a match. Undefined for other shapes.
+ */
+export function needleOf(pattern: Pattern): { mode: NeedleMode; texts: string[] } | undefined {
+  const leading = pattern[0]?.kind === 'anyRun';
+  const trailing = pattern.length > 1 && pattern[pattern.length - 1]?.kind === 'anyRun';
+  if (!leading && !trailing) return undefined;
+  const middle = pattern.slice(leading ? 1 : 0, trailing ? -1 : undefined);
+  if (middle.length === 0) return undefined;
+  let texts = [''];
+  for (const part of middle) {
+    if (part.kind === 'text') texts = texts.map((t) => t + foldString(part.text));
+    else if (part.kind === 'oneOf') {
+      const chars = [...new Set(foldString(part.chars).split(''))];
+      if (texts.length * chars.length > MAX_VARIANTS) return undefined;
+      texts = texts.flatMap((t) => chars.map((c) => t + c));
+    } else return undefined;
+  }
+  return { mode: leading && trailing ? 'contains' : trailing ? 'startswith' : 'endswith', texts: [...new Set(texts)] };
 }

@@ -59,9 +59,12 @@ function necessary(expr: Expr, scanners: FieldScanners): Sighting[] | undefined 
       for (const value of expr.values) {
         if (value.kind !== 'pattern' || value.cased) return undefined;
         const needle = needleOf(value.pattern);
-        const ref = needle && scanners.lookup(expr.field, needle.text);
-        if (!needle || !ref) return undefined;
-        sightings.push({ field: expr.field, ref, mode: needle.mode });
+        if (!needle) return undefined;
+        for (const text of needle.texts) {
+          const ref = scanners.lookup(expr.field, text);
+          if (!ref) return undefined;
+          sightings.push({ field: expr.field, ref, mode: needle.mode });
+        }
       }
       return sightings;
     }

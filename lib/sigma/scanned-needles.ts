@@ -1,6 +1,7 @@
 /**
  * Compiled tests answered by a field's shared Aho-Corasick scan (field-scanners.ts) instead of
- * searching the value: a single needle, or all of an item's needles at once.
+ * searching the value: a single needle, or all of an item's needles at once. A `windash` value
+ * is several needles (one per dash), any of which is a match: those are read through a gate.
  */
 import type { FieldValue } from '../events/win-event.ts';
 import type { AhoCorasick } from './aho-corasick.ts';
@@ -11,6 +12,37 @@ import type { Pattern } from './pattern.ts';
 type Fields = Readonly<Record<string, FieldValue>>;
 type Matcher = (fields: Fields) => boolean;
 
+/** One rule value as scan sightings: any of `ids`, seen in `mode` (0 anywhere, 1 at start, 2 at end). */
+interface ScannedValue {
+  readonly scanner: AhoCorasick;
+  readonly ids: readonly number[];
+  readonly mode: 0 | 1 | 2;
+}
+
+function scannedValue(field: string | null, pattern: Pattern, scanners: FieldScanners): ScannedValue | undefined {
+  const needle = needleOf(pattern);
+  if (!needle) return undefined;
+  const refs = needle.texts.map((text) => scanners.lookup(field, text));
+  if (refs.length === 0 || refs.some((ref) => !ref)) return undefined;
+  const mode = needle.mode === 'contains' ? 0 : needle.mode === 'startswith' ? 1 : 2;
+  return { scanner: refs[0]!.scanner, ids: refs.map((ref) => ref!.id), mode };
+}
+
+/** A gate that any of `values`' sightings opens. */
+function gateOf(values: readonly ScannedValue[], scanners: FieldScanners): number {
+  const gate = scanners.newGate();
+  for (const v of values) for (const id of v.ids) v.scanner.addGate(id, v.mode, gate);
+  return gate;
+}
+
+/** Scans the field (once per event); false when the field is absent. */
+function scanField(field: string | null, scanner: AhoCorasick, fields: Fields, epoch: number): boolean {
+  if (field === null) scanner.scanAllValues(fields, epoch);
+  else if (!Object.hasOwn(fields, field)) return false;
+  else scanner.scanValue(fields[field], epoch);
+  return true;
+}
+
 /**
  * All of an item's values that the field's scan answers, as one matcher (any of them, or all of
  * them with `all`). Undefined when fewer than two values qualify.
@@ -19,45 +51,27 @@ export function scannedNeedles(test: FieldTest, values: readonly ValueTest[], sc
   const field = test.field;
   if (test.timePart) return undefined;
   const chosen = new Set<ValueTest>();
-  const ids: number[] = [];
-  const modes: number[] = [];
-  let scanner: AhoCorasick | undefined;
+  const scanned: ScannedValue[] = [];
   for (const value of values) {
     if (value.kind !== 'pattern' || value.cased) continue;
-    const needle = needleOf(value.pattern);
-    const ref = needle && scanners.lookup(field, needle.text);
-    if (!needle || !ref) continue;
-    scanner = ref.scanner;
+    const s = scannedValue(field, value.pattern, scanners);
+    if (!s) continue;
     chosen.add(value);
-    ids.push(ref.id);
-    modes.push(needle.mode === 'contains' ? 0 : needle.mode === 'startswith' ? 1 : 2);
+    scanned.push(s);
   }
-  if (!scanner || chosen.size < 2) return undefined;
-  const s = scanner;
-  const scan = (fields: Fields, epoch: number): boolean => {
-    if (field === null) s.scanAllValues(fields, epoch);
-    else if (!Object.hasOwn(fields, field)) return false;
-    else s.scanValue(fields[field], epoch);
-    return true;
-  };
+  if (chosen.size < 2) return undefined;
+  const scanner = scanned[0]!.scanner;
   if (!test.all) {
     // Any of the needles: one gate that any sighting opens, read once instead of per needle.
-    const gate = scanners.newGate();
-    for (let k = 0; k < ids.length; k++) s.addGate(ids[k]!, modes[k] as 0 | 1 | 2, gate);
-    const matcher: Matcher = (fields) => scan(fields, scanners.epoch) && scanners.gateOpen(gate);
+    const gate = gateOf(scanned, scanners);
+    const matcher: Matcher = (fields) => scanField(field, scanner, fields, scanners.epoch) && scanners.gateOpen(gate);
     return { matcher, values: chosen };
   }
-  const idList = Int32Array.from(ids);
-  const modeList = Uint8Array.from(modes);
-  const seen = (k: number, epoch: number): boolean => {
-    const id = idList[k]!;
-    const mode = modeList[k]!;
-    return mode === 0 ? s.seenAnywhere(id, epoch) : mode === 1 ? s.seenAtStart(id, epoch) : s.seenAtEnd(id, epoch);
-  };
+  // Every value: one gate per value (a value may be several windash needles).
+  const gates = Int32Array.from(scanned, (v) => gateOf([v], scanners));
   const matcher: Matcher = (fields) => {
-    const epoch = scanners.epoch;
-    if (!scan(fields, epoch)) return false;
-    for (let k = 0; k < idList.length; k++) if (!seen(k, epoch)) return false;
+    if (!scanField(field, scanner, fields, scanners.epoch)) return false;
+    for (let k = 0; k < gates.length; k++) if (!scanners.gateOpen(gates[k]!)) return false;
     return true;
   };
   return { matcher, values: chosen };
@@ -65,22 +79,21 @@ export function scannedNeedles(test: FieldTest, values: readonly ValueTest[], sc
 
 /** A needle test answered by the field's shared Aho-Corasick scan. */
 export function scannedNeedle(field: string | null, pattern: Pattern, scanners: FieldScanners): Matcher | undefined {
-  const needle = needleOf(pattern);
-  const ref = needle && scanners.lookup(field, needle.text);
-  if (!needle || !ref) return undefined;
-  const { scanner, id } = ref;
-  const scan = (fields: Fields): boolean => {
-    if (field === null) scanner.scanAllValues(fields, scanners.epoch);
-    else if (!Object.hasOwn(fields, field)) return false;
-    else scanner.scanValue(fields[field], scanners.epoch);
-    return true;
-  };
-  switch (needle.mode) {
-    case 'contains':
+  const value = scannedValue(field, pattern, scanners);
+  if (!value) return undefined;
+  const { scanner, ids, mode } = value;
+  const scan = (fields: Fields): boolean => scanField(field, scanner, fields, scanners.epoch);
+  if (ids.length > 1) {
+    const gate = gateOf([value], scanners);
+    return (fields) => scan(fields) && scanners.gateOpen(gate);
+  }
+  const id = ids[0]!;
+  switch (mode) {
+    case 0:
       return (fields) => scan(fields) && scanner.seenAnywhere(id, scanners.epoch);
-    case 'startswith':
+    case 1:
       return (fields) => scan(fields) && scanner.seenAtStart(id, scanners.epoch);
-    case 'endswith':
+    case 2:
       return (fields) => scan(fields) && scanner.seenAtEnd(id, scanners.epoch);
   }
 }
