@@ -149,7 +149,7 @@ async function readClaim(s3: S3Client, bucket: string, key: string, where: strin
     etag = out.ETag;
     text = (await out.Body?.transformToString()) ?? '';
   } catch (error) {
-    if (statusOf(error) === 404) return undefined;
+    if (isNoSuchKey(error)) return undefined;
     throw new Error(`cannot read the claim ${where}: ${describe(error)}`, { cause: error });
   }
   let parsed: { owner?: unknown; expiresAt?: unknown };
@@ -169,10 +169,15 @@ function statusOf(error: unknown): number | undefined {
   return (error as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode;
 }
 
-/** A conditional request that lost: 412 (condition false), 409 (a concurrent conditional write won), 404 (If-Match on a key now gone). */
+/** A conditional request that lost: 412 (condition false), 409 (a concurrent conditional write won), no such key (If-Match on a key now gone). */
 function lostRace(error: unknown): boolean {
   const status = statusOf(error);
-  return status === 412 || status === 409 || status === 404;
+  return status === 412 || status === 409 || isNoSuchKey(error);
+}
+
+/** The key is gone; a 404 for a missing bucket is a misconfiguration and must surface. */
+function isNoSuchKey(error: unknown): boolean {
+  return statusOf(error) === 404 && (error as Error).name !== 'NoSuchBucket';
 }
 
 function describe(error: unknown): string {
