@@ -39,7 +39,7 @@ export function logDelivery(logger: Logger, report: SnsDeliveryReport): void {
     trimmed: report.trimmed,
     requests: report.requests,
   };
-  if (report.claim === 'held') {
+  if (report.claim === 'held' && report.failed > 0) {
     // Expected when S3 delivers one event twice: the other attempt publishes, this one retries.
     logger.warn('another attempt holds this object\'s claim; its alerts are left to it and the object will be retried', {
       ...counts,
