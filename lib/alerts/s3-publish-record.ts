@@ -26,7 +26,7 @@ import { objectIdentity } from './alert-id.ts';
 import type { Claim, PublishRecordStore } from './publish-record.ts';
 
 /** The claim's name inside an object's folder; never an alert id (those start with `ws-`). */
-export const CLAIM_NAME = 'claim';
+const CLAIM_NAME = 'claim';
 
 export interface S3PublishRecordOptions {
   readonly s3: S3Client;
