@@ -84,7 +84,11 @@ export class ScanFunction extends Construct {
       }),
     );
     role.addToPolicy(
-      new iam.PolicyStatement({ actions: ['s3:PutObject'], resources: [props.state.arnForObjects(`${PUBLISH_RECORD_PREFIX}/*`)] }),
+      // Markers of published alerts (written once), and each object's claim: read to judge its lease, deleted on release.
+      new iam.PolicyStatement({
+        actions: ['s3:PutObject', 's3:GetObject', 's3:DeleteObject'],
+        resources: [props.state.arnForObjects(`${PUBLISH_RECORD_PREFIX}/*`)],
+      }),
     );
     role.addToPolicy(new iam.PolicyStatement({ actions: ['sns:Publish'], resources: [props.alerts.topic.topicArn] }));
     role.addToPolicy(
@@ -105,8 +109,8 @@ export class ScanFunction extends Construct {
       ...(config.reservedConcurrency === undefined ? {} : { reservedConcurrentExecutions: config.reservedConcurrency }),
       environment: {
         TOPIC_ARN: props.alerts.topic.topicArn,
-        PUBLISH_RECORD_BUCKET: props.state.bucketName,
-        PUBLISH_RECORD_PREFIX,
+        ALERT_STATE_BUCKET: props.state.bucketName,
+        ALERT_STATE_PREFIX: PUBLISH_RECORD_PREFIX,
         MAX_OBJECT_BYTES: String(config.maxObjectBytes),
         // Stop starting objects with a fifth of the timeout left; abort one still running 5 s before the end.
         TIME_RESERVE_MS: String(Math.round((config.timeoutSeconds * 1000) / 5)),

@@ -1,17 +1,18 @@
 /**
  * The scan Lambda: every S3-driven invocation shape in, alerts to SNS out. Only wiring lives
  * here (environment, clients, rules, logger, metrics); the behaviour is lib/invocation.
- * Environment: TOPIC_ARN (required), PUBLISH_RECORD_BUCKET / PUBLISH_RECORD_PREFIX (where
- * published alert ids are kept so retries and re-scans do not alert twice), MAX_OBJECT_BYTES,
- * TIME_RESERVE_MS, ABORT_MARGIN_MS, INPUT_LAYOUT, and the Powertools POWERTOOLS_* settings.
+ * Environment: TOPIC_ARN (required), MAX_OBJECT_BYTES, TIME_RESERVE_MS, ABORT_MARGIN_MS,
+ * INPUT_LAYOUT (lib/invocation/handler-config.ts); ALERT_STATE_BUCKET / ALERT_STATE_PREFIX (where
+ * published alert ids and per-object claims are kept so retries, re-scans and concurrent scans
+ * do not alert twice), ALERT_GROUPING, ALERT_MAX_EVENTS, ALERT_CLAIM_LEASE_MS
+ * (lib/alerts/alert-config.ts); and the Powertools POWERTOOLS_* settings.
  */
 import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics } from '@aws-lambda-powertools/metrics';
 import { S3Client } from '@aws-sdk/client-s3';
 import { SNSClient } from '@aws-sdk/client-sns';
 import type { Context } from 'aws-lambda';
-import { observeDelivery } from '../../lib/alerts/alert-metrics.ts';
-import { createS3PublishRecordStore } from '../../lib/alerts/s3-publish-record.ts';
+import { readAlertConfig, snsSinkOptions } from '../../lib/alerts/alert-config.ts';
 import { createSnsSinkFactory } from '../../lib/alerts/sns-sink.ts';
 import { readHandlerConfig } from '../../lib/invocation/handler-config.ts';
 import { createS3ObjectScanner } from '../../lib/invocation/s3-object-scanner.ts';
@@ -23,10 +24,11 @@ const metrics = new Metrics({ namespace: 'winsift', serviceName: 'winsift-scan' 
 
 // Cold start: configuration and rules are read once; a broken rule is logged, never silently dropped.
 const config = readHandlerConfig(process.env);
+const alertConfig = readAlertConfig(process.env);
 const pack = loadBundledPack();
 for (const error of pack.errors) logger.error('bundled rule not loaded', { ...error });
 logger.info('rules loaded', { rules: pack.detector.rules.length, errors: pack.errors.length });
-if (!config.publishRecord) logger.warn('PUBLISH_RECORD_BUCKET is not set: a retried or re-scanned object can alert again after a cold start');
+if (!alertConfig.stateBucket) logger.warn('ALERT_STATE_BUCKET is not set: a retried or re-scanned object can alert again after a cold start');
 
 const s3 = new S3Client({});
 const sns = new SNSClient({});
@@ -34,13 +36,8 @@ const scan = createScanHandler({
   scanner: createS3ObjectScanner({
     s3,
     detector: pack.detector,
-    sinkFor: createSnsSinkFactory({
-      sns,
-      topicArn: config.topicArn,
-      // Without a record bucket, alerts are deduplicated only within one warm container.
-      ...(config.publishRecord ? { store: createS3PublishRecordStore({ s3, ...config.publishRecord }) } : {}),
-      onReport: observeDelivery({ logger, metrics }),
-    }),
+    // Without a state bucket, alerts are deduplicated only within one warm container.
+    sinkFor: createSnsSinkFactory(snsSinkOptions({ sns, s3, topicArn: config.topicArn, config: alertConfig, logger, metrics })),
     ...(config.layout ? { ingest: { layout: config.layout } } : {}),
   }),
   limits: {

@@ -8,7 +8,6 @@ export interface HandlerConfig {
   readonly reserveMs: number;
   readonly abortMarginMs: number;
   readonly layout?: LayoutName;
-  readonly publishRecord?: { readonly bucket: string; readonly prefix?: string };
 }
 
 export function readHandlerConfig(env: Readonly<Record<string, string | undefined>>): HandlerConfig {
@@ -23,9 +22,6 @@ export function readHandlerConfig(env: Readonly<Record<string, string | undefine
     reserveMs: positiveInteger(env, 'TIME_RESERVE_MS') ?? 20_000,
     abortMarginMs: positiveInteger(env, 'ABORT_MARGIN_MS') ?? 3_000,
     ...(layout === undefined ? {} : { layout }),
-    ...(env['PUBLISH_RECORD_BUCKET']
-      ? { publishRecord: { bucket: env['PUBLISH_RECORD_BUCKET'], ...(env['PUBLISH_RECORD_PREFIX'] ? { prefix: env['PUBLISH_RECORD_PREFIX'] } : {}) } }
-      : {}),
   };
 }
 

@@ -52,7 +52,7 @@ async function putBad(n: string): Promise<string> {
 }
 
 beforeAll(async () => {
-  aws = await startHarness({ PUBLISH_RECORD_BUCKET: stateBucket });
+  aws = await startHarness({ ALERT_STATE_BUCKET: stateBucket });
   await aws.createBucket(bucket);
   await aws.createBucket(stateBucket);
   await aws.put(bucket, keys.clean, gzipLines([bits16403('https://go.microsoft.com/fwlink/?linkid=1', 'ok.corp.example')]));

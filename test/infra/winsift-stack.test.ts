@@ -51,8 +51,8 @@ describe('the synthesized stack (bucket created)', () => {
     const env = (fn.Properties['Environment'] as { Variables: Record<string, unknown> }).Variables;
     expect(env).toMatchObject({
       TOPIC_ARN: { Ref: ref(stack, stack.alerts.topic) },
-      PUBLISH_RECORD_BUCKET: { Ref: expect.stringMatching(/^StateBucket/) },
-      PUBLISH_RECORD_PREFIX: 'published-alerts',
+      ALERT_STATE_BUCKET: { Ref: expect.stringMatching(/^StateBucket/) },
+      ALERT_STATE_PREFIX: 'published-alerts',
       TIME_RESERVE_MS: '24000',
       ABORT_MARGIN_MS: '5000',
     });
@@ -107,7 +107,7 @@ describe('the synthesized stack (bucket created)', () => {
       { Action: ['logs:CreateLogStream', 'logs:PutLogEvents'], Effect: 'Allow', Resource: { 'Fn::GetAtt': [expect.stringMatching(/^ScanLogs/), 'Arn'] } },
       { Action: ['s3:GetObject', 's3:GetObjectVersion'], Effect: 'Allow', Resource: { 'Fn::Join': ['', [{ 'Fn::GetAtt': [expect.stringMatching(/^LogBucket/), 'Arn'] }, '/winlogbeat/*']] } },
       { Action: 's3:ListBucket', Condition: { StringLike: { 's3:prefix': ['published-alerts/*'] } }, Effect: 'Allow', Resource: { 'Fn::GetAtt': [state, 'Arn'] } },
-      { Action: 's3:PutObject', Effect: 'Allow', Resource: { 'Fn::Join': ['', [{ 'Fn::GetAtt': [state, 'Arn'] }, '/published-alerts/*']] } },
+      { Action: ['s3:DeleteObject', 's3:GetObject', 's3:PutObject'], Effect: 'Allow', Resource: { 'Fn::Join': ['', [{ 'Fn::GetAtt': [state, 'Arn'] }, '/published-alerts/*']] } },
       { Action: 'sns:Publish', Effect: 'Allow', Resource: { Ref: ref(stack, stack.alerts.topic) } },
       { Action: ['kms:Decrypt', 'kms:GenerateDataKey*'], Effect: 'Allow', Resource: { 'Fn::GetAtt': [ref(stack, stack.alerts.key), 'Arn'] } },
       {
