@@ -6,6 +6,9 @@
  */
 import { foldCode } from './case-fold.ts';
 
+/** Where a needle was seen in a value: 0 anywhere, 1 at the start, 2 at the end, 3 as the whole value. */
+export type ScanMode = 0 | 1 | 2 | 3;
+
 /** How many of the shallowest states get a dense ASCII row (128 x 4 bytes each). */
 const DENSE_STATES = 256;
 
@@ -36,6 +39,8 @@ export class AhoCorasick {
   #seenAnywhere = new Int32Array(0);
   #seenAtStart = new Int32Array(0);
   #seenAtEnd = new Int32Array(0);
+  /** ... and as the whole of a value (equality). */
+  #seenWhole = new Int32Array(0);
   #scannedEpoch = -1;
   /**
    * Gates (field-scanners.ts): per needle and mode (contains, at start, at end), the gate ids a
@@ -157,11 +162,12 @@ export class AhoCorasick {
     this.#seenAnywhere = new Int32Array(n).fill(-1);
     this.#seenAtStart = new Int32Array(n).fill(-1);
     this.#seenAtEnd = new Int32Array(n).fill(-1);
+    this.#seenWhole = new Int32Array(n).fill(-1);
   }
 
-  /** `mode` 0 contains, 1 startswith, 2 endswith: a sighting of `id` that way stamps `gate`. */
-  addGate(id: number, mode: 0 | 1 | 2, gate: number): void {
-    const key = id * 3 + mode;
+  /** `mode` 0 contains, 1 startswith, 2 endswith, 3 equals: a sighting of `id` that way stamps `gate`. */
+  addGate(id: number, mode: ScanMode, gate: number): void {
+    const key = id * 4 + mode;
     const list = this.#pendingGates[key];
     if (list) list.push(gate);
     else this.#pendingGates[key] = [gate];
@@ -170,7 +176,7 @@ export class AhoCorasick {
 
   #flattenGates(): void {
     this.#gatesDirty = false;
-    const keys = this.#needles.length * 3;
+    const keys = this.#needles.length * 4;
     this.#gateStart = new Int32Array(keys + 1);
     let total = 0;
     for (let k = 0; k < keys; k++) {
@@ -218,6 +224,7 @@ export class AhoCorasick {
     this.#seenAnywhere.fill(-1);
     this.#seenAtStart.fill(-1);
     this.#seenAtEnd.fill(-1);
+    this.#seenWhole.fill(-1);
     this.#scannedEpoch = -1;
   }
 
@@ -253,14 +260,19 @@ export class AhoCorasick {
       for (let at = report[state]!; at !== -1; at = this.#dictionary[at]!) {
         const id = this.#ending[at]!;
         this.#seenAnywhere[id] = epoch;
-        if (gated) this.#openGates(id * 3, epoch);
-        if (i + 1 === this.#lengths[id]) {
+        if (gated) this.#openGates(id * 4, epoch);
+        const atStart = i + 1 === this.#lengths[id];
+        if (atStart) {
           this.#seenAtStart[id] = epoch;
-          if (gated) this.#openGates(id * 3 + 1, epoch);
+          if (gated) this.#openGates(id * 4 + 1, epoch);
         }
         if (i === last) {
           this.#seenAtEnd[id] = epoch;
-          if (gated) this.#openGates(id * 3 + 2, epoch);
+          if (gated) this.#openGates(id * 4 + 2, epoch);
+          if (atStart) {
+            this.#seenWhole[id] = epoch;
+            if (gated) this.#openGates(id * 4 + 3, epoch);
+          }
         }
       }
     }
@@ -299,5 +311,9 @@ export class AhoCorasick {
 
   seenAtEnd(id: number, epoch: number): boolean {
     return this.#seenAtEnd[id] === epoch;
+  }
+
+  seenWhole(id: number, epoch: number): boolean {
+    return this.#seenWhole[id] === epoch;
   }
 }

@@ -4,7 +4,7 @@
  * a field is scanned at most once per event, on first use, and each rule's test then reads
  * its needle's stamp. Fields with few needles keep direct string tests.
  */
-import { AhoCorasick } from './aho-corasick.ts';
+import { AhoCorasick, type ScanMode } from './aho-corasick.ts';
 import type { Expr } from './ast.ts';
 import { foldString } from './case-fold.ts';
 import type { Pattern } from './pattern.ts';
@@ -12,7 +12,12 @@ import type { Pattern } from './pattern.ts';
 /** The scanner of keyword (field-less) needles, which searches every value of the event. */
 export const KEYWORDS = '\u0000keywords';
 
-export type NeedleMode = 'contains' | 'startswith' | 'endswith';
+export type NeedleMode = 'contains' | 'startswith' | 'endswith' | 'equals';
+
+/** The automaton's code for a mode. */
+export function scanMode(mode: NeedleMode): ScanMode {
+  return mode === 'contains' ? 0 : mode === 'startswith' ? 1 : mode === 'endswith' ? 2 : 3;
+}
 
 /** Below this many needles on a field, direct string tests are as fast as a scan. */
 export const MIN_NEEDLES = 8;
@@ -57,7 +62,7 @@ export class FieldScanners {
 
   /** Seeing `ref`'s needle in `mode` (anywhere, at the start, at the end of a value) opens `gate`. */
   addToGate(gate: number, ref: NeedleRef, mode: NeedleMode): void {
-    ref.scanner.addGate(ref.id, mode === 'contains' ? 0 : mode === 'startswith' ? 1 : 2, gate);
+    ref.scanner.addGate(ref.id, scanMode(mode), gate);
   }
 
   /** Whether `gate` opened in this event's scans (the caller has scanned its fields). */
@@ -125,14 +130,13 @@ export class FieldScanners {
 const MAX_VARIANTS = 32;
 
 /**
- * The folded needles of a `*X*`, `X*` or `*X` pattern, X being text and character sets (from
- * `windash`): one needle per choice of the sets' characters, any of which found in that
- * position is a match. Undefined for other shapes.
+ * The folded needles of a `*X*`, `X*`, `*X` or `X` pattern, X being text and character sets
+ * (from `windash`): one needle per choice of the sets' characters, any of which found in that
+ * position (or as the whole value) is a match. Undefined for other shapes.
  */
 export function needleOf(pattern: Pattern): { mode: NeedleMode; texts: string[] } | undefined {
   const leading = pattern[0]?.kind === 'anyRun';
   const trailing = pattern.length > 1 && pattern[pattern.length - 1]?.kind === 'anyRun';
-  if (!leading && !trailing) return undefined;
   const middle = pattern.slice(leading ? 1 : 0, trailing ? -1 : undefined);
   if (middle.length === 0) return undefined;
   let texts = [''];
@@ -144,5 +148,6 @@ export function needleOf(pattern: Pattern): { mode: NeedleMode; texts: string[] 
       texts = texts.flatMap((t) => chars.map((c) => t + c));
     } else return undefined;
   }
-  return { mode: leading && trailing ? 'contains' : trailing ? 'startswith' : 'endswith', texts: [...new Set(texts)] };
+  const mode = leading && trailing ? 'contains' : trailing ? 'startswith' : leading ? 'endswith' : 'equals';
+  return { mode, texts: [...new Set(texts)] };
 }

@@ -4,19 +4,19 @@
  * is several needles (one per dash), any of which is a match: those are read through a gate.
  */
 import type { FieldValue } from '../events/win-event.ts';
-import type { AhoCorasick } from './aho-corasick.ts';
+import type { AhoCorasick, ScanMode } from './aho-corasick.ts';
 import type { FieldTest, ValueTest } from './ast.ts';
-import { needleOf, type FieldScanners } from './field-scanners.ts';
+import { needleOf, scanMode, type FieldScanners } from './field-scanners.ts';
 import type { Pattern } from './pattern.ts';
 
 type Fields = Readonly<Record<string, FieldValue>>;
 type Matcher = (fields: Fields) => boolean;
 
-/** One rule value as scan sightings: any of `ids`, seen in `mode` (0 anywhere, 1 at start, 2 at end). */
+/** One rule value as scan sightings: any of `ids`, seen in `mode`. */
 interface ScannedValue {
   readonly scanner: AhoCorasick;
   readonly ids: readonly number[];
-  readonly mode: 0 | 1 | 2;
+  readonly mode: ScanMode;
 }
 
 function scannedValue(field: string | null, pattern: Pattern, scanners: FieldScanners): ScannedValue | undefined {
@@ -24,7 +24,7 @@ function scannedValue(field: string | null, pattern: Pattern, scanners: FieldSca
   if (!needle) return undefined;
   const refs = needle.texts.map((text) => scanners.lookup(field, text));
   if (refs.length === 0 || refs.some((ref) => !ref)) return undefined;
-  const mode = needle.mode === 'contains' ? 0 : needle.mode === 'startswith' ? 1 : 2;
+  const mode = scanMode(needle.mode);
   return { scanner: refs[0]!.scanner, ids: refs.map((ref) => ref!.id), mode };
 }
 
@@ -95,5 +95,7 @@ export function scannedNeedle(field: string | null, pattern: Pattern, scanners: 
       return (fields) => scan(fields) && scanner.seenAtStart(id, scanners.epoch);
     case 2:
       return (fields) => scan(fields) && scanner.seenAtEnd(id, scanners.epoch);
+    case 3:
+      return (fields) => scan(fields) && scanner.seenWhole(id, scanners.epoch);
   }
 }

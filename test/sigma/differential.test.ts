@@ -152,6 +152,7 @@ describe('Aho-Corasick field scan equals direct string tests', () => {
             expect(ac.seenAnywhere(id, epoch)).toBe(texts.some((t) => t.includes(needle)));
             expect(ac.seenAtStart(id, epoch)).toBe(texts.some((t) => t.startsWith(needle)));
             expect(ac.seenAtEnd(id, epoch)).toBe(texts.some((t) => t.endsWith(needle)));
+            expect(ac.seenWhole(id, epoch)).toBe(texts.some((t) => t === needle));
           });
         });
       }),
