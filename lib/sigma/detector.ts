@@ -8,7 +8,7 @@ import type { Detector, Evidence, RuleMeta } from '../rules/rule.ts';
 import type { Expr } from './ast.ts';
 import { foldCode, foldString } from './case-fold.ts';
 import { compileExpr, simplify, type Matcher } from './compile.ts';
-import { explainExpr } from './explain.ts';
+import { compiledExplainer } from './explain.ts';
 import type { AhoCorasick } from './aho-corasick.ts';
 import { FieldScanners } from './field-scanners.ts';
 import type { LogsourceRoute } from './logsource.ts';
@@ -87,6 +87,8 @@ export class SigmaDetector implements Detector {
   readonly #channelNames: Array<{ folded: string; bucket: Bucket }> = [];
   readonly #anyChannel = new Bucket();
   readonly #byMeta = new Map<RuleMeta, CompiledRule>();
+  /** Per rule that matched at least once, its evidence walk (compiled on first use). */
+  readonly #explainers = new Map<CompiledRule, ReturnType<typeof compiledExplainer>>();
   readonly #scanners: FieldScanners;
   readonly #prefilterNeedles: readonly Needle[] | undefined;
 
@@ -151,7 +153,9 @@ export class SigmaDetector implements Detector {
   explain(rule: RuleMeta, event: WinEvent): readonly Evidence[] {
     const compiled = this.#byMeta.get(rule) ?? [...this.#byMeta.values()].find((r) => r.meta.id === rule.id);
     if (!compiled) return [];
-    return explainExpr(compiled.expr, event.fields);
+    let explainer = this.#explainers.get(compiled);
+    if (!explainer) this.#explainers.set(compiled, (explainer = compiledExplainer(compiled.expr)));
+    return explainer(event.fields);
   }
 }
 

@@ -1,52 +1,93 @@
 /**
  * Evidence for an alert: the field tests that held and made the rule match, found by walking the
- * rule's expression with the reference interpreter (cold path, only for matches).
+ * rule's expression (cold path, only for matches). The walk asks an oracle whether a branch,
+ * a test or one value held: the reference interpreter (`explainExpr`, the plain definition), or
+ * the rule's compiled matchers (`compiledExplainer`, what the detector uses: the reference
+ * builds a regular expression per value per leaf, which made explaining cost as much as matching).
  */
 import type { FieldValue } from '../events/win-event.ts';
 import type { Evidence } from '../rules/rule.ts';
 import type { Expr, FieldTest, ValueTest } from './ast.ts';
+import { compileExpr, type Matcher } from './compile.ts';
 import { evaluate, evaluateTest, valueHolds } from './reference.ts';
 import { showPattern } from './pattern.ts';
 
 type Fields = Readonly<Record<string, FieldValue>>;
 
+/** What the walk needs to know about an event; both oracles answer exactly alike. */
+interface Oracle {
+  holds(expr: Expr, fields: Fields): boolean;
+  valueHolds(test: FieldTest, value: ValueTest, fields: Fields): boolean;
+}
+
+const REFERENCE: Oracle = {
+  holds: (expr, fields) => (expr.kind === 'test' ? evaluateTest(expr, fields) : evaluate(expr, fields)),
+  valueHolds,
+};
+
 export function explainExpr(expr: Expr, fields: Fields): Evidence[] {
   const out: Evidence[] = [];
-  collect(expr, fields, true, out);
+  collect(REFERENCE, expr, fields, true, out);
   return out;
 }
 
+/** `explainExpr` answered by compiled matchers, compiled on first use and kept. */
+export function compiledExplainer(expr: Expr): (fields: Fields) => Evidence[] {
+  const exprs = new Map<Expr, Matcher>();
+  const values = new Map<FieldTest, Map<ValueTest, Matcher>>();
+  const oracle: Oracle = {
+    holds(e, fields) {
+      let matcher = exprs.get(e);
+      if (!matcher) exprs.set(e, (matcher = compileExpr(e)));
+      return matcher(fields);
+    },
+    valueHolds(test, value, fields) {
+      let byValue = values.get(test);
+      if (!byValue) values.set(test, (byValue = new Map()));
+      let matcher = byValue.get(value);
+      // The item with this value alone, neither negated nor `all`: exactly `valueHolds`.
+      if (!matcher) byValue.set(value, (matcher = compileExpr({ ...test, values: [value], all: false, negate: false })));
+      return matcher(fields);
+    },
+  };
+  return (fields) => {
+    const out: Evidence[] = [];
+    collect(oracle, expr, fields, true, out);
+    return out;
+  };
+}
+
 /** Walks the branches that decided the result; `want` is the value a branch had to have. */
-function collect(expr: Expr, fields: Fields, want: boolean, out: Evidence[]): void {
+function collect(oracle: Oracle, expr: Expr, fields: Fields, want: boolean, out: Evidence[]): void {
   switch (expr.kind) {
     case 'const':
       return;
     case 'not':
-      collect(expr.item, fields, !want, out);
+      collect(oracle, expr.item, fields, !want, out);
       return;
     case 'and':
     case 'or':
-      for (const item of expr.items) if (evaluate(item, fields) === want) collect(item, fields, want, out);
+      for (const item of expr.items) if (oracle.holds(item, fields) === want) collect(oracle, item, fields, want, out);
       return;
     case 'test':
-      if (evaluateTest(expr, fields) === want) out.push(evidence(expr, fields, want));
+      if (oracle.holds(expr, fields) === want) out.push(evidence(oracle, expr, fields, want));
   }
 }
 
-function evidence(test: FieldTest, fields: Fields, held: boolean): Evidence {
-  const values = held && !test.negate && !test.all ? test.values.filter((v) => valueHolds(test, v, fields)) : test.values;
+function evidence(oracle: Oracle, test: FieldTest, fields: Fields, held: boolean): Evidence {
+  const values = held && !test.negate && !test.all ? test.values.filter((v) => oracle.valueHolds(test, v, fields)) : test.values;
   const words = values.map(describeValue).join(test.all ? ' and ' : ' or ');
   const negated = held === test.negate;
-  const [field, value] = test.field === null ? keywordHit(test, values, fields, held) : [test.field, Object.hasOwn(fields, test.field) ? fields[test.field]! : null];
+  const [field, value] = test.field === null ? keywordHit(oracle, test, values, fields, held) : [test.field, Object.hasOwn(fields, test.field) ? fields[test.field]! : null];
   const text = `${test.timePart ? `${test.timePart} ` : ''}${words}`;
   return { field, value, test: negated ? `not (${text})` : text };
 }
 
 /** For a keyword search: the first field whose value held a keyword, so the reader sees where. */
-function keywordHit(test: FieldTest, values: readonly ValueTest[], fields: Fields, held: boolean): [string, FieldValue] {
+function keywordHit(oracle: Oracle, test: FieldTest, values: readonly ValueTest[], fields: Fields, held: boolean): [string, FieldValue] {
   if (held && !test.negate) {
     for (const [name, value] of Object.entries(fields)) {
-      if (values.some((v) => valueHolds(test, v, { [name]: value }))) return [name, value];
+      if (values.some((v) => oracle.valueHolds(test, v, { [name]: value }))) return [name, value];
     }
   }
   return ['(keywords)', null];

@@ -13,6 +13,7 @@ import { SigmaCompileError } from '../../lib/sigma/compile-error.ts';
 import { compileExpr } from '../../lib/sigma/compile.ts';
 import { parseItem } from '../../lib/sigma/detection.ts';
 import { SigmaDetector } from '../../lib/sigma/detector.ts';
+import { compiledExplainer, explainExpr } from '../../lib/sigma/explain.ts';
 import { routeLogsource, type Logsource } from '../../lib/sigma/logsource.ts';
 import { evaluate } from '../../lib/sigma/reference.ts';
 import { routeAccepts } from '../../lib/sigma/route.ts';
@@ -83,6 +84,16 @@ describe('compiled engine equals the reference interpreter', () => {
         for (const f of events) expect(compiled(f)).toBe(evaluate(e, f));
       }),
       { numRuns: 1500 },
+    );
+  });
+
+  it('evidence from compiled matchers equals evidence from the reference interpreter', () => {
+    fc.assert(
+      fc.property(expr, fc.array(fields, { minLength: 1, maxLength: 5 }), (e, events) => {
+        const explain = compiledExplainer(e);
+        for (const f of events) expect(explain(f)).toEqual(explainExpr(e, f));
+      }),
+      { numRuns: 800 },
     );
   });
 
