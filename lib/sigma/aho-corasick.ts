@@ -172,6 +172,8 @@ export class AhoCorasick {
     if (list) list.push(gate);
     else this.#pendingGates[key] = [gate];
     this.#gatesDirty = true;
+    // A gate added after this event's scan (explain compiles lazily) must see it: scan again.
+    this.#scannedEpoch = -1;
   }
 
   #flattenGates(): void {

@@ -154,7 +154,7 @@ export class SigmaDetector implements Detector {
     const compiled = this.#byMeta.get(rule) ?? [...this.#byMeta.values()].find((r) => r.meta.id === rule.id);
     if (!compiled) return [];
     let explainer = this.#explainers.get(compiled);
-    if (!explainer) this.#explainers.set(compiled, (explainer = compiledExplainer(compiled.expr)));
+    if (!explainer) this.#explainers.set(compiled, (explainer = compiledExplainer(compiled.expr, this.#scanners)));
     return explainer(event.fields);
   }
 }

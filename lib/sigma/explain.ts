@@ -9,6 +9,7 @@ import type { FieldValue } from '../events/win-event.ts';
 import type { Evidence } from '../rules/rule.ts';
 import type { Expr, FieldTest, ValueTest } from './ast.ts';
 import { compileExpr, type Matcher } from './compile.ts';
+import type { FieldScanners } from './field-scanners.ts';
 import { evaluate, evaluateTest, valueHolds } from './reference.ts';
 import { showPattern } from './pattern.ts';
 
@@ -31,14 +32,24 @@ export function explainExpr(expr: Expr, fields: Fields): Evidence[] {
   return out;
 }
 
-/** `explainExpr` answered by compiled matchers, compiled on first use and kept. */
-export function compiledExplainer(expr: Expr): (fields: Fields) => Evidence[] {
+/**
+ * `explainExpr` answered by compiled matchers, compiled on first use and kept. With the
+ * detector's `scanners`, needle tests read the shared field scans: each fields object the walk
+ * looks at gets a scan epoch of its own (the detector's next `match` starts another).
+ */
+export function compiledExplainer(expr: Expr, scanners?: FieldScanners): (fields: Fields) => Evidence[] {
   const exprs = new Map<Expr, Matcher>();
   const values = new Map<FieldTest, Map<ValueTest, Matcher>>();
+  let current: Fields | undefined;
+  const epochFor = (fields: Fields): void => {
+    if (scanners && fields !== current) scanners.nextEvent();
+    current = fields;
+  };
   const oracle: Oracle = {
     holds(e, fields) {
       let matcher = exprs.get(e);
-      if (!matcher) exprs.set(e, (matcher = compileExpr(e)));
+      if (!matcher) exprs.set(e, (matcher = compileExpr(e, scanners)));
+      epochFor(fields);
       return matcher(fields);
     },
     valueHolds(test, value, fields) {
@@ -46,11 +57,13 @@ export function compiledExplainer(expr: Expr): (fields: Fields) => Evidence[] {
       if (!byValue) values.set(test, (byValue = new Map()));
       let matcher = byValue.get(value);
       // The item with this value alone, neither negated nor `all`: exactly `valueHolds`.
-      if (!matcher) byValue.set(value, (matcher = compileExpr({ ...test, values: [value], all: false, negate: false })));
+      if (!matcher) byValue.set(value, (matcher = compileExpr({ ...test, values: [value], all: false, negate: false }, scanners)));
+      epochFor(fields);
       return matcher(fields);
     },
   };
   return (fields) => {
+    current = undefined;
     const out: Evidence[] = [];
     collect(oracle, expr, fields, true, out);
     return out;

@@ -10,7 +10,8 @@ import { AhoCorasick } from '../../lib/sigma/aho-corasick.ts';
 import type { Expr } from '../../lib/sigma/ast.ts';
 import { foldString } from '../../lib/sigma/case-fold.ts';
 import { SigmaCompileError } from '../../lib/sigma/compile-error.ts';
-import { compileExpr } from '../../lib/sigma/compile.ts';
+import { compileExpr, simplify } from '../../lib/sigma/compile.ts';
+import { FieldScanners } from '../../lib/sigma/field-scanners.ts';
 import { parseItem } from '../../lib/sigma/detection.ts';
 import { SigmaDetector } from '../../lib/sigma/detector.ts';
 import { compiledExplainer, explainExpr } from '../../lib/sigma/explain.ts';
@@ -90,8 +91,9 @@ describe('compiled engine equals the reference interpreter', () => {
   it('evidence from compiled matchers equals evidence from the reference interpreter', () => {
     fc.assert(
       fc.property(expr, fc.array(fields, { minLength: 1, maxLength: 5 }), (e, events) => {
-        const explain = compiledExplainer(e);
-        for (const f of events) expect(explain(f)).toEqual(explainExpr(e, f));
+        // Once with direct string tests, once with every needle answered by field scans.
+        const explainers = [compiledExplainer(e), compiledExplainer(e, FieldScanners.forRules([simplify(e)], 1))];
+        for (const f of events) for (const explain of explainers) expect(explain(f)).toEqual(explainExpr(e, f));
       }),
       { numRuns: 800 },
     );
