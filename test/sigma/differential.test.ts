@@ -137,8 +137,12 @@ describe('compiled engine equals the reference interpreter', () => {
           for (const detector of [new SigmaDetector(rules), new SigmaDetector(rules, { minNeedlesForScan: 1 })]) {
             for (const f of events) {
               const expected = rules.filter((r) => routeAccepts(r.route, f) && evaluate(r.expr, f)).map((r) => r.meta.id);
-              const actual = detector.match({ fields: f, raw: f, layout: 'evtx-json' }).map((r) => r.id);
+              const event = { fields: f, raw: f, layout: 'evtx-json' } as const;
+              const matched = detector.match(event);
+              const actual = matched.map((r) => r.id);
               expect([...actual].sort()).toEqual([...expected].sort());
+              // Evidence right after the match (reusing its scans) equals the reference's.
+              for (const meta of matched) expect(detector.explain(meta, event)).toEqual(explainExpr(rules.find((r) => r.meta === meta)!.expr, f));
             }
           }
         },
