@@ -199,10 +199,13 @@ export class AhoCorasick {
   #buildDense(queue: Int32Array, count: number): void {
     const states = Math.min(count - 1, DENSE_STATES);
     this.#denseRow = new Int32Array(count).fill(-1);
-    this.#dense = new Int32Array(states * 128);
+    // Row 0 is the root's (its ASCII table); state k of the queue gets row k + 1.
+    this.#dense = new Int32Array((states + 1) * 128);
+    this.#dense.set(this.#rootAscii, 0);
+    this.#denseRow[0] = 0;
     for (let k = 0; k < states; k++) {
       const state = queue[k]!;
-      const row = k * 128;
+      const row = (k + 1) * 128;
       // A state's failure state is shallower, so its row (if dense) is already complete.
       const fail = this.#fail[state]!;
       const failRow = this.#denseRow[fail]!;
@@ -249,16 +252,13 @@ export class AhoCorasick {
     let state = 0;
     const last = text.length - 1;
     const gated = this.#gateIds.length > 0;
-    const rootAscii = this.#rootAscii;
     const denseRow = this.#denseRow;
     const dense = this.#dense;
     const report = this.#report;
     for (let i = 0; i <= last; i++) {
       const code = foldCode(text.charCodeAt(i));
-      if (code < 128) {
-        const row = state === 0 ? -2 : denseRow[state]!;
-        state = row === -2 ? rootAscii[code]! : row >= 0 ? dense[row + code]! : this.#next(state, code);
-      } else state = this.#next(state, code);
+      const row = code < 128 ? denseRow[state]! : -1;
+      state = row >= 0 ? dense[row + code]! : this.#next(state, code);
       for (let at = report[state]!; at !== -1; at = this.#dictionary[at]!) {
         const id = this.#ending[at]!;
         this.#seenAnywhere[id] = epoch;
