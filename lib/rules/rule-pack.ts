@@ -4,7 +4,7 @@
  */
 import type { WinEvent } from '../events/win-event.ts';
 import { loadEqlRules } from '../eql/index.ts';
-import { correlationScanState, loadSigmaRules, type SigmaOptions } from '../sigma/index.ts';
+import { correlationScanState, loadSigmaRules, type CorrelationRule, type SigmaOptions } from '../sigma/index.ts';
 import { unionNeedles, type Needle } from '../scan/prefilter.ts';
 import type { Detector, Evidence, RuleError, RuleFile, RuleMeta, ScanState } from './rule.ts';
 
@@ -12,6 +12,8 @@ export interface RulePack {
   readonly detector: Detector;
   /** Rules that could not be loaded: reported by `winsift rules lint` and logged at cold start. */
   readonly errors: readonly RuleError[];
+  /** The Sigma correlation rules among `detector.rules`, with their type and windows. */
+  readonly correlations: readonly CorrelationRule[];
 }
 
 export function loadRulePack(files: readonly RuleFile[], options: SigmaOptions = {}): RulePack {
@@ -26,6 +28,7 @@ export function loadRulePack(files: readonly RuleFile[], options: SigmaOptions =
       hiddenRuleIds: sigma.correlations.hiddenRuleIds,
     }),
     errors: [...sigma.errors, ...eql.errors, ...duplicate],
+    correlations: sigma.correlations.rules,
   };
 }
 

@@ -56,6 +56,7 @@ describe('winsift rules list', () => {
     const io = capture();
     expect(await run(['list', '--rules', dir])).toBe(0);
     expect(io.out()).toMatch(/^40000000-0000-4000-8000-000000000001\tsigma-correlation:event_count\thigh\tBurst\t/m);
+    expect(io.out().match(/^40000000-0000-4000-8000-000000000001\t/gm)).toHaveLength(1);
   });
   it('rejects an unknown sub-command', async () => {
     const io = capture();

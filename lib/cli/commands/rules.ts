@@ -7,7 +7,6 @@ import { bundledRuleFiles } from '../../rules/bundled.ts';
 import { readRuleDir } from '../../rules/read-rule-dir.ts';
 import type { RuleError, RuleFile } from '../../rules/rule.ts';
 import { loadRulePack } from '../../rules/rule-pack.ts';
-import { loadSigmaCorrelations } from '../../sigma/index.ts';
 import { parseCommandArgs } from '../args.ts';
 
 const USAGE = 'usage: winsift rules list [--rules DIR]... | winsift rules lint [DIR]...';
@@ -44,15 +43,14 @@ function list(args: string[]): number {
   if (!extra) return 2;
   const files = [...bundledRuleFiles(), ...extra];
   const pack = loadRulePack(files);
+  // Correlations match across the events of a scan: their type says how.
+  const correlationType = new Map(pack.correlations.map((c) => [c.meta, c.type]));
   for (const rule of pack.detector.rules) {
-    process.stdout.write(`${rule.id}\t${rule.language}\t${rule.level}\t${rule.title}\t${rule.source}\n`);
+    const type = correlationType.get(rule);
+    const language = type ? `sigma-correlation:${type}` : rule.language;
+    process.stdout.write(`${rule.id}\t${language}\t${rule.level}\t${rule.title}\t${rule.source}\n`);
   }
-  // Correlations match across the events of a scan, not per event, so they are not in the detector.
-  const correlations = loadSigmaCorrelations(files.filter((f) => /\.ya?ml$/i.test(f.path))).rules;
-  for (const c of correlations) {
-    process.stdout.write(`${c.meta.id}\tsigma-correlation:${c.type}\t${c.meta.level}\t${c.meta.title}\t${c.meta.source}\n`);
-  }
-  const count = pack.detector.rules.length + correlations.length;
+  const count = pack.detector.rules.length;
   process.stdout.write(`${count} rules loaded${pack.errors.length > 0 ? `, ${pack.errors.length} not loaded (see winsift rules lint)` : ''}\n`);
   return 0;
 }
