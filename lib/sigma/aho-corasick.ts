@@ -9,8 +9,12 @@ import { foldCode } from './case-fold.ts';
 /** Where a needle was seen in a value: 0 anywhere, 1 at the start, 2 at the end, 3 as the whole value. */
 export type ScanMode = 0 | 1 | 2 | 3;
 
-/** How many of the shallowest states get a dense ASCII row (128 x 4 bytes each). */
-const DENSE_STATES = 256;
+/**
+ * Table entries (4 bytes each) for the dense rows of the shallowest states. A row has one entry
+ * per ASCII character class (the ASCII characters the needles use, plus one for all others),
+ * so an automaton with a small alphabet gets rows for many more states.
+ */
+const DENSE_ENTRIES = 1 << 16;
 
 export class AhoCorasick {
   readonly #needles: string[] = [];
@@ -29,11 +33,14 @@ export class AhoCorasick {
   /** Per state: the first state on its dictionary chain that ends a needle (itself or a suffix), or -1. */
   #report = new Int32Array(0);
   /**
-   * Fully resolved ASCII transitions (failure links already followed) for the shallowest states,
-   * where a scan spends most of its steps: `#dense[#denseRow[state] + code]`; -1 rows fall back
-   * to the sorted edges.
+   * Fully resolved ASCII transitions (failure links already followed) for states 0..#denseStates-1
+   * (the shallowest, as states are numbered breadth first), where a scan spends most of its
+   * steps: `#dense[state * #classes + #asciiClass[code]]`. Other states and non-ASCII code
+   * units fall back to the sorted edges.
    */
-  #denseRow = new Int32Array(0);
+  #asciiClass = new Uint8Array(128);
+  #classes = 1;
+  #denseStates = 0;
   #dense = new Int32Array(0);
   /** Per needle: the epoch in which it was seen anywhere / at the start / at the end of a value. */
   #seenAnywhere = new Int32Array(0);
@@ -76,10 +83,10 @@ export class AhoCorasick {
     // The trie as typed-array sibling lists (no per-state objects: large rule sets have
     // hundreds of thousands of states), then flattened into sorted edge arrays.
     const capacity = this.#needles.reduce((sum, n) => sum + n.length, 0) + 1;
-    const firstChild = new Int32Array(capacity).fill(-1);
-    const nextSibling = new Int32Array(capacity).fill(-1);
-    const codeOf = new Uint16Array(capacity);
-    const ending = new Int32Array(capacity).fill(-1);
+    let firstChild = new Int32Array(capacity).fill(-1);
+    let nextSibling = new Int32Array(capacity).fill(-1);
+    let codeOf = new Uint16Array(capacity);
+    let ending = new Int32Array(capacity).fill(-1);
     const root = new Int32Array(0x10000);
     let count = 1;
     const child = (state: number, code: number): number => {
@@ -104,8 +111,8 @@ export class AhoCorasick {
       ending[state] = id;
     }
     // Failure links and dictionary links (the nearest shorter suffix state that ends a needle), breadth first.
-    const fail = new Int32Array(count);
-    const dictionary = new Int32Array(count).fill(-1);
+    let fail = new Int32Array(count);
+    let dictionary = new Int32Array(count).fill(-1);
     const queue = new Int32Array(count);
     let tail = 0;
     for (let c = firstChild[0]!; c !== -1; c = nextSibling[c]!) queue[tail++] = c;
@@ -125,6 +132,26 @@ export class AhoCorasick {
         queue[tail++] = c;
       }
     }
+    // Number the states breadth first (root 0, then the queue), so the shallowest states, where a
+    // scan spends most steps, are 0..n-1 and their dense rows are found without an index table.
+    const bfsId = new Int32Array(count);
+    for (let k = 0; k < tail; k++) bfsId[queue[k]!] = k + 1;
+    const renumber = (ids: Int32Array): Int32Array<ArrayBuffer> => {
+      const out = new Int32Array(count);
+      for (let s = 0; s < count; s++) out[bfsId[s]!] = ids[s]! === -1 ? -1 : bfsId[ids[s]!]!;
+      return out;
+    };
+    const renumberValues = <T extends Int32Array | Uint16Array>(values: T, out: T): T => {
+      for (let s = 0; s < count; s++) out[bfsId[s]!] = values[s]!;
+      return out;
+    };
+    firstChild = renumber(firstChild);
+    nextSibling = renumber(nextSibling);
+    codeOf = renumberValues(codeOf, new Uint16Array(count));
+    ending = renumberValues(ending, new Int32Array(count));
+    fail = renumber(fail);
+    dictionary = renumber(dictionary);
+    for (let code = 0; code < root.length; code++) if (root[code]! !== 0) root[code] = bfsId[root[code]!]!;
     this.#fail = fail;
     this.#rootAscii = root.slice(0, 128);
     this.#rootOther = new Map();
@@ -156,7 +183,7 @@ export class AhoCorasick {
       }
     }
     this.#report = Int32Array.from(this.#ending, (id, state) => (id !== -1 ? state : dictionary[state]!));
-    this.#buildDense(queue, count);
+    this.#buildDense(count);
     this.#lengths = Int32Array.from(this.#needles, (n) => n.length);
     const n = this.#needles.length;
     this.#seenAnywhere = new Int32Array(n).fill(-1);
@@ -195,25 +222,35 @@ export class AhoCorasick {
     for (let j = this.#gateStart[key]!; j < to; j++) this.gateSeen[this.#gateIds[j]!] = epoch;
   }
 
-  /** Dense rows for the first DENSE_STATES states in breadth-first order (`queue`), i.e. the shallowest. */
-  #buildDense(queue: Int32Array, count: number): void {
-    const states = Math.min(count - 1, DENSE_STATES);
-    this.#denseRow = new Int32Array(count).fill(-1);
-    // Row 0 is the root's (its ASCII table); state k of the queue gets row k + 1.
-    this.#dense = new Int32Array((states + 1) * 128);
-    this.#dense.set(this.#rootAscii, 0);
-    this.#denseRow[0] = 0;
-    for (let k = 0; k < states; k++) {
-      const state = queue[k]!;
-      const row = (k + 1) * 128;
-      // A state's failure state is shallower, so its row (if dense) is already complete.
-      const fail = this.#fail[state]!;
-      const failRow = this.#denseRow[fail]!;
-      for (let code = 0; code < 128; code++) {
-        const target = this.#child(state, code);
-        this.#dense[row + code] = target !== -1 ? target : fail === 0 ? this.#rootAscii[code]! : failRow >= 0 ? this.#dense[failRow + code]! : this.#next(fail, code);
+  /** Dense rows for the first states (breadth first, so the shallowest), as many as DENSE_ENTRIES allows. */
+  #buildDense(count: number): void {
+    // Class 0: ASCII characters no needle uses (from any state they lead back to the root).
+    const classCode: number[] = [-1];
+    this.#asciiClass = new Uint8Array(128);
+    for (const needle of this.#needles) {
+      for (let i = 0; i < needle.length; i++) {
+        const code = needle.charCodeAt(i);
+        if (code < 128 && this.#asciiClass[code] === 0) {
+          this.#asciiClass[code] = classCode.length;
+          classCode.push(code);
+        }
       }
-      this.#denseRow[state] = row;
+    }
+    // Raw ASCII folds to ASCII: upper case shares the class of its lower case.
+    for (let code = 0; code < 128; code++) this.#asciiClass[code] = this.#asciiClass[foldCode(code)]!;
+    const width = classCode.length;
+    const states = Math.max(1, Math.min(count, Math.floor(DENSE_ENTRIES / width)));
+    this.#classes = width;
+    this.#denseStates = states;
+    this.#dense = new Int32Array(states * width);
+    for (let state = 0; state < states; state++) {
+      const row = state * width;
+      // A state's failure state is shallower, hence numbered lower: its row is already complete.
+      const failRow = this.#fail[state]! * width;
+      for (let k = 1; k < width; k++) {
+        const target = this.#child(state, classCode[k]!);
+        this.#dense[row + k] = target !== -1 ? target : state === 0 ? 0 : this.#dense[failRow + k]!;
+      }
     }
   }
 
@@ -252,13 +289,14 @@ export class AhoCorasick {
     let state = 0;
     const last = text.length - 1;
     const gated = this.#gateIds.length > 0;
-    const denseRow = this.#denseRow;
+    const asciiClass = this.#asciiClass;
+    const width = this.#classes;
+    const denseStates = this.#denseStates;
     const dense = this.#dense;
     const report = this.#report;
     for (let i = 0; i <= last; i++) {
-      const code = foldCode(text.charCodeAt(i));
-      const row = code < 128 ? denseRow[state]! : -1;
-      state = row >= 0 ? dense[row + code]! : this.#next(state, code);
+      const code = text.charCodeAt(i);
+      state = code < 128 && state < denseStates ? dense[state * width + asciiClass[code]!]! : this.#next(state, foldCode(code));
       for (let at = report[state]!; at !== -1; at = this.#dictionary[at]!) {
         const id = this.#ending[at]!;
         this.#seenAnywhere[id] = epoch;
