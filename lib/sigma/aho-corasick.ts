@@ -16,10 +16,17 @@ export type ScanMode = 0 | 1 | 2 | 3;
  */
 const DENSE_ENTRIES = 1 << 16;
 
+/** Every folded character of `String(x)` for a number or boolean: digits, sign, point, exponent, Infinity, NaN, true, false. */
+const NUMBER_TEXT_CHARS = '0123456789+-.einftyaruls';
+
 export class AhoCorasick {
   readonly #needles: string[] = [];
   readonly #ids = new Map<string, number>();
   #lengths = new Int32Array(0);
+  /** A text shorter than the shortest needle holds none: it is not walked. */
+  #shortest = 0;
+  /** Whether some needle could occur in a number or boolean written as text; if none can, they are not walked. */
+  #scansNumbers = true;
   /** Root transitions: ASCII in a table, the rest in a map (a full 64K table per field costs 256 KB). */
   #rootAscii = new Int32Array(128);
   #rootOther = new Map<number, number>();
@@ -185,6 +192,9 @@ export class AhoCorasick {
     this.#report = Int32Array.from(this.#ending, (id, state) => (id !== -1 ? state : dictionary[state]!));
     this.#buildDense(count);
     this.#lengths = Int32Array.from(this.#needles, (n) => n.length);
+    // With no needles nothing can be seen (a small integer keeps the field's representation an int).
+    this.#shortest = this.#needles.reduce((min, n) => Math.min(min, n.length), 0x3fffffff);
+    this.#scansNumbers = this.#needles.some((n) => [...n].every((c) => NUMBER_TEXT_CHARS.includes(c)));
     const n = this.#needles.length;
     this.#seenAnywhere = new Int32Array(n).fill(-1);
     this.#seenAtStart = new Int32Array(n).fill(-1);
@@ -335,8 +345,11 @@ export class AhoCorasick {
   }
 
   #scanLeaves(value: unknown, epoch: number): void {
-    if (typeof value === 'string') this.#scanText(value, epoch);
-    else if (typeof value === 'number' || typeof value === 'boolean') this.#scanText(String(value), epoch);
+    if (typeof value === 'string') {
+      if (value.length >= this.#shortest) this.#scanText(value, epoch);
+    } else if (typeof value === 'number' || typeof value === 'boolean') {
+      if (this.#scansNumbers) this.#scanText(String(value), epoch);
+    }
     else if (Array.isArray(value)) for (let i = 0; i < value.length; i++) this.#scanLeaves(value[i], epoch);
     else if (value !== null && typeof value === 'object') for (const key in value) this.#scanLeaves((value as Record<string, unknown>)[key], epoch);
   }

@@ -176,4 +176,27 @@ describe('Aho-Corasick field scan equals direct string tests', () => {
       { numRuns: 1000 },
     );
   });
+
+  // Numbers and booleans are searched as their text, short values are skipped: neither may lose a sighting.
+  it('numbers, booleans and values shorter than a needle', () => {
+    const text = fc.array(fc.constantFrom('1', '2', '.', '-', 'e', 'E', 'T', 'rue', 'x', 'İ', '\u212a'), { maxLength: 4 }).map((p) => p.join(''));
+    const leaf = fc.oneof(text, fc.integer({ min: -300, max: 300 }), fc.constantFrom(1.5, -2e-7, 1e21, Infinity, NaN), fc.boolean());
+    fc.assert(
+      fc.property(fc.uniqueArray(text.filter((s) => s !== ''), { minLength: 1, maxLength: 8 }), fc.array(fc.array(leaf, { minLength: 1, maxLength: 3 }), { minLength: 1, maxLength: 4 }), (needles, values) => {
+        const ac = new AhoCorasick();
+        const folded = needles.map(foldString);
+        const ids = folded.map((n) => ac.add(n));
+        ac.build();
+        values.forEach((leaves, epoch) => {
+          ac.scanAllValues({ ...leaves }, epoch);
+          const texts = leaves.map((l) => foldString(String(l)));
+          folded.forEach((needle, k) => {
+            expect(ac.seenAnywhere(ids[k]!, epoch)).toBe(texts.some((t) => t.includes(needle)));
+            expect(ac.seenWhole(ids[k]!, epoch)).toBe(texts.some((t) => t === needle));
+          });
+        });
+      }),
+      { numRuns: 1000 },
+    );
+  });
 });
