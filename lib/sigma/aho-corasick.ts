@@ -5,6 +5,7 @@
  * Transitions live in flat sorted arrays (the root's ASCII ones in a table) to keep memory small.
  */
 import { foldCode } from './case-fold.ts';
+import type { SkipSearch } from './skip-search.ts';
 
 /** Where a needle was seen in a value: 0 anywhere, 1 at the start, 2 at the end, 3 as the whole value. */
 export type ScanMode = 0 | 1 | 2 | 3;
@@ -58,6 +59,11 @@ export class AhoCorasick {
   /** ... and as the whole of a value (equality). */
   #seenWhole = new Int32Array(0);
   #scannedEpoch = -1;
+  /**
+   * When set, a text is scanned only if it holds one of these needles: the caller vouches that
+   * no other needle's sighting will be read this epoch (see FieldScanners.nextEvent).
+   */
+  #wanted: SkipSearch | undefined;
   /**
    * Gates (field-scanners.ts): per needle and mode (contains, at start, at end), the gate ids a
    * sighting opens, stamped into `gateSeen`. Lets a rule ask "did any of my needles hit?" in
@@ -330,6 +336,13 @@ export class AhoCorasick {
     }
   }
 
+  /** Until the next call, scan only texts that hold one of `wanted`'s needles (undefined: all texts). */
+  onlyScanFor(wanted: SkipSearch | undefined): void {
+    if (wanted === this.#wanted) return;
+    this.#wanted = wanted;
+    this.#scannedEpoch = -1;
+  }
+
   /** Scans a field value (every string/number/boolean leaf) once per epoch. */
   scanValue(value: unknown, epoch: number): void {
     if (this.#scannedEpoch === epoch) return;
@@ -348,9 +361,12 @@ export class AhoCorasick {
 
   #scanLeaves(value: unknown, epoch: number): void {
     if (typeof value === 'string') {
-      if (value.length >= this.#shortest) this.#scanText(value, epoch);
+      if (value.length >= this.#shortest && (this.#wanted === undefined || this.#wanted.containsAny(value))) this.#scanText(value, epoch);
     } else if (typeof value === 'number' || typeof value === 'boolean') {
-      if (this.#scansNumbers) this.#scanText(String(value), epoch);
+      if (this.#scansNumbers) {
+        const text = String(value);
+        if (this.#wanted === undefined || this.#wanted.containsAny(text)) this.#scanText(text, epoch);
+      }
     }
     else if (Array.isArray(value)) for (let i = 0; i < value.length; i++) this.#scanLeaves(value[i], epoch);
     else if (value !== null && typeof value === 'object') for (const key in value) this.#scanLeaves((value as Record<string, unknown>)[key], epoch);

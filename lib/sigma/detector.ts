@@ -10,6 +10,7 @@ import { foldCode, foldString } from './case-fold.ts';
 import { compileExpr, simplify, type Matcher } from './compile.ts';
 import { compiledExplainer } from './explain.ts';
 import type { AhoCorasick } from './aho-corasick.ts';
+import type { SkipSearch } from './skip-search.ts';
 import { FieldScanners } from './field-scanners.ts';
 import type { LogsourceRoute } from './logsource.ts';
 import { channelNeedles, type Needle } from '../scan/prefilter.ts';
@@ -27,6 +28,8 @@ interface CompiledRule {
   /** The logsource's event ids, for events whose EventID is not one number. */
   readonly routeIds: readonly number[] | null;
   readonly expr: Expr;
+  /** `expr` simplified: what the matcher and the field scans were built from. */
+  readonly simplified: Expr;
   readonly matcher: Matcher;
   /** Needle sightings one of which the rule needs (rule-gates.ts), if it has any. */
   readonly gate: RuleGate | undefined;
@@ -57,9 +60,12 @@ class Bucket {
   readonly all: CompiledRule[] = [];
   gatedByEventId = new Map<number, GatedRules>();
   gatedAnyEventId: GatedRules | undefined;
+  /** The keyword needles any rule run on this bucket's events can read (FieldScanners.nextEvent). */
+  keywordsWanted: SkipSearch | undefined;
 
-  /** Called once every rule is added. */
-  seal(scanners: FieldScanners): void {
+  /** Called once every rule is added; `alsoRun`: the rules of any channel, run on these events too. */
+  seal(scanners: FieldScanners, alsoRun: readonly CompiledRule[]): void {
+    this.keywordsWanted = scanners.keywordsWantedBy([...this.all, ...alsoRun].map((r) => r.simplified));
     this.gatedAnyEventId = new GatedRules(this.anyEventId, scanners);
     for (const [id, rules] of this.byEventId) this.gatedByEventId.set(id, new GatedRules(rules, scanners));
   }
@@ -102,7 +108,7 @@ export class SigmaDetector implements Detector {
     for (const [i, rule] of rules.entries()) {
       const matcher = compileExpr(simplified[i]!, this.#scanners);
       const gate = rule.route.foreign ? undefined : ruleGate(simplified[i]!, this.#scanners);
-      const compiled: CompiledRule = { meta: rule.meta, routeIds: rule.route.eventIds, expr: rule.expr, matcher, gate };
+      const compiled: CompiledRule = { meta: rule.meta, routeIds: rule.route.eventIds, expr: rule.expr, simplified: simplified[i]!, matcher, gate };
       this.#byMeta.set(rule.meta, compiled);
       if (rule.route.foreign) continue;
       const eventIds = intersect(rule.route.eventIds, requiredEventIds(simplified[i]!));
@@ -112,8 +118,8 @@ export class SigmaDetector implements Detector {
       }
       for (const channel of new Set(rule.route.channels)) this.#bucketFor(channel).add(compiled, eventIds);
     }
-    this.#anyChannel.seal(this.#scanners);
-    for (const { bucket } of this.#channelNames) bucket.seal(this.#scanners);
+    this.#anyChannel.seal(this.#scanners, []);
+    for (const { bucket } of this.#channelNames) bucket.seal(this.#scanners, this.#anyChannel.all);
   }
 
   #bucketFor(channel: string): Bucket {
@@ -128,10 +134,11 @@ export class SigmaDetector implements Detector {
 
   match(event: WinEvent): readonly RuleMeta[] {
     const fields = event.fields;
-    this.#scanners.nextEvent();
     let found: RuleMeta[] | undefined;
     const channel = fields['Channel'];
     const bucket = typeof channel === 'string' ? this.#findBucket(channel) : undefined;
+    // Only the bucket's and any channel's rules run: the keyword scan can skip values without their needles.
+    this.#scanners.nextEvent((bucket ?? this.#anyChannel).keywordsWanted);
     const eventId = eventIdOf(fields);
     const idKnown = eventId !== undefined || fields['EventID'] === undefined || fields['EventID'] === null;
     if (bucket) found = runBucket(bucket, fields, eventId, idKnown, this.#scanners, found);

@@ -8,6 +8,7 @@ import { AhoCorasick, type ScanMode } from './aho-corasick.ts';
 import type { Expr } from './ast.ts';
 import { foldString } from './case-fold.ts';
 import type { Pattern } from './pattern.ts';
+import { SkipSearch } from './skip-search.ts';
 
 /** The scanner of keyword (field-less) needles, which searches every value of the event. */
 export const KEYWORDS = '\u0000keywords';
@@ -21,6 +22,9 @@ export function scanMode(mode: NeedleMode): ScanMode {
 
 /** Below this many needles on a field, direct string tests are as fast as a scan. */
 export const MIN_NEEDLES = 8;
+
+/** Below this needle length the keyword filter skips too little to pay for itself: scan every value. */
+const MIN_SKIP_WINDOW = 3;
 
 export interface NeedleRef {
   readonly scanner: AhoCorasick;
@@ -38,8 +42,13 @@ export class FieldScanners {
   #gates = 0;
   readonly #byField = new Map<string, AhoCorasick>();
 
-  /** Starts a new event: every earlier scan result becomes stale. */
-  nextEvent(): void {
+  /**
+   * Starts a new event: every earlier scan result becomes stale. `keywordsWanted`, when given,
+   * holds every keyword needle a rule run on this event can read: the keyword scan (every value
+   * of the event) then skips values that hold none of them. Without it, every value is scanned.
+   */
+  nextEvent(keywordsWanted?: SkipSearch): void {
+    this.#byField.get(KEYWORDS)?.onlyScanFor(keywordsWanted);
     if (this.epoch === 0x7fffffff) {
       // After 2^31 events the stamps would repeat: forget them all once.
       for (const scanner of this.#byField.values()) scanner.reset();
@@ -78,31 +87,14 @@ export class FieldScanners {
   static forRules(exprs: readonly Expr[], minNeedles = MIN_NEEDLES): FieldScanners {
     const scanners = new FieldScanners();
     const needles = new Map<string, Set<string>>();
-    const visit = (expr: Expr): void => {
-      switch (expr.kind) {
-        case 'and':
-        case 'or':
-          expr.items.forEach(visit);
-          return;
-        case 'not':
-          visit(expr.item);
-          return;
-        case 'const':
-          return;
-        case 'test':
-          if (expr.timePart) return;
-          for (const value of expr.values) {
-            if (value.kind !== 'pattern' || value.cased) continue;
-            const needle = needleOf(value.pattern);
-            if (!needle) continue;
-            const key = expr.field ?? KEYWORDS;
-            let set = needles.get(key);
-            if (!set) needles.set(key, (set = new Set()));
-            for (const text of needle.texts) set.add(text);
-          }
-      }
-    };
-    exprs.forEach(visit);
+    for (const expr of exprs) {
+      forEachScannableNeedle(expr, (field, text) => {
+        const key = field ?? KEYWORDS;
+        let set = needles.get(key);
+        if (!set) needles.set(key, (set = new Set()));
+        set.add(text);
+      });
+    }
     for (const [field, set] of needles) {
       if (set.size < minNeedles) continue;
       const scanner = new AhoCorasick();
@@ -114,6 +106,18 @@ export class FieldScanners {
     return scanners;
   }
 
+  /**
+   * nextEvent's `keywordsWanted` for events on which only `exprs` (simplified, as given to
+   * forRules) run; undefined when there is no keyword scan, or a needle is too short to skip by.
+   */
+  keywordsWantedBy(exprs: Iterable<Expr>): SkipSearch | undefined {
+    if (!this.#byField.has(KEYWORDS)) return undefined;
+    const texts = new Set<string>();
+    for (const expr of exprs) forEachScannableNeedle(expr, (field, text) => field === null && texts.add(text));
+    for (const text of texts) if (text.length < MIN_SKIP_WINDOW) return undefined;
+    return new SkipSearch(texts);
+  }
+
   /** `field` null: the keyword scanner. */
   lookup(field: string | null, foldedNeedle: string): NeedleRef | undefined {
     const scanner = this.#byField.get(field ?? KEYWORDS);
@@ -123,6 +127,31 @@ export class FieldScanners {
 
   get fields(): number {
     return this.#byField.size;
+  }
+}
+
+/**
+ * Calls `found` with each folded needle text `expr` can look up in a field's scan (field null:
+ * a keyword): the uncased `*X*`, `X*`, `*X`, `X` patterns of tests that are not time parts.
+ */
+export function forEachScannableNeedle(expr: Expr, found: (field: string | null, text: string) => void): void {
+  switch (expr.kind) {
+    case 'and':
+    case 'or':
+      for (const item of expr.items) forEachScannableNeedle(item, found);
+      return;
+    case 'not':
+      forEachScannableNeedle(expr.item, found);
+      return;
+    case 'const':
+      return;
+    case 'test':
+      if (expr.timePart) return;
+      for (const value of expr.values) {
+        if (value.kind !== 'pattern' || value.cased) continue;
+        const needle = needleOf(value.pattern);
+        if (needle) for (const text of needle.texts) found(expr.field, text);
+      }
   }
 }
 
