@@ -1,11 +1,40 @@
 /**
- * IPv4 and IPv6 networks for the `cidr` modifier, held as bigints so both families share one test.
+ * IPv4 and IPv6 networks for the `cidr` modifier. A network is parsed once into 32-bit words
+ * (network and mask, most significant word first; IPv4 uses only the last word), and an address
+ * once per distinct string, so a containment test is a few integer ANDs and compares with no
+ * BigInt and no allocation. `network` keeps the network as a bigint for callers that print it.
  */
 export interface Cidr {
   readonly family: 4 | 6;
   readonly network: bigint;
   readonly prefix: number;
   readonly text: string;
+  /** The network's words, already masked; an IPv4 network has only `net3`, the others 0. */
+  readonly net0: number;
+  readonly net1: number;
+  readonly net2: number;
+  readonly net3: number;
+  /** The prefix as a mask per word (unsigned). */
+  readonly mask0: number;
+  readonly mask1: number;
+  readonly mask2: number;
+  readonly mask3: number;
+}
+
+/** A parsed address: an IPv4 address is `w3` (the other words 0); IPv6 is w0..w3, most significant first. */
+class Ip {
+  readonly family: 4 | 6;
+  readonly w0: number;
+  readonly w1: number;
+  readonly w2: number;
+  readonly w3: number;
+  constructor(family: 4 | 6, w0: number, w1: number, w2: number, w3: number) {
+    this.family = family;
+    this.w0 = w0;
+    this.w1 = w1;
+    this.w2 = w2;
+    this.w3 = w3;
+  }
 }
 
 export function parseCidr(text: string): Cidr | string {
@@ -18,61 +47,98 @@ export function parseCidr(text: string): Cidr | string {
   if (!Number.isInteger(prefix) || prefix < 0 || prefix > bits || (slash >= 0 && !/^\d+$/.test(text.slice(slash + 1)))) {
     return `'${text}' has an invalid prefix length`;
   }
-  return { family: ip.family, network: mask(ip.value, prefix, bits), prefix, text };
+  // Word i of 4 covers address bits 32i..32i+31 from the top; an IPv4 network is word 3 alone.
+  const first = ip.family === 4 ? 96 : 0;
+  const mask0 = wordMask(first + prefix, 0);
+  const mask1 = wordMask(first + prefix, 1);
+  const mask2 = wordMask(first + prefix, 2);
+  const mask3 = wordMask(first + prefix, 3);
+  const net0 = ip.family === 4 ? 0 : (ip.w0 & mask0) >>> 0;
+  const net1 = ip.family === 4 ? 0 : (ip.w1 & mask1) >>> 0;
+  const net2 = ip.family === 4 ? 0 : (ip.w2 & mask2) >>> 0;
+  const net3 = (ip.w3 & mask3) >>> 0;
+  const network = ip.family === 4 ? BigInt(net3) : (BigInt(net0) << 96n) | (BigInt(net1) << 64n) | (BigInt(net2) << 32n) | BigInt(net3);
+  return { family: ip.family, network, prefix, text, net0, net1, net2, net3, mask0, mask1, mask2, mask3 };
+}
+
+/** The mask of word `index` (0..3) for a 128-bit prefix of `prefix` bits, unsigned. */
+function wordMask(prefix: number, index: number): number {
+  const bits = Math.min(32, Math.max(0, prefix - 32 * index));
+  return bits === 0 ? 0 : (0xffffffff << (32 - bits)) >>> 0;
 }
 
 /**
  * Addresses parsed lately: a rule often tests one address against a long list of networks, and
- * an event's addresses against many rules; parsing them once saves most of the cidr cost.
+ * an event's addresses against many rules; parsing them once saves most of the cidr cost. The
+ * last address asked for is kept apart, so a run of networks over one address skips the map.
  */
-const parsed = new Map<string, { family: 4 | 6; value: bigint } | undefined>();
+const parsed = new Map<string, Ip | null>();
 const PARSED_ENTRIES = 256;
+let lastText: string | undefined;
+let lastIp: Ip | null = null;
 
-function parseAddress(address: string): { family: 4 | 6; value: bigint } | undefined {
-  if (parsed.has(address)) return parsed.get(address);
-  const ip = parseIp(address);
-  if (parsed.size >= PARSED_ENTRIES) parsed.clear();
-  parsed.set(address, ip);
+function parseAddress(address: string): Ip | null {
+  if (address === lastText) return lastIp;
+  let ip = parsed.get(address);
+  if (ip === undefined) {
+    ip = parseIp(address) ?? null;
+    if (parsed.size >= PARSED_ENTRIES) parsed.clear();
+    parsed.set(address, ip);
+  }
+  lastText = address;
+  lastIp = ip;
   return ip;
 }
 
 export function cidrContains(cidr: Cidr, address: string): boolean {
   const ip = parseAddress(address);
-  if (!ip) return false;
-  if (ip.family !== cidr.family) {
+  if (ip === null) return false;
+  if (cidr.family === 4) {
     // An IPv4-mapped IPv6 address (::ffff:a.b.c.d) is the IPv4 address it carries.
-    if (cidr.family === 4 && ip.family === 6 && ip.value >> 32n === 0xffffn) {
-      return mask(ip.value & 0xffffffffn, cidr.prefix, 32) === cidr.network;
-    }
-    return false;
+    if (ip.family !== 4 && !(ip.w0 === 0 && ip.w1 === 0 && ip.w2 === 0xffff)) return false;
+    return ((ip.w3 & cidr.mask3) >>> 0) === cidr.net3;
   }
-  return mask(ip.value, cidr.prefix, cidr.family === 4 ? 32 : 128) === cidr.network;
+  return (
+    ip.family === 6 &&
+    ((ip.w0 & cidr.mask0) >>> 0) === cidr.net0 &&
+    ((ip.w1 & cidr.mask1) >>> 0) === cidr.net1 &&
+    ((ip.w2 & cidr.mask2) >>> 0) === cidr.net2 &&
+    ((ip.w3 & cidr.mask3) >>> 0) === cidr.net3
+  );
 }
 
-function mask(value: bigint, prefix: number, bits: number): bigint {
-  const host = BigInt(bits - prefix);
-  return (value >> host) << host;
-}
-
-function parseIp(text: string): { family: 4 | 6; value: bigint } | undefined {
+function parseIp(text: string): Ip | undefined {
   const v4 = parseIpv4(text);
-  if (v4 !== undefined) return { family: 4, value: v4 };
-  const v6 = parseIpv6(text);
-  return v6 === undefined ? undefined : { family: 6, value: v6 };
+  if (v4 !== undefined) return new Ip(4, 0, 0, 0, v4);
+  return parseIpv6(text);
 }
 
-function parseIpv4(text: string): bigint | undefined {
-  const parts = text.split('.');
-  if (parts.length !== 4) return undefined;
-  let value = 0n;
-  for (const part of parts) {
-    if (!/^\d{1,3}$/.test(part) || Number(part) > 255) return undefined;
-    value = (value << 8n) | BigInt(part);
+/** Four dot-separated parts of one to three ASCII digits, each at most 255 (`010` is 10). */
+function parseIpv4(text: string): number | undefined {
+  let value = 0;
+  let parts = 0;
+  let part = 0;
+  let digits = 0;
+  for (let i = 0; i <= text.length; i++) {
+    const c = i < text.length ? text.charCodeAt(i) : 0x2e;
+    if (c === 0x2e) {
+      if (digits === 0 || part > 255 || ++parts > 4) return undefined;
+      value = value * 256 + part;
+      part = 0;
+      digits = 0;
+    } else if (c >= 0x30 && c <= 0x39) {
+      if (++digits > 3) return undefined;
+      part = part * 10 + (c - 0x30);
+    } else {
+      return undefined;
+    }
   }
-  return value;
+  return parts === 4 ? value : undefined;
 }
 
-function parseIpv6(input: string): bigint | undefined {
+const HEX_GROUP = /^[0-9a-fA-F]{1,4}$/;
+
+function parseIpv6(input: string): Ip | undefined {
   let text = input.startsWith('[') && input.endsWith(']') ? input.slice(1, -1) : input;
   const zone = text.indexOf('%');
   if (zone >= 0) text = text.slice(0, zone);
@@ -83,16 +149,16 @@ function parseIpv6(input: string): bigint | undefined {
   if (last.includes('.')) {
     const v4 = parseIpv4(last);
     if (v4 === undefined) return undefined;
-    text = `${text.slice(0, lastColon + 1)}${(v4 >> 16n).toString(16)}:${(v4 & 0xffffn).toString(16)}`;
+    text = `${text.slice(0, lastColon + 1)}${(v4 >>> 16).toString(16)}:${(v4 & 0xffff).toString(16)}`;
   }
   const halves = text.split('::');
   if (halves.length > 2) return undefined;
-  const group = (s: string): bigint[] | undefined => {
+  const group = (s: string): number[] | undefined => {
     if (s === '') return [];
-    const out: bigint[] = [];
+    const out: number[] = [];
     for (const g of s.split(':')) {
-      if (!/^[0-9a-fA-F]{1,4}$/.test(g)) return undefined;
-      out.push(BigInt(`0x${g}`));
+      if (!HEX_GROUP.test(g)) return undefined;
+      out.push(parseInt(g, 16));
     }
     return out;
   };
@@ -101,6 +167,7 @@ function parseIpv6(input: string): bigint | undefined {
   if (!head || !rest) return undefined;
   const total = head.length + rest.length;
   if (halves.length === 1 ? total !== 8 : total > 7) return undefined;
-  const groups = [...head, ...Array<bigint>(8 - total).fill(0n), ...rest];
-  return groups.reduce((acc, g) => (acc << 16n) | g, 0n);
+  const g = [...head, ...Array<number>(8 - total).fill(0), ...rest];
+  const word = (i: number): number => ((g[2 * i]! << 16) | g[2 * i + 1]!) >>> 0;
+  return new Ip(6, word(0), word(1), word(2), word(3));
 }
