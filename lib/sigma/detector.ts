@@ -97,6 +97,9 @@ export class SigmaDetector implements Detector {
   readonly #explainers = new Map<CompiledRule, ReturnType<typeof compiledExplainer>>();
   readonly #scanners: FieldScanners;
   readonly #prefilterNeedles: readonly Needle[] | undefined;
+  /** The event `match` saw last, and its scan epoch (explain reuses those scans). */
+  #matchedFields: WinEvent['fields'] | undefined;
+  #matchedEpoch = -1;
 
   /** `minNeedlesForScan`: how many needles a field needs before it gets a shared scan (tests lower it). */
   constructor(rules: readonly CompilableRule[], options: { minNeedlesForScan?: number } = {}) {
@@ -139,6 +142,8 @@ export class SigmaDetector implements Detector {
     const bucket = typeof channel === 'string' ? this.#findBucket(channel) : undefined;
     // Only the bucket's and any channel's rules run: the keyword scan can skip values without their needles.
     this.#scanners.nextEvent((bucket ?? this.#anyChannel).keywordsWanted);
+    this.#matchedFields = fields;
+    this.#matchedEpoch = this.#scanners.epoch;
     const eventId = eventIdOf(fields);
     const idKnown = eventId !== undefined || fields['EventID'] === undefined || fields['EventID'] === null;
     if (bucket) found = runBucket(bucket, fields, eventId, idKnown, this.#scanners, found);
@@ -162,7 +167,9 @@ export class SigmaDetector implements Detector {
     if (!compiled) return [];
     let explainer = this.#explainers.get(compiled);
     if (!explainer) this.#explainers.set(compiled, (explainer = compiledExplainer(compiled.expr, this.#scanners)));
-    return explainer(event.fields);
+    // Right after matching this event, its scans are still current: the explainer reads them.
+    const scanned = event.fields === this.#matchedFields && this.#scanners.epoch === this.#matchedEpoch;
+    return explainer(event.fields, scanned);
   }
 }
 

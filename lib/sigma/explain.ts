@@ -35,9 +35,11 @@ export function explainExpr(expr: Expr, fields: Fields): Evidence[] {
 /**
  * `explainExpr` answered by compiled matchers, compiled on first use and kept. With the
  * detector's `scanners`, needle tests read the shared field scans: each fields object the walk
- * looks at gets a scan epoch of its own (the detector's next `match` starts another).
+ * looks at gets a scan epoch of its own (the detector's next `match` starts another), except
+ * that `scanned` says the current epoch's scans are already of `fields` (the detector has just
+ * matched them), which spares scanning them again.
  */
-export function compiledExplainer(expr: Expr, scanners?: FieldScanners): (fields: Fields) => Evidence[] {
+export function compiledExplainer(expr: Expr, scanners?: FieldScanners): (fields: Fields, scanned?: boolean) => Evidence[] {
   const exprs = new Map<Expr, Matcher>();
   const values = new Map<FieldTest, Map<ValueTest, Matcher>>();
   let current: Fields | undefined;
@@ -62,8 +64,8 @@ export function compiledExplainer(expr: Expr, scanners?: FieldScanners): (fields
       return matcher(fields);
     },
   };
-  return (fields) => {
-    current = undefined;
+  return (fields, scanned = false) => {
+    current = scanned ? fields : undefined;
     const out: Evidence[] = [];
     collect(oracle, expr, fields, true, out);
     return out;
@@ -89,7 +91,7 @@ function collect(oracle: Oracle, expr: Expr, fields: Fields, want: boolean, out:
 
 function evidence(oracle: Oracle, test: FieldTest, fields: Fields, held: boolean): Evidence {
   const values = held && !test.negate && !test.all ? test.values.filter((v) => oracle.valueHolds(test, v, fields)) : test.values;
-  const words = values.map(describeValue).join(test.all ? ' and ' : ' or ');
+  const words = values === test.values ? describeAll(test) : values.map(describeValue).join(test.all ? ' and ' : ' or ');
   const negated = held === test.negate;
   const [field, value] = test.field === null ? keywordHit(oracle, test, values, fields, held) : [test.field, Object.hasOwn(fields, test.field) ? fields[test.field]! : null];
   const text = `${test.timePart ? `${test.timePart} ` : ''}${words}`;
@@ -104,6 +106,14 @@ function keywordHit(oracle: Oracle, test: FieldTest, values: readonly ValueTest[
     }
   }
   return ['(keywords)', null];
+}
+
+/** Every value of a test in words, built once per test: filter lists run to hundreds of values. */
+const allDescribed = new WeakMap<FieldTest, string>();
+function describeAll(test: FieldTest): string {
+  let words = allDescribed.get(test);
+  if (words === undefined) allDescribed.set(test, (words = test.values.map(describeValue).join(test.all ? ' and ' : ' or ')));
+  return words;
 }
 
 export function describeValue(value: ValueTest): string {
