@@ -78,6 +78,20 @@ describe('scanStream', () => {
     expect(sink.matches.some((m) => m.rule.id === DIRECT_IP)).toBe(true);
   });
 
+  it('matches in batches without losing or reordering: 700 events, a corrupt tail', async () => {
+    // Matches sit at batch edges (256 events a batch) and in the last, partial batch, which is
+    // matched even though bad input then ends the read.
+    const planted = [0, 255, 256, 257, 511, 512, 699];
+    const records = Array.from({ length: 700 }, (_, i) => (planted.includes(i) ? ecsBitsJob(`http://45.77.165.${i % 250}/a.exe`) : ecsLogon()));
+    const good = gzipSync(lines(...records));
+    const corrupt = Buffer.concat([good, Buffer.from([0x1f, 0x8b, 0x08, 0, 0, 0, 0, 0, 0, 3, 0xde, 0xad, 0xbe, 0xef])]);
+    const sink = new CollectingSink();
+    const failure = await scanStream(chunks(corrupt, 4096), { uri: 'mem://many', detector: pack.detector, sink, prefilter: false }).catch((e: unknown) => e);
+    expect(failure).toBeInstanceOf(ScanFailedError);
+    expect((failure as ScanFailedError).result.summary).toMatchObject({ status: 'failed', events: 700 });
+    expect(sink.matches.filter((m) => m.rule.id === DIRECT_IP).map((m) => m.source.index)).toEqual(planted);
+  });
+
   it('throws when the sink could not deliver, so the object is retried', async () => {
     const sink = new CollectingSink();
     sink.failNext = 1;
