@@ -45,8 +45,8 @@ export class AhoCorasick {
   /**
    * Fully resolved ASCII transitions (failure links already followed) for states 0..#denseStates-1
    * (the shallowest, as states are numbered breadth first), where a scan spends most of its
-   * steps: `#dense[state * #classes + #asciiClass[code]]`. Other states and non-ASCII code
-   * units fall back to the sorted edges.
+   * steps: `#dense[state * #classes + #asciiClass[code]]`, complemented (~state) when the
+   * target reports a needle. Other states and non-ASCII code units fall back to the sorted edges.
    */
   #asciiClass = new Uint8Array(128);
   #classes = 1;
@@ -267,7 +267,9 @@ export class AhoCorasick {
       const failRow = this.#fail[state]! * width;
       for (let k = 1; k < width; k++) {
         const target = this.#child(state, classCode[k]!);
-        this.#dense[row + k] = target !== -1 ? target : state === 0 ? 0 : this.#dense[failRow + k]!;
+        // A target that reports a needle is stored complemented (negative): the scan learns it
+        // from the entry it already read, instead of a second random read of #report.
+        this.#dense[row + k] = target !== -1 ? (this.#report[target] !== -1 ? ~target : target) : state === 0 ? 0 : this.#dense[failRow + k]!;
       }
     }
   }
@@ -306,7 +308,6 @@ export class AhoCorasick {
   #scanText(text: string, epoch: number): void {
     let state = 0;
     const last = text.length - 1;
-    const gated = this.#gateIds.length > 0;
     const asciiClass = this.#asciiClass;
     const width = this.#classes;
     const denseStates = this.#denseStates;
@@ -314,23 +315,39 @@ export class AhoCorasick {
     const report = this.#report;
     for (let i = 0; i <= last; i++) {
       const code = text.charCodeAt(i);
-      state = code < 128 && state < denseStates ? dense[state * width + asciiClass[code]!]! : this.#next(state, foldCode(code));
-      for (let at = report[state]!; at !== -1; at = this.#dictionary[at]!) {
-        const id = this.#ending[at]!;
-        this.#seenAnywhere[id] = epoch;
-        if (gated) this.#openGates(id * 4, epoch);
-        const atStart = i + 1 === this.#lengths[id];
-        if (atStart) {
-          this.#seenAtStart[id] = epoch;
-          if (gated) this.#openGates(id * 4 + 1, epoch);
+      if (code < 128 && state < denseStates) {
+        const next = dense[state * width + asciiClass[code]!]!;
+        if (next >= 0) {
+          state = next;
+          continue;
         }
-        if (i === last) {
-          this.#seenAtEnd[id] = epoch;
-          if (gated) this.#openGates(id * 4 + 2, epoch);
-          if (atStart) {
-            this.#seenWhole[id] = epoch;
-            if (gated) this.#openGates(id * 4 + 3, epoch);
-          }
+        state = ~next;
+      } else {
+        state = this.#next(state, foldCode(code));
+        if (report[state] === -1) continue;
+      }
+      this.#sighted(report[state]!, i, last, epoch);
+    }
+  }
+
+  /** Stamps every needle ending at text index `i`: `at` is the first state of the dictionary chain that ends one. */
+  #sighted(at: number, i: number, last: number, epoch: number): void {
+    const gated = this.#gateIds.length > 0;
+    for (; at !== -1; at = this.#dictionary[at]!) {
+      const id = this.#ending[at]!;
+      this.#seenAnywhere[id] = epoch;
+      if (gated) this.#openGates(id * 4, epoch);
+      const atStart = i + 1 === this.#lengths[id];
+      if (atStart) {
+        this.#seenAtStart[id] = epoch;
+        if (gated) this.#openGates(id * 4 + 1, epoch);
+      }
+      if (i === last) {
+        this.#seenAtEnd[id] = epoch;
+        if (gated) this.#openGates(id * 4 + 2, epoch);
+        if (atStart) {
+          this.#seenWhole[id] = epoch;
+          if (gated) this.#openGates(id * 4 + 3, epoch);
         }
       }
     }
