@@ -290,8 +290,14 @@ export class AhoCorasick {
     this.#scannedEpoch = -1;
   }
 
+  /** The transition from `state` on a folded `code` by the sorted edges and failure links. */
   #next(state: number, code: number): number {
     for (;;) {
+      // A failure link usually lands in a shallow state: its dense row resolves the rest at once.
+      if (code < 128 && state < this.#denseStates) {
+        const entry = this.#dense[state * this.#classes + this.#asciiClass[code]!]!;
+        return entry < 0 ? ~entry : entry;
+      }
       if (state === 0) return code < 128 ? this.#rootAscii[code]! : (this.#rootOther.get(code) ?? 0);
       const from = this.#edgeStart[state]!;
       const to = this.#edgeStart[state + 1]!;
