@@ -9,12 +9,12 @@ import { cidrContains } from './cidr.ts';
 import { leafNumber, type Leaf } from './field-values.ts';
 import type { Pattern } from './pattern.ts';
 import {
+  compileWildcard,
   endsWithFolded,
   equalsFolded,
   includesFolded,
   startsWithFolded,
   toUnits,
-  wildcardMatches,
 } from './string-tests.ts';
 
 type Fields = Readonly<Record<string, FieldValue>>;
@@ -96,8 +96,7 @@ function buildPattern(pattern: Pattern, cased: boolean): LeafMatcher {
       return onText(cased ? (s) => s.includes(t) : (s) => includesFolded(s, t));
     }
     default: {
-      const units = toUnits(pattern, fold);
-      return onText((s) => wildcardMatches(s, units, !cased));
+      return onText(compileWildcard(toUnits(pattern, fold), !cased));
     }
   }
 }

@@ -112,3 +112,119 @@ export function toUnits(pattern: Pattern, fold: (text: string) => string): Patte
   }
   return units;
 }
+
+/**
+ * A wildcard pattern compiled once into segments split at `*`: `first` anchored at the start
+ * (absent when the pattern starts with `*`), `last` anchored at the end (absent when it ends with
+ * `*`), `middles` found leftmost in order between them. A pattern without `*` is one `first`
+ * segment that must cover the whole text. Greedy leftmost placement of each middle segment is
+ * exact for globs whose only variable-length part is `*`, so a match costs one pass over the
+ * text per middle segment at worst, instead of the backtracking loop's text x pattern.
+ *
+ * A segment is an Int32Array of units: a code (>= 0, folded at compile time), SEG_ANY (`?`), or
+ * a set as SEG_SET_BASE - index into `sets`. One array type keeps the inner loop monomorphic.
+ */
+const SEG_ANY = -1;
+const SEG_SET_BASE = -2;
+
+interface Segment {
+  readonly units: Int32Array;
+  /** Offset of the first literal code in `units`, or -1: the scan skips on it. */
+  readonly probe: number;
+  readonly probeCode: number;
+}
+
+export type WildcardMatcher = (text: string) => boolean;
+
+export function compileWildcard(units: readonly PatternUnit[], fold: boolean): WildcardMatcher {
+  const sets: string[] = [];
+  const segments: Segment[] = [];
+  let current: number[] = [];
+  const starts = units[0] === STAR;
+  const ends = units.length > 0 && units[units.length - 1] === STAR;
+  let hasStar = false;
+  const close = (): void => {
+    const arr = Int32Array.from(current);
+    let probe = -1;
+    for (let k = 0; k < arr.length; k++) {
+      if (arr[k]! >= 0) {
+        probe = k;
+        break;
+      }
+    }
+    segments.push({ units: arr, probe, probeCode: probe >= 0 ? arr[probe]! : 0 });
+    current = [];
+  };
+  for (const unit of units) {
+    if (unit === STAR) {
+      hasStar = true;
+      close();
+    } else if (unit === ANY) current.push(SEG_ANY);
+    else if (typeof unit === 'number') current.push(unit);
+    else {
+      sets.push(unit);
+      current.push(SEG_SET_BASE - (sets.length - 1));
+    }
+  }
+  close();
+  // Segments between stars; the first and last are anchored unless the pattern starts/ends with `*`.
+  if (!hasStar) {
+    const whole = segments[0]!.units;
+    return (text) => text.length === whole.length && segmentAt(text, 0, whole, sets, fold);
+  }
+  const first = starts ? null : segments[0]!.units;
+  const last = ends ? null : segments[segments.length - 1]!.units;
+  const middles = segments.slice(1, segments.length - 1).filter((s) => s.units.length > 0);
+  let minLength = (first?.length ?? 0) + (last?.length ?? 0);
+  for (const m of middles) minLength += m.units.length;
+  return (text) => {
+    const n = text.length;
+    if (n < minLength) return false;
+    let from = 0;
+    if (first !== null) {
+      if (!segmentAt(text, 0, first, sets, fold)) return false;
+      from = first.length;
+    }
+    let end = n;
+    if (last !== null) {
+      end = n - last.length; // >= from, as n >= minLength: the last segment never overlaps the first
+      if (!segmentAt(text, end, last, sets, fold)) return false;
+    }
+    for (let m = 0; m < middles.length; m++) {
+      const at = findSegment(text, from, end, middles[m]!, sets, fold);
+      if (at < 0) return false;
+      from = at + middles[m]!.units.length;
+    }
+    return true;
+  };
+}
+
+function segmentAt(text: string, offset: number, units: Int32Array, sets: readonly string[], fold: boolean): boolean {
+  for (let j = 0; j < units.length; j++) {
+    const u = units[j]!;
+    if (u === SEG_ANY) continue;
+    const raw = text.charCodeAt(offset + j);
+    const code = fold ? foldCode(raw) : raw;
+    if (u >= 0 ? u !== code : !setHas(sets[SEG_SET_BASE - u]!, code)) return false;
+  }
+  return true;
+}
+
+/** Leftmost start of `seg` within text[from, end), or -1. */
+function findSegment(text: string, from: number, end: number, seg: Segment, sets: readonly string[], fold: boolean): number {
+  const units = seg.units;
+  const lastStart = end - units.length;
+  const probe = seg.probe;
+  if (probe < 0) {
+    // Only `?` and sets: try each position.
+    for (let i = from; i <= lastStart; i++) if (segmentAt(text, i, units, sets, fold)) return i;
+    return -1;
+  }
+  const code = seg.probeCode;
+  const stop = lastStart + probe;
+  for (let i = from + probe; i <= stop; i++) {
+    const raw = text.charCodeAt(i);
+    if ((fold ? foldCode(raw) : raw) === code && segmentAt(text, i - probe, units, sets, fold)) return i - probe;
+  }
+  return -1;
+}
