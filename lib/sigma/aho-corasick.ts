@@ -20,7 +20,7 @@ export type ScanMode = 0 | 1 | 2 | 3;
 const DENSE_ENTRIES = 1 << 18;
 
 /** Every folded character of `String(x)` for a number or boolean: digits, sign, point, exponent, Infinity, NaN, true, false. */
-const NUMBER_TEXT_CHARS = '0123456789+-.einftyaruls';
+export const NUMBER_TEXT_CHARS = '0123456789+-.einftyaruls';
 
 export class AhoCorasick {
   readonly #needles: string[] = [];
@@ -386,7 +386,7 @@ export class AhoCorasick {
     if (typeof value === 'string') {
       if (value.length >= this.#shortest && (this.#wanted === undefined || this.#wanted.containsAny(value))) this.#scanText(value, epoch);
     } else if (typeof value === 'number' || typeof value === 'boolean') {
-      if (this.#scansNumbers) {
+      if (this.#wanted === undefined ? this.#scansNumbers : this.#wanted.canOccurInNumbers) {
         const text = String(value);
         if (this.#wanted === undefined || this.#wanted.containsAny(text)) this.#scanText(text, epoch);
       }

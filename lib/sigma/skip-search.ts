@@ -8,6 +8,7 @@
  *
  * Only a yes/no filter: the detector runs the full automaton on the rare text that says yes.
  */
+import { NUMBER_TEXT_CHARS } from './aho-corasick.ts';
 import { foldCode } from './case-fold.ts';
 
 const HASH_BITS = 13;
@@ -26,12 +27,15 @@ export class SkipSearch {
   readonly #candidateStart: Int32Array;
   readonly #candidates: Int32Array;
   readonly #needles: readonly string[];
+  /** Whether some needle could be part of a number's or boolean's text, so those are worth searching. */
+  readonly canOccurInNumbers: boolean;
 
   /** `needles` folded (foldString), each at least two characters long. */
   constructor(needles: Iterable<string>) {
     const unique = [...new Set(needles)];
     if (unique.some((n) => n.length < 2)) throw new Error('SkipSearch needs needles of two characters or more');
     this.#needles = unique;
+    this.canOccurInNumbers = unique.some((n) => [...n].every((c) => NUMBER_TEXT_CHARS.includes(c)));
     const window = unique.length === 0 ? Infinity : Math.min(...unique.map((n) => n.length));
     this.#window = window;
     // A window longer than 256 would overflow the shift table; shorter shifts stay correct.

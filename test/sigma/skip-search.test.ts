@@ -66,3 +66,16 @@ describe('the keyword scan skips values only where no rule run on the event coul
     });
   }
 });
+
+describe('keyword needles and numbers', () => {
+  it('a number is searched only when a needle could be part of its text', () => {
+    expect(new SkipSearch(['sekurlsa::', 'kerberos::ptt']).canOccurInNumbers).toBe(false);
+    expect(new SkipSearch(['sekurlsa::', '4624']).canOccurInNumbers).toBe(true);
+    expect(new SkipSearch(['true']).canOccurInNumbers).toBe(true);
+    const meta = { id: 'n', title: 'n', level: 'low' as const, author: '', description: '', references: [], tags: [], triage: [], falsePositives: [], language: 'sigma' as const, source: 't' };
+    const rule = { meta, route: routeLogsource({ product: 'windows' }), expr: parseItem('keywords', '', ['31337', 'sekurlsa::'], { placeholders: {} }) };
+    const detector = new SigmaDetector([rule], { minNeedlesForScan: 1 });
+    const fields = { Channel: 'Security', Port: 31337 };
+    expect(detector.match({ fields, raw: fields, layout: 'evtx-json' }).map((r) => r.id)).toEqual(['n']);
+  });
+});
