@@ -5,7 +5,7 @@
  * its needle's stamp. Fields with few needles keep direct string tests.
  */
 import { AhoCorasick, type ScanMode } from './aho-corasick.ts';
-import type { Expr } from './ast.ts';
+import type { Expr, ValueTest } from './ast.ts';
 import { foldString } from './case-fold.ts';
 import type { Pattern } from './pattern.ts';
 import { SkipSearch } from './skip-search.ts';
@@ -148,11 +148,31 @@ export function forEachScannableNeedle(expr: Expr, found: (field: string | null,
     case 'test':
       if (expr.timePart) return;
       for (const value of expr.values) {
-        if (value.kind !== 'pattern' || value.cased) continue;
-        const needle = needleOf(value.pattern);
+        const needle = gateNeedleOf(value);
         if (needle) for (const text of needle.texts) found(expr.field, text);
       }
   }
+}
+
+/** Literal runs shorter than this make poor gates: they would open on most values. */
+const MIN_GATE_LITERAL = 2;
+
+/**
+ * The needles one of which a leaf must show for `value` to hold on it: for an uncased `*X*`,
+ * `X*`, `*X`, `X` pattern, exactly `needleOf` (the matcher reads those sightings too). For other
+ * values, a necessary condition only, used by rule gates (rule-gates.ts) while the matcher tests
+ * the value itself: a cased pattern's text folded; a pattern with inner wildcards, its longest
+ * literal run anywhere; a number `n`, the whole leaf being the text of `n` (a number leaf is
+ * scanned as its text, and a string leaf must equal that text).
+ */
+export function gateNeedleOf(value: ValueTest): { mode: NeedleMode; texts: string[] } | undefined {
+  if (value.kind === 'number') return { mode: 'equals', texts: [String(value.value)] };
+  if (value.kind !== 'pattern') return undefined;
+  const exact = needleOf(value.pattern);
+  if (exact) return exact;
+  let longest = '';
+  for (const part of value.pattern) if (part.kind === 'text' && part.text.length > longest.length) longest = part.text;
+  return longest.length >= MIN_GATE_LITERAL ? { mode: 'contains', texts: [foldString(longest)] } : undefined;
 }
 
 /** A `windash` value expands to at most this many needles; beyond, it keeps its wildcard test. */

@@ -2,11 +2,11 @@
  * A rule's gate: needle sightings of which at least one must occur for the rule to match, found
  * from its expression (an AND needs one of its items, an OR every item, a test any of its
  * scanned needles). The detector scans a bucket's gate fields once per event and then skips
- * every rule whose gate stayed shut, without calling its matcher. A gate only uses tests the
- * compiled matcher itself answers from the same scans, so skipping never changes an answer.
+ * every rule whose gate stayed shut, without calling its matcher. A gate only uses sightings
+ * that must occur for its tests to hold (gateNeedleOf), so skipping never changes an answer.
  */
 import type { Expr } from './ast.ts';
-import { needleOf, type FieldScanners, type NeedleMode, type NeedleRef } from './field-scanners.ts';
+import { gateNeedleOf, type FieldScanners, type NeedleMode, type NeedleRef } from './field-scanners.ts';
 
 interface Sighting {
   readonly field: string | null;
@@ -57,8 +57,7 @@ function necessary(expr: Expr, scanners: FieldScanners): Sighting[] | undefined 
       if (expr.negate || expr.timePart || expr.values.length === 0) return undefined;
       const sightings: Sighting[] = [];
       for (const value of expr.values) {
-        if (value.kind !== 'pattern' || value.cased) return undefined;
-        const needle = needleOf(value.pattern);
+        const needle = gateNeedleOf(value);
         if (!needle) return undefined;
         for (const text of needle.texts) {
           const ref = scanners.lookup(expr.field, text);
