@@ -52,6 +52,8 @@ export class AhoCorasick {
   #classes = 1;
   #denseStates = 0;
   #dense = new Int32Array(0);
+  /** States in breadth-first order, only while building the dense rows. */
+  #bfsOrder = new Int32Array(0);
   /** Per needle: the epoch in which it was seen anywhere / at the start / at the end of a value. */
   #seenAnywhere = new Int32Array(0);
   #seenAtStart = new Int32Array(0);
@@ -147,17 +149,35 @@ export class AhoCorasick {
         queue[tail++] = c;
       }
     }
-    // Number the states breadth first (root 0, then the queue), so the shallowest states, where a
-    // scan spends most steps, are 0..n-1 and their dense rows are found without an index table.
-    const bfsId = new Int32Array(count);
-    for (let k = 0; k < tail; k++) bfsId[queue[k]!] = k + 1;
+    // Number the states so those with dense rows are 0..n-1 (found without an index table).
+    // Dense rows are few: they go to the root and then to the states the most needles pass
+    // through (a rule set's common prefixes, like `c:\windows\system32\`, where a scan of a path
+    // spends its steps), then breadth first among equals. Those states are numbered first.
+    const denseCount = Math.max(1, Math.min(count, Math.floor(DENSE_ENTRIES / this.#classCodes().length)));
+    const through = new Int32Array(count);
+    for (let k = tail - 1; k >= 0; k--) {
+      const state = queue[k]!;
+      let sum = ending[state]! !== -1 ? 1 : 0;
+      for (let c = firstChild[state]!; c !== -1; c = nextSibling[c]!) sum += through[c]!;
+      through[state] = sum;
+    }
+    const byPriority = Array.from(queue.subarray(0, tail)).sort((a, b) => through[b]! - through[a]!);
+    const isDense = new Uint8Array(count);
+    isDense[0] = 1;
+    for (let k = 0; k < denseCount - 1; k++) isDense[byPriority[k]!] = 1;
+    const stateId = new Int32Array(count);
+    let nextDense = 1;
+    let nextSparse = denseCount;
+    for (let k = 0; k < tail; k++) stateId[queue[k]!] = isDense[queue[k]!] ? nextDense++ : nextSparse++;
+    // Build order for the dense rows: breadth first, so a state's failure state (shallower) comes first.
+    this.#bfsOrder = Int32Array.from([0, ...Array.from(queue.subarray(0, tail), (s) => stateId[s]!)]);
     const renumber = (ids: Int32Array): Int32Array<ArrayBuffer> => {
       const out = new Int32Array(count);
-      for (let s = 0; s < count; s++) out[bfsId[s]!] = ids[s]! === -1 ? -1 : bfsId[ids[s]!]!;
+      for (let s = 0; s < count; s++) out[stateId[s]!] = ids[s]! === -1 ? -1 : stateId[ids[s]!]!;
       return out;
     };
     const renumberValues = <T extends Int32Array | Uint16Array>(values: T, out: T): T => {
-      for (let s = 0; s < count; s++) out[bfsId[s]!] = values[s]!;
+      for (let s = 0; s < count; s++) out[stateId[s]!] = values[s]!;
       return out;
     };
     firstChild = renumber(firstChild);
@@ -166,7 +186,7 @@ export class AhoCorasick {
     ending = renumberValues(ending, new Int32Array(count));
     fail = renumber(fail);
     dictionary = renumber(dictionary);
-    for (let code = 0; code < root.length; code++) if (root[code]! !== 0) root[code] = bfsId[root[code]!]!;
+    for (let code = 0; code < root.length; code++) if (root[code]! !== 0) root[code] = stateId[root[code]!]!;
     this.#fail = fail;
     this.#rootAscii = root.slice(0, 128);
     this.#rootOther = new Map();
@@ -240,20 +260,28 @@ export class AhoCorasick {
     for (let j = this.#gateStart[key]!; j < to; j++) this.gateSeen[this.#gateIds[j]!] = epoch;
   }
 
-  /** Dense rows for the first states (breadth first, so the shallowest), as many as DENSE_ENTRIES allows. */
-  #buildDense(count: number): void {
-    // Class 0: ASCII characters no needle uses (from any state they lead back to the root).
-    const classCode: number[] = [-1];
-    this.#asciiClass = new Uint8Array(128);
+  /** Class 0, then each ASCII character the needles use (folded): the columns of a dense row. */
+  #classCodes(): number[] {
+    const codes: number[] = [-1];
+    const seen = new Set<number>();
     for (const needle of this.#needles) {
       for (let i = 0; i < needle.length; i++) {
         const code = needle.charCodeAt(i);
-        if (code < 128 && this.#asciiClass[code] === 0) {
-          this.#asciiClass[code] = classCode.length;
-          classCode.push(code);
+        if (code < 128 && !seen.has(code)) {
+          seen.add(code);
+          codes.push(code);
         }
       }
     }
+    return codes;
+  }
+
+  /** Dense rows for states 0..count-1 (chosen and numbered in build), as many as DENSE_ENTRIES allows. */
+  #buildDense(count: number): void {
+    // Class 0: ASCII characters no needle uses (from any state they lead back to the root).
+    const classCode = this.#classCodes();
+    this.#asciiClass = new Uint8Array(128);
+    for (const [k, code] of classCode.entries()) if (k > 0) this.#asciiClass[code] = k;
     // Raw ASCII folds to ASCII: upper case shares the class of its lower case.
     for (let code = 0; code < 128; code++) this.#asciiClass[code] = this.#asciiClass[foldCode(code)]!;
     const width = classCode.length;
@@ -261,17 +289,24 @@ export class AhoCorasick {
     this.#classes = width;
     this.#denseStates = states;
     this.#dense = new Int32Array(states * width);
-    for (let state = 0; state < states; state++) {
+    // Breadth first, so a failure state (shallower) has its row, if it has one, before it is read.
+    for (const state of this.#bfsOrder) {
+      if (state >= states) continue;
       const row = state * width;
-      // A state's failure state is shallower, hence numbered lower: its row is already complete.
-      const failRow = this.#fail[state]! * width;
+      const fail = this.#fail[state]!;
       for (let k = 1; k < width; k++) {
-        const target = this.#child(state, classCode[k]!);
+        const child = this.#child(state, classCode[k]!);
+        const target = child !== -1 ? child : state === 0 ? 0 : fail < states ? this.#decoded(this.#dense[fail * width + k]!) : this.#next(fail, classCode[k]!);
         // A target that reports a needle is stored complemented (negative): the scan learns it
         // from the entry it already read, instead of a second random read of #report.
-        this.#dense[row + k] = target !== -1 ? (this.#report[target] !== -1 ? ~target : target) : state === 0 ? 0 : this.#dense[failRow + k]!;
+        this.#dense[row + k] = this.#report[target] !== -1 ? ~target : target;
       }
     }
+    this.#bfsOrder = new Int32Array(0);
+  }
+
+  #decoded(entry: number): number {
+    return entry < 0 ? ~entry : entry;
   }
 
   /** The trie child of `state` on `code` (not following failure links), or -1. */
