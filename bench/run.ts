@@ -6,7 +6,7 @@
  * exports them. Prints a table; writes everything to bench/results.json.
  *
  * Options: --mb N (batch size, default 64), --runs N (timed runs, default 5, after one warm-up),
- * --corpus-mb N and --corpus-runs N (default 10 and 3: the corpus scan is the slow one, so it
+ * --corpus-mb N and --corpus-runs N (default 10 and 5: the corpus scan is the slow one, so it
  * gets a smaller batch of the same seed), --layouts ecs,nxlog,event-xml,
  * --only l1,l2,bundled,prefilter,corpus,cold,rss,evtx, --rss-mb N (default 256),
  * --full (peak RSS at 2 GiB).
@@ -35,7 +35,7 @@ const { values: args } = parseArgs({
   options: {
     mb: { type: 'string', default: '64' },
     runs: { type: 'string', default: '5' },
-    'corpus-runs': { type: 'string', default: '3' },
+    'corpus-runs': { type: 'string', default: '5' },
     'corpus-mb': { type: 'string', default: '10' },
     layouts: { type: 'string', default: BENCH_LAYOUTS.join(',') },
     only: { type: 'string', default: 'l1,l2,bundled,prefilter,corpus,cold,rss,evtx' },
