@@ -8,6 +8,7 @@ import { AhoCorasick, type ScanMode } from './aho-corasick.ts';
 import type { Expr, ValueTest } from './ast.ts';
 import { foldString } from './case-fold.ts';
 import type { Pattern } from './pattern.ts';
+import { requiredLiterals } from './regex-literal.ts';
 import { SkipSearch } from './skip-search.ts';
 
 /** The scanner of keyword (field-less) needles, which searches every value of the event. */
@@ -163,10 +164,15 @@ const MIN_GATE_LITERAL = 2;
  * values, a necessary condition only, used by rule gates (rule-gates.ts) while the matcher tests
  * the value itself: a cased pattern's text folded; a pattern with inner wildcards, its longest
  * literal run anywhere; a number `n`, the whole leaf being the text of `n` (a number leaf is
- * scanned as its text, and a string leaf must equal that text).
+ * scanned as its text, and a string leaf must equal that text); a regex, one of the literals
+ * every match contains (regex-literal.ts).
  */
 export function gateNeedleOf(value: ValueTest): { mode: NeedleMode; texts: string[] } | undefined {
   if (value.kind === 'number') return { mode: 'equals', texts: [String(value.value)] };
+  if (value.kind === 'regex') {
+    const texts = requiredLiterals(value.source, value.flags);
+    return texts ? { mode: 'contains', texts } : undefined;
+  }
   if (value.kind !== 'pattern') return undefined;
   const exact = needleOf(value.pattern);
   if (exact) return exact;
