@@ -12,6 +12,15 @@ interface Sighting {
   readonly field: string | null;
   readonly ref: NeedleRef;
   readonly mode: NeedleMode;
+  readonly text: string;
+}
+
+/** Needles shorter than this, or on EventID (routing has already chosen it), say little. */
+const WEAK_NEEDLE = 4;
+
+/** Whether every sighting of a gate is specific enough to keep most events out. */
+function strong(gate: readonly Sighting[]): boolean {
+  return gate.every((s) => s.field !== 'EventID' && s.text.length >= WEAK_NEEDLE);
 }
 
 export interface RuleGate {
@@ -36,11 +45,13 @@ function necessary(expr: Expr, scanners: FieldScanners): Sighting[] | undefined 
     case 'not':
       return undefined;
     case 'and': {
-      // Any item's gate will do: take the one with the fewest sightings (the most selective, roughly).
+      // Any item's gate will do: take a strong one (no short needle, not the EventID, which every
+      // routed event has) with the fewest sightings, the most selective, roughly.
       let best: Sighting[] | undefined;
       for (const item of expr.items) {
         const gate = necessary(item, scanners);
-        if (gate && (!best || gate.length < best.length)) best = gate;
+        if (!gate) continue;
+        if (!best || strong(gate) > strong(best) || (strong(gate) === strong(best) && gate.length < best.length)) best = gate;
       }
       return best;
     }
@@ -62,7 +73,7 @@ function necessary(expr: Expr, scanners: FieldScanners): Sighting[] | undefined 
         for (const text of needle.texts) {
           const ref = scanners.lookup(expr.field, text);
           if (!ref) return undefined;
-          sightings.push({ field: expr.field, ref, mode: needle.mode });
+          sightings.push({ field: expr.field, ref, mode: needle.mode, text });
         }
       }
       return sightings;
