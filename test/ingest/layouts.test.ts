@@ -99,3 +99,25 @@ describe('layout override', () => {
     expect(unreadable(xml)[0]!.error.reason).toBe('record is Event XML, not the forced layout ecs');
   });
 });
+
+describe('NXLog: the Sigma view is built in the parsed record, raw stays as written', () => {
+  it('adds the Sigma names to fields, and raw gives back the record with its own EventID and names', async () => {
+    const written = {
+      EventTime: '2026-11-20 00:00:00',
+      Hostname: 'WKS-1',
+      EventID: '16403',
+      SourceName: 'Microsoft-Windows-Bits-Client',
+      Provider_Name: 'a stray EventData item',
+      Channel: 'Microsoft-Windows-Bits-Client/Operational',
+      ExecutionProcessID: 2880,
+      RemoteName: 'http://203.0.113.7/a.exe',
+    };
+    const [event] = events(await collect(`${JSON.stringify(written)}\n`));
+    expect(event!.layout).toBe('nxlog');
+    expect(event!.fields).toMatchObject({ EventID: 16403, Provider_Name: 'Microsoft-Windows-Bits-Client', Computer: 'WKS-1', Execution_ProcessID: 2880 });
+    expect(event!.raw).toEqual(written);
+    expect(Object.keys(event!.raw as object)).toEqual(Object.keys(written));
+    // Asked twice, the same object.
+    expect(event!.raw).toBe(event!.raw);
+  });
+});

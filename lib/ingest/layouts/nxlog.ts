@@ -30,17 +30,55 @@ export function isNxlog(record: Record<string, unknown>): boolean {
 }
 
 export function fromNxlog(record: Record<string, unknown>): WinEvent {
-  // Parsed JSON is already made of field values: one shallow copy, no per-key conversion. This
-  // is the hot path for NXLog batches.
-  const fields: MutableFields = { ...(record as Record<string, FieldValue>) };
-  fields['EventID'] = eventIdValue(record['EventID']);
+  // The parsed record becomes the Sigma view in place: copying its ~50 keys cost more than the
+  // whole mapping. The Sigma names are added beside NXLog's; `raw` gives the record back as
+  // written (without them, and with the values they replaced) when an alert asks for it.
+  const fields = record as MutableFields;
+  const added: string[] = [];
+  let replaced: Array<[string, unknown]> | undefined;
+  const eventId = eventIdValue(record['EventID']);
+  if (eventId !== record['EventID']) {
+    replaced = [['EventID', record['EventID']]];
+    fields['EventID'] = eventId;
+  }
   for (const [from, to] of RENAMED) {
     const value = record[from];
-    if (value !== undefined) fields[to] = value as FieldValue;
+    if (value === undefined) continue;
+    // None of these names is an Object.prototype property, and JSON has no undefined values.
+    const had = record[to];
+    if (had === undefined) added.push(to);
+    else if (had !== value) (replaced ??= []).push([to, had]);
+    fields[to] = value as FieldValue;
   }
   for (const [from, to] of ALIASED) {
     const value = record[from];
-    if (value !== undefined && fields[to] === undefined) fields[to] = value as FieldValue;
+    if (value === undefined || fields[to] !== undefined) continue;
+    added.push(to);
+    fields[to] = value as FieldValue;
   }
-  return { fields, raw: record, layout: 'nxlog' };
+  return new NxlogEvent(fields, added, replaced);
+}
+
+/** An NXLog event whose fields are its parsed record, with the Sigma names added in place. */
+class NxlogEvent implements WinEvent {
+  readonly fields: MutableFields;
+  readonly layout = 'nxlog' as const;
+  readonly #added: readonly string[];
+  readonly #replaced: ReadonlyArray<[string, unknown]> | undefined;
+  #written: Record<string, unknown> | undefined;
+
+  constructor(fields: MutableFields, added: readonly string[], replaced: ReadonlyArray<[string, unknown]> | undefined) {
+    this.fields = fields;
+    this.#added = added;
+    this.#replaced = replaced;
+  }
+
+  /** The record as NXLog wrote it: built on first use (alerts), without the added names. */
+  get raw(): Record<string, unknown> {
+    if (this.#written) return this.#written;
+    const out: Record<string, unknown> = {};
+    for (const key in this.fields) if (!this.#added.includes(key)) out[key] = this.fields[key];
+    for (const [key, value] of this.#replaced ?? []) out[key] = value;
+    return (this.#written = out);
+  }
 }
