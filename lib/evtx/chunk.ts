@@ -142,7 +142,7 @@ export function* readChunk(bytes: Uint8Array, place: ChunkPlace): Generator<Chun
       tables.depth = 0;
       const nodes = parseFragment(tables, offset + RECORD_HEADER_SIZE, offset + size - 4, false);
       const value = toEvtxDumpJson(resolveRecord(nodes));
-      yield { kind: 'record', recordId, chunk: place.index, bytes: size, value };
+      yield { kind: 'record', recordId, chunk: place.index, value };
     } catch (error) {
       const location = `${where}, record ${recordId} at offset 0x${offset.toString(16)} in chunk`;
       yield unreadable(location, describe(error, offset), 1);

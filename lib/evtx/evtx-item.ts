@@ -2,6 +2,5 @@
 import type { InputError } from '../ingest/ingest-item.ts';
 
 export type EvtxItem =
-  /** `bytes`: the record's size in the chunk. */
-  | { kind: 'record'; recordId: number; chunk: number; bytes: number; value: Record<string, unknown> }
+  | { kind: 'record'; recordId: number; chunk: number; value: Record<string, unknown> }
   | { kind: 'unreadable'; error: InputError; lostRecords: number };

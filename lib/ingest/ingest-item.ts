@@ -22,8 +22,7 @@ export class InputError extends Error {
 }
 
 export type IngestItem =
-  /** `bytes`: the size of the record the event was read from (for a record of many events, each counts it whole). */
-  | { readonly kind: 'event'; readonly index: number; readonly event: WinEvent; readonly bytes: number }
+  | { readonly kind: 'event'; readonly index: number; readonly event: WinEvent }
   | { readonly kind: 'unreadable'; readonly index: number; readonly error: InputError }
   /** Not parsed: `IngestOptions.mayMatch` proved no loaded rule can match it (so it was not validated either). */
   | { readonly kind: 'skipped'; readonly index: number };

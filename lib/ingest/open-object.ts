@@ -116,7 +116,7 @@ async function* readItems(
     }
     for (const result of readRecord(record.bytes, record.location, framing, layout)) {
       yield 'event' in result
-        ? { kind: 'event', index: index++, event: result.event, bytes: record.bytes.length }
+        ? { kind: 'event', index: index++, event: result.event }
         : { kind: 'unreadable', index: index++, error: new InputError(uri, result.location, result.reason) };
     }
   }

@@ -4,7 +4,7 @@
  * happened, including every record that could not be read.
  */
 import type { AlertSink, DeliveryReport } from '../alerts/alert-sink.ts';
-import { InputError, type IngestItem, type IngestOptions } from '../ingest/ingest-item.ts';
+import { InputError, type IngestOptions } from '../ingest/ingest-item.ts';
 import { readEvents } from '../ingest/read-events.ts';
 import type { Detector } from '../rules/rule.ts';
 import type { EventSource, Match } from './match.ts';
@@ -13,9 +13,6 @@ import type { ScanSummary } from './scan-summary.ts';
 
 /** Reasons kept in a summary: enough to act on, bounded however broken the object is. */
 const MAX_ERRORS_KEPT = 20;
-/** A batch of events is matched once it holds this many events, or records of this many bytes. */
-const BATCH_EVENTS = 256;
-const BATCH_BYTES = 4 * 1024 * 1024;
 
 export interface ScanOptions {
   readonly uri: string;
@@ -80,25 +77,6 @@ export async function scanStream(input: AsyncIterable<Uint8Array>, options: Scan
     await sink.add(match);
   };
 
-  // Events are matched in batches rather than one by one as read: between two reads the
-  // detector's tables fall out of the CPU caches, and corpus-sized rule sets paid ~20% for it.
-  const batch: Array<Extract<IngestItem, { kind: 'event' }>> = [];
-  let batchBytes = 0;
-  const matchBatch = async (): Promise<void> => {
-    for (const item of batch) {
-      const hits = detector.match(item.event);
-      if (hits.length === 0) continue;
-      const source: EventSource = { ...options.object, uri, index: item.index };
-      state?.observe(item.event, hits, source);
-      for (const rule of hits) {
-        if (detector.alertsAlone?.(rule) === false) continue;
-        await deliver({ rule, event: item.event, source, evidence: detector.explain(rule, item.event) });
-      }
-    }
-    batch.length = 0;
-    batchBytes = 0;
-  };
-
   try {
     const mayMatch = options.prefilter === false ? undefined : prefilterOf(detector)?.mayMatch;
     for await (const item of readEvents(counted, { ...options.ingest, uri, ...(mayMatch ? { mayMatch } : {}) })) {
@@ -112,9 +90,14 @@ export async function scanStream(input: AsyncIterable<Uint8Array>, options: Scan
         continue;
       }
       events++;
-      batch.push(item);
-      batchBytes += item.bytes;
-      if (batch.length >= BATCH_EVENTS || batchBytes >= BATCH_BYTES) await matchBatch();
+      const hits = detector.match(item.event);
+      if (hits.length === 0) continue;
+      const source: EventSource = { ...options.object, uri, index: item.index };
+      state?.observe(item.event, hits, source);
+      for (const rule of hits) {
+        if (detector.alertsAlone?.(rule) === false) continue;
+        await deliver({ rule, event: item.event, source, evidence: detector.explain(rule, item.event) });
+      }
     }
   } catch (error) {
     // Only bad input ends a scan quietly; anything else is a bug or an outage and must surface.
@@ -122,8 +105,6 @@ export async function scanStream(input: AsyncIterable<Uint8Array>, options: Scan
     fatal = error;
     if (errors.length < MAX_ERRORS_KEPT) errors.push(error.message);
   }
-  // The events read before the end (or before bad input stopped the reading) are matched too.
-  await matchBatch();
   // What correlated among the events read, even when reading stopped early.
   for (const match of state?.finish() ?? []) await deliver(match);
 

@@ -23,7 +23,7 @@ export async function* readEvtxItems(bytes: AsyncIterable<Uint8Array>, options: 
         yield { kind: 'unreadable', index: index++, error: new InputError(options.uri, `record ${item.recordId}`, reason) };
         continue;
       }
-      yield { kind: 'event', index: index++, event: fromEvtxJson(item.value), bytes: item.bytes };
+      yield { kind: 'event', index: index++, event: fromEvtxJson(item.value) };
       continue;
     }
     for (let lost = 0; lost < Math.max(1, item.lostRecords); lost++) {
