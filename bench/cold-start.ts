@@ -5,7 +5,7 @@
  * included), and, from a separate bundle of the rule loader, the rule compilation alone.
  */
 import { execFile } from 'node:child_process';
-import { existsSync, rmSync } from 'node:fs';
+import { rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -37,10 +37,9 @@ export interface ColdStart {
 }
 
 async function ensureBundles(): Promise<void> {
-  if (!existsSync(FUNCTION_BUNDLE)) {
-    const { buildAll } = await import('../scripts/build.ts');
-    await buildAll();
-  }
+  // Always rebuilt: a dist/ left from an older checkout would time old code.
+  const { buildAll } = await import('../scripts/build.ts');
+  await buildAll();
   // The rule loader on its own, bundled like the function (rule texts embedded, as
   // scripts/build.ts does), so the figure is compilation, not TS stripping or disk reads.
   const { build } = await import('esbuild');
