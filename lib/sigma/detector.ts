@@ -65,7 +65,8 @@ class Bucket {
 
   /** Called once every rule is added; `alsoRun`: the rules of any channel, run on these events too. */
   seal(scanners: FieldScanners, alsoRun: readonly CompiledRule[]): void {
-    this.keywordsWanted = scanners.keywordsWantedBy([...this.all, ...alsoRun].map((r) => r.simplified));
+    // Explain walks the rule as written (`expr`), which may hold tests simplify dropped: both count.
+    this.keywordsWanted = scanners.keywordsWantedBy([...this.all, ...alsoRun].flatMap((r) => [r.simplified, r.expr]));
     this.gatedAnyEventId = new GatedRules(this.anyEventId, scanners);
     for (const [id, rules] of this.byEventId) this.gatedByEventId.set(id, new GatedRules(rules, scanners));
   }

@@ -79,3 +79,25 @@ describe('keyword needles and numbers', () => {
     expect(detector.match({ fields, raw: fields, layout: 'evtx-json' }).map((r) => r.id)).toEqual(['n']);
   });
 });
+
+describe('evidence right after a match, with the keyword filter on', () => {
+  it('covers keyword tests of the rule as written, even those simplify dropped', async () => {
+    const { explainExpr } = await import('../../lib/sigma/explain.ts');
+    const meta = (id: string) => ({ id, title: id, level: 'low' as const, author: '', description: '', references: [], tags: [], triage: [], falsePositives: [], language: 'sigma' as const, source: 't' });
+    const kw = (value: string): Expr => parseItem('keywords', '', [value], { placeholders: {} });
+    // (mimikatz or true) is true: simplify drops the mimikatz test, explain still walks it.
+    // First, so that no other evidence (a keyword's, which scans afresh) is built before it.
+    const written: Expr = { kind: 'and', items: [{ kind: 'or', items: [kw('mimikatz'), { kind: 'const', value: true }] }, kw('sekurlsa::')] };
+    const rules = [
+      { meta: meta('sec'), route: routeLogsource({ product: 'windows', service: 'security' }), expr: written },
+      // Puts "mimikatz" into the keyword automaton, from another channel's bucket.
+      { meta: meta('app'), route: routeLogsource({ product: 'windows', service: 'application' }), expr: kw('mimikatz') },
+    ];
+    const detector = new SigmaDetector(rules, { minNeedlesForScan: 1 });
+    const fields = { Channel: 'Security', A: 'sekurlsa::logonpasswords', B: 'mimikatz 2.2' };
+    const event = { fields, raw: fields, layout: 'evtx-json' } as const;
+    const [matched] = detector.match(event);
+    expect(matched?.id).toBe('sec');
+    expect(detector.explain(matched!, event)).toEqual(explainExpr(written, fields));
+  });
+});
