@@ -2,7 +2,7 @@
  * Aho-Corasick over case-folded UTF-16 code units: one pass over a field value finds every
  * needle of every rule that reads that field. Results are stamped with the current event's
  * epoch in typed arrays, so scanning allocates nothing and needs no clearing between events.
- * Transitions live in flat sorted arrays (the root's ASCII ones in a table) to keep memory small.
+ * Transitions live in flat sorted arrays, with dense rows for the busiest states (see #dense).
  */
 import { foldCode } from './case-fold.ts';
 import type { SkipSearch } from './skip-search.ts';
@@ -11,7 +11,7 @@ import type { SkipSearch } from './skip-search.ts';
 export type ScanMode = 0 | 1 | 2 | 3;
 
 /**
- * Table entries (4 bytes each) for the dense rows of the shallowest states. A row has one entry
+ * Table entries (4 bytes each) for the dense rows of the busiest states. A row has one entry
  * per ASCII character class (the ASCII characters the needles use, plus one for all others),
  * so an automaton with a small alphabet gets rows for many more states. At most 1 MiB per
  * automaton: deep states of the big CommandLine/Image automata fall back to the sparse edges
@@ -30,8 +30,7 @@ export class AhoCorasick {
   #shortest = 0;
   /** Whether some needle could occur in a number or boolean written as text; if none can, they are not walked. */
   #scansNumbers = true;
-  /** Root transitions: ASCII in a table, the rest in a map (a full 64K table per field costs 256 KB). */
-  #rootAscii = new Int32Array(128);
+  /** Root transitions on non-ASCII code units (ASCII ones are in the root's dense row; a full 64K table per field costs 256 KB). */
   #rootOther = new Map<number, number>();
   #edgeStart = new Int32Array(0);
   #edgeCode = new Uint16Array(0);
@@ -44,8 +43,8 @@ export class AhoCorasick {
   #report = new Int32Array(0);
   /**
    * Fully resolved ASCII transitions (failure links already followed) for states 0..#denseStates-1
-   * (the shallowest, as states are numbered breadth first), where a scan spends most of its
-   * steps: `#dense[state * #classes + #asciiClass[code]]`, complemented (~state) when the
+   * (the root and the states most needles pass through, numbered first), where a scan spends
+   * most of its steps: `#dense[state * #classes + #asciiClass[code]]`, complemented (~state) when the
    * target reports a needle. Other states and non-ASCII code units fall back to the sorted edges.
    */
   #asciiClass = new Uint8Array(128);
@@ -188,7 +187,6 @@ export class AhoCorasick {
     dictionary = renumber(dictionary);
     for (let code = 0; code < root.length; code++) if (root[code]! !== 0) root[code] = stateId[root[code]!]!;
     this.#fail = fail;
-    this.#rootAscii = root.slice(0, 128);
     this.#rootOther = new Map();
     for (let c = firstChild[0]!; c !== -1; c = nextSibling[c]!) if (codeOf[c]! >= 128) this.#rootOther.set(codeOf[c]!, c);
     this.#ending = ending.slice(0, count);
@@ -296,17 +294,14 @@ export class AhoCorasick {
       const fail = this.#fail[state]!;
       for (let k = 1; k < width; k++) {
         const child = this.#child(state, classCode[k]!);
-        const target = child !== -1 ? child : state === 0 ? 0 : fail < states ? this.#decoded(this.#dense[fail * width + k]!) : this.#next(fail, classCode[k]!);
+        // The failure state is shallower, so its row (if it has one) is complete: #next reads it.
+        const target = child !== -1 ? child : state === 0 ? 0 : this.#next(fail, classCode[k]!);
         // A target that reports a needle is stored complemented (negative): the scan learns it
         // from the entry it already read, instead of a second random read of #report.
         this.#dense[row + k] = this.#report[target] !== -1 ? ~target : target;
       }
     }
     this.#bfsOrder = new Int32Array(0);
-  }
-
-  #decoded(entry: number): number {
-    return entry < 0 ? ~entry : entry;
   }
 
   /** The trie child of `state` on `code` (not following failure links), or -1. */
@@ -333,7 +328,7 @@ export class AhoCorasick {
         const entry = this.#dense[state * this.#classes + this.#asciiClass[code]!]!;
         return entry < 0 ? ~entry : entry;
       }
-      if (state === 0) return code < 128 ? this.#rootAscii[code]! : (this.#rootOther.get(code) ?? 0);
+      if (state === 0) return this.#rootOther.get(code) ?? 0;
       const from = this.#edgeStart[state]!;
       const to = this.#edgeStart[state + 1]!;
       for (let i = from; i < to; i++) {
