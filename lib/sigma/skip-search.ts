@@ -59,10 +59,6 @@ export class SkipSearch {
     this.#candidates = Int32Array.from(lists.flat());
   }
 
-  get size(): number {
-    return this.#needles.length;
-  }
-
   /** Whether some needle occurs in `text`, compared case-folded. */
   containsAny(text: string): boolean {
     const window = this.#window;

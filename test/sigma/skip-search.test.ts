@@ -33,6 +33,13 @@ describe('SkipSearch (Wu-Manber) equals a plain search', () => {
     expect(search.containsAny(`${filler.slice(0, 33)}lsaDump::${filler}`)).toBe(true);
   });
 
+  it('with needles longer than the 255-step shift table', () => {
+    const long = `${'x'.repeat(300)}needle`;
+    const search = new SkipSearch([long, `${'y'.repeat(280)}other`]);
+    expect(search.containsAny(`${'a'.repeat(1000)}${long.toUpperCase()}${'b'.repeat(500)}`)).toBe(true);
+    expect(search.containsAny(`${'a'.repeat(1000)}${long.slice(1)}${'b'.repeat(500)}`)).toBe(false);
+  });
+
   it('with no needles, nothing matches; a one-character needle is refused', () => {
     expect(new SkipSearch([]).containsAny('anything')).toBe(false);
     expect(() => new SkipSearch(['a'])).toThrow(/two characters/);
