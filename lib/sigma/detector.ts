@@ -41,13 +41,15 @@ interface CompiledRule {
  */
 class GatedRules {
   readonly rules: readonly CompiledRule[];
-  /** Per rule, its gate id, or -1 when it has none. */
+  /** Per rule, its gate id, or -1 when it has none; and its second gate, or -1. */
   readonly gates: Int32Array;
+  readonly seconds: Int32Array;
   readonly scans: ReadonlyArray<{ readonly field: string | null; readonly scanner: AhoCorasick }>;
 
   constructor(rules: readonly CompiledRule[], scanners: FieldScanners) {
     this.rules = rules;
     this.gates = Int32Array.from(rules, (r) => r.gate?.gate ?? -1);
+    this.seconds = Int32Array.from(rules, (r) => r.gate?.second ?? -1);
     const fields = new Set(rules.flatMap((r) => r.gate?.fields ?? []));
     this.scans = [...fields].map((field) => ({ field, scanner: scanners.scannerOf(field)! }));
   }
@@ -196,7 +198,7 @@ function runBucket(
 }
 
 function run(list: GatedRules, fields: Readonly<Record<string, FieldValue>>, scanners: FieldScanners, found: RuleMeta[] | undefined): RuleMeta[] | undefined {
-  const { rules, gates, scans } = list;
+  const { rules, gates, seconds, scans } = list;
   if (rules.length === 0) return found;
   const epoch = scanners.epoch;
   for (let i = 0; i < scans.length; i++) {
@@ -208,6 +210,8 @@ function run(list: GatedRules, fields: Readonly<Record<string, FieldValue>>, sca
   for (let i = 0; i < rules.length; i++) {
     const gate = gates[i]!;
     if (gate >= 0 && gateSeen[gate] !== epoch) continue;
+    const second = seconds[i]!;
+    if (second >= 0 && gateSeen[second] !== epoch) continue;
     const rule = rules[i]!;
     if (rule.matcher(fields)) (found ??= []).push(rule.meta);
   }

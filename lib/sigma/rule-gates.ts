@@ -25,17 +25,32 @@ function strong(gate: readonly Sighting[]): boolean {
 
 export interface RuleGate {
   readonly gate: number;
-  /** The fields (null: keywords) whose scans can open the gate. */
+  /**
+   * A second gate that must be open too, or -1: an AND with two strong items (an Image test and
+   * a CommandLine test) keeps the rule out unless both saw a needle, not just the first.
+   */
+  readonly second: number;
+  /** The fields (null: keywords) whose scans can open the gates. */
   readonly fields: ReadonlyArray<string | null>;
 }
 
-/** Registers `expr`'s gate with `scanners`; undefined when the rule has none (it always runs). */
+/** Registers `expr`'s gates with `scanners`; undefined when the rule has none (it always runs). */
 export function ruleGate(expr: Expr, scanners: FieldScanners): RuleGate | undefined {
-  const sightings = necessary(expr, scanners);
-  if (!sightings || sightings.length === 0) return undefined;
-  const gate = scanners.newGate();
-  for (const s of sightings) scanners.addToGate(gate, s.ref, s.mode);
-  return { gate, fields: [...new Set(sightings.map((s) => s.field))] };
+  const chosen = expr.kind === 'and' ? twoOf(expr.items, scanners) : [necessary(expr, scanners)].filter((g) => g !== undefined);
+  if (chosen.length === 0 || chosen[0]!.length === 0) return undefined;
+  const [gate, second] = chosen.map((sightings) => {
+    const id = scanners.newGate();
+    for (const s of sightings) scanners.addToGate(id, s.ref, s.mode);
+    return id;
+  });
+  return { gate: gate!, second: second ?? -1, fields: [...new Set(chosen.flat().map((s) => s.field))] };
+}
+
+/** The best gate among an AND's items, and a second one when it is strong too (each item is needed). */
+function twoOf(items: readonly Expr[], scanners: FieldScanners): Sighting[][] {
+  const gates = items.map((item) => necessary(item, scanners)).filter((g): g is Sighting[] => g !== undefined && g.length > 0);
+  gates.sort((a, b) => Number(strong(b)) - Number(strong(a)) || a.length - b.length);
+  return gates.length > 1 && strong(gates[1]!) ? gates.slice(0, 2) : gates.slice(0, 1);
 }
 
 /** Sightings of which one must occur for `expr` to hold; undefined when none can be named. */

@@ -61,3 +61,24 @@ describe('rules gated by those needles still match exactly', () => {
     expect(ids({ Channel: sysmon, EventID: 1, CommandLine: 'powershell iex (x)' })).toEqual([]);
   });
 });
+
+describe('an AND of two strong items gets two gates', () => {
+  it('both items must have seen a needle; a weak second item adds no gate', async () => {
+    const { FieldScanners } = await import('../../lib/sigma/field-scanners.ts');
+    const { ruleGate } = await import('../../lib/sigma/rule-gates.ts');
+    const { simplify } = await import('../../lib/sigma/compile.ts');
+    const item = (key: string, values: Array<string | number>) => parseItem('sel', key, values, { placeholders: {} });
+    const image = item('Image|endswith', ['\\powershell.exe', '\\pwsh.exe']);
+    const cli = item('CommandLine|contains', [' -enc ', ' -encodedcommand ']);
+    const weak = item('LogonType', [3]);
+    const both = simplify({ kind: 'and', items: [image, cli] });
+    const withWeak = simplify({ kind: 'and', items: [image, weak] });
+    const scanners = FieldScanners.forRules([both, withWeak], 1);
+    const two = ruleGate(both, scanners)!;
+    expect(two.second).toBeGreaterThanOrEqual(0);
+    expect([...two.fields].sort()).toEqual(['CommandLine', 'Image']);
+    const one = ruleGate(withWeak, scanners)!;
+    expect(one.second).toBe(-1);
+    expect(one.fields).toEqual(['Image']);
+  });
+});
