@@ -5,8 +5,8 @@
  * disk at run time and a deployed function always runs exactly the rules it was built with.
  */
 import { build, type Plugin } from 'esbuild';
-import { chmodSync, existsSync, readdirSync } from 'node:fs';
-import { join, relative } from 'node:path';
+import { chmodSync, existsSync, readdirSync, rmSync } from 'node:fs';
+import { basename, dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { bundledRuleFiles } from '../lib/rules/bundled.ts';
 
@@ -25,10 +25,19 @@ const embedBundledRules: Plugin = {
 /** ESM bundles still meet CommonJS dependencies (the AWS SDK's): give them a `require`. */
 const cjsShim = `import { createRequire as __winsiftCreateRequire } from 'node:module'; const require = __winsiftCreateRequire(import.meta.url);`;
 
-async function bundle(entry: string, outfile: string, banner = ''): Promise<void> {
+/**
+ * `split`: code reached only through `import()` (the SNS client: most scans raise no alert) goes
+ * to chunks beside the entry, read when first needed instead of at every cold start.
+ */
+async function bundle(entry: string, outfile: string, banner = '', split = false): Promise<void> {
+  // Chunks load ES modules only: the packages' ES builds (`module`), so a lazily imported
+  // package (the SNS client) keeps its named exports.
+  const out = split
+    ? { outdir: join(ROOT, dirname(outfile)), entryNames: basename(outfile, '.mjs'), chunkNames: 'chunks/[name]-[hash]', outExtension: { '.js': '.mjs' }, splitting: true, mainFields: ['module', 'main'] }
+    : { outfile: join(ROOT, outfile) };
   const result = await build({
     entryPoints: [join(ROOT, entry)],
-    outfile: join(ROOT, outfile),
+    ...out,
     bundle: true,
     platform: 'node',
     target: 'node24',
@@ -50,7 +59,8 @@ export async function buildAll(): Promise<void> {
   const names = existsSync(functionsDir) ? readdirSync(functionsDir) : [];
   for (const name of names) {
     if (existsSync(join(functionsDir, name, 'index.ts'))) {
-      await bundle(`functions/${name}/index.ts`, `dist/functions/${name}/index.mjs`);
+      rmSync(join(ROOT, 'dist/functions', name), { recursive: true, force: true });
+      await bundle(`functions/${name}/index.ts`, `dist/functions/${name}/index.mjs`, '', true);
     }
   }
   await bundle('lib/cli/winsift.ts', 'dist/winsift.mjs', '#!/usr/bin/env node\n');

@@ -10,9 +10,10 @@
 import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics } from '@aws-lambda-powertools/metrics';
 import { S3Client } from '@aws-sdk/client-s3';
-import { SNSClient } from '@aws-sdk/client-sns';
+import type { SNSClient } from '@aws-sdk/client-sns';
 import type { Context } from 'aws-lambda';
 import { readAlertConfig, snsSinkOptions } from '../../lib/alerts/alert-config.ts';
+import type { SnsSender } from '../../lib/alerts/batch-publisher.ts';
 import { createSnsSinkFactory } from '../../lib/alerts/sns-sink.ts';
 import { readHandlerConfig } from '../../lib/invocation/handler-config.ts';
 import { createS3ObjectScanner } from '../../lib/invocation/s3-object-scanner.ts';
@@ -31,7 +32,15 @@ logger.info('rules loaded', { rules: pack.detector.rules.length, errors: pack.er
 if (!alertConfig.stateBucket) logger.warn('ALERT_STATE_BUCKET is not set: a retried or re-scanned object can alert again after a cold start');
 
 const s3 = new S3Client({});
-const sns = new SNSClient({});
+// The SNS client is made on the first alert: most objects have none, and its code (a chunk of
+// its own in the bundle) is a tenth of the cold start.
+let snsClient: Promise<SNSClient> | undefined;
+const sns: SnsSender = {
+  async send(command) {
+    snsClient ??= import('@aws-sdk/client-sns').then(({ SNSClient }) => new SNSClient({}));
+    return (await snsClient).send(command);
+  },
+};
 const scan = createScanHandler({
   scanner: createS3ObjectScanner({
     s3,

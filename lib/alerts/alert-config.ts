@@ -14,7 +14,7 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
 import type { Metrics } from '@aws-lambda-powertools/metrics';
 import type { S3Client } from '@aws-sdk/client-s3';
-import type { SNSClient } from '@aws-sdk/client-sns';
+import type { SnsSender } from './batch-publisher.ts';
 import type { Grouping } from './aggregator.ts';
 import { observeDelivery } from './alert-metrics.ts';
 import { createS3PublishRecordStore } from './s3-publish-record.ts';
@@ -58,7 +58,7 @@ export function readAlertConfig(env: Env): AlertConfig {
 
 /** Options for `createSnsSinkFactory`: the record in S3 when configured, logs and metrics per object. */
 export function snsSinkOptions(deps: {
-  sns: SNSClient;
+  sns: SnsSender;
   s3: S3Client;
   topicArn: string;
   config: AlertConfig;

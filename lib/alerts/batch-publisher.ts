@@ -4,7 +4,7 @@
  * `Successful`/`Failed`; retryable failures (and whole requests that threw) are sent again with
  * exponential backoff and jitter. Sender faults (SNS says the entry itself is wrong) are not retried.
  */
-import { PublishBatchCommand, type PublishBatchRequestEntry, type SNSClient } from '@aws-sdk/client-sns';
+import type { PublishBatchCommand, PublishBatchCommandOutput, PublishBatchRequestEntry } from '@aws-sdk/client-sns';
 import { SNS_MAX_BYTES, type SnsMessage } from './sns-message.ts';
 
 export const SNS_MAX_BATCH_ENTRIES = 10;
@@ -56,8 +56,13 @@ export function packBatches(messages: readonly SnsMessage[], maxBytes = SNS_MAX_
   return batches;
 }
 
+/** What publishing needs of an SNS client: an `SNSClient`, or a stand-in that makes one on first use. */
+export interface SnsSender {
+  send(command: PublishBatchCommand): Promise<PublishBatchCommandOutput>;
+}
+
 export interface PublishTarget {
-  readonly sns: SNSClient;
+  readonly sns: SnsSender;
   readonly topicArn: string;
   /** Called after every request with the alert ids SNS accepted, so they are recorded at once. */
   readonly onDelivered?: (alertIds: readonly string[]) => Promise<void>;
@@ -110,6 +115,9 @@ async function sendBatch(target: PublishTarget, batch: readonly SnsMessage[]): P
     Subject: m.subject,
     MessageAttributes: m.attributes,
   }));
+  // Loaded on first use: most objects have no alert (the scan function's bundle keeps the SNS
+  // client in a chunk of its own, read only then).
+  const { PublishBatchCommand } = await import('@aws-sdk/client-sns');
   try {
     const output = await target.sns.send(new PublishBatchCommand({ TopicArn: target.topicArn, PublishBatchRequestEntries: entries }));
     const byId = new Map(batch.map((m, i) => [`m${i}`, m]));

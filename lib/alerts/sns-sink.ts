@@ -9,18 +9,17 @@
  * the same moment cannot both publish; it is released at finish.
  */
 import { randomUUID } from 'node:crypto';
-import type { SNSClient } from '@aws-sdk/client-sns';
 import type { Match } from '../scan/match.ts';
 import type { ScanSummary } from '../scan/scan-summary.ts';
 import type { Alert, ObjectRef } from './alert.ts';
 import type { AlertSink, DeliveryReport } from './alert-sink.ts';
 import { createAggregator, DEFAULT_AGGREGATION, type Grouping } from './aggregator.ts';
-import { DEFAULT_RETRY, publishAll, SNS_MAX_BATCH_ENTRIES, type PublishFailure, type RetryOptions } from './batch-publisher.ts';
+import { DEFAULT_RETRY, publishAll, SNS_MAX_BATCH_ENTRIES, type PublishFailure, type RetryOptions, type SnsSender } from './batch-publisher.ts';
 import { createMemoryPublishRecordStore, DEFAULT_CLAIM_LEASE_MS, type Claim, type PublishRecordStore } from './publish-record.ts';
 import { SNS_MAX_BYTES, toSnsMessage } from './sns-message.ts';
 
 export interface SnsSinkOptions {
-  readonly sns: SNSClient;
+  readonly sns: SnsSender;
   readonly topicArn: string;
   /** Where published alert ids are remembered across attempts; default: this process only. */
   readonly store?: PublishRecordStore;
@@ -104,7 +103,7 @@ export function createSnsSinkFactory(options: SnsSinkOptions): (object: ObjectRe
 const MAX_FAILURES_KEPT = 100;
 
 interface DeliveryDeps {
-  readonly sns: SNSClient;
+  readonly sns: SnsSender;
   readonly topicArn: string;
   readonly store: PublishRecordStore;
   readonly retry: RetryOptions;
