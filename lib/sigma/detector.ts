@@ -11,7 +11,7 @@ import { compileExpr, simplify, type Matcher } from './compile.ts';
 import { compiledExplainer } from './explain.ts';
 import type { AhoCorasick } from './aho-corasick.ts';
 import type { SkipSearch } from './skip-search.ts';
-import { FieldScanners } from './field-scanners.ts';
+import { FieldScanners, keywordNeedles } from './field-scanners.ts';
 import type { LogsourceRoute } from './logsource.ts';
 import { channelNeedles, type Needle } from '../scan/prefilter.ts';
 import { eventIdOf, eventIdsMatch, requiredEventIds } from './route.ts';
@@ -28,8 +28,11 @@ interface CompiledRule {
   /** The logsource's event ids, for events whose EventID is not one number. */
   readonly routeIds: readonly number[] | null;
   readonly expr: Expr;
-  /** `expr` simplified: what the matcher and the field scans were built from. */
-  readonly simplified: Expr;
+  /**
+   * Its keyword needles, of the simplified expression (the matcher's) and of the rule as written
+   * (explain walks that, with tests simplify dropped): FieldScanners.nextEvent's filter holds them.
+   */
+  readonly keywords: readonly string[];
   readonly matcher: Matcher;
   /** Needle sightings one of which the rule needs (rule-gates.ts), if it has any. */
   readonly gate: RuleGate | undefined;
@@ -67,8 +70,7 @@ class Bucket {
 
   /** Called once every rule is added; `alsoRun`: the rules of any channel, run on these events too. */
   seal(scanners: FieldScanners, alsoRun: readonly CompiledRule[]): void {
-    // Explain walks the rule as written (`expr`), which may hold tests simplify dropped: both count.
-    this.keywordsWanted = scanners.keywordsWantedBy([...this.all, ...alsoRun].flatMap((r) => [r.simplified, r.expr]));
+    this.keywordsWanted = scanners.keywordsWantedBy([...this.all, ...alsoRun].flatMap((r) => r.keywords));
     this.gatedAnyEventId = new GatedRules(this.anyEventId, scanners);
     for (const [id, rules] of this.byEventId) this.gatedByEventId.set(id, new GatedRules(rules, scanners));
   }
@@ -114,7 +116,7 @@ export class SigmaDetector implements Detector {
     for (const [i, rule] of rules.entries()) {
       const matcher = compileExpr(simplified[i]!, this.#scanners);
       const gate = rule.route.foreign ? undefined : ruleGate(simplified[i]!, this.#scanners);
-      const compiled: CompiledRule = { meta: rule.meta, routeIds: rule.route.eventIds, expr: rule.expr, simplified: simplified[i]!, matcher, gate };
+      const compiled: CompiledRule = { meta: rule.meta, routeIds: rule.route.eventIds, expr: rule.expr, keywords: keywordNeedles(simplified[i]!, rule.expr), matcher, gate };
       this.#byMeta.set(rule.meta, compiled);
       if (rule.route.foreign) continue;
       const eventIds = intersect(rule.route.eventIds, requiredEventIds(simplified[i]!));

@@ -108,13 +108,13 @@ export class FieldScanners {
   }
 
   /**
-   * nextEvent's `keywordsWanted` for events on which only `exprs` (simplified, as given to
-   * forRules) run; undefined when there is no keyword scan, or a needle is too short to skip by.
+   * nextEvent's `keywordsWanted` for events whose rules can read only these keyword needles
+   * (`keywordNeedles` of each); undefined when there is no keyword scan, or a needle is too
+   * short to skip by.
    */
-  keywordsWantedBy(exprs: Iterable<Expr>): SkipSearch | undefined {
+  keywordsWantedBy(needles: Iterable<string>): SkipSearch | undefined {
     if (!this.#byField.has(KEYWORDS)) return undefined;
-    const texts = new Set<string>();
-    for (const expr of exprs) forEachScannableNeedle(expr, (field, text) => field === null && texts.add(text));
+    const texts = new Set(needles);
     for (const text of texts) if (text.length < MIN_SKIP_WINDOW) return undefined;
     return new SkipSearch(texts);
   }
@@ -133,26 +133,37 @@ export class FieldScanners {
 
 /**
  * Calls `found` with each folded needle text `expr` can look up in a field's scan (field null:
- * a keyword): the uncased `*X*`, `X*`, `*X`, `X` patterns of tests that are not time parts.
+ * a keyword), as gateNeedleOf names them, for the tests (not time parts) on fields `wants`.
  */
-export function forEachScannableNeedle(expr: Expr, found: (field: string | null, text: string) => void): void {
+export function forEachScannableNeedle(
+  expr: Expr,
+  found: (field: string | null, text: string) => void,
+  wants: (field: string | null) => boolean = () => true,
+): void {
   switch (expr.kind) {
     case 'and':
     case 'or':
-      for (const item of expr.items) forEachScannableNeedle(item, found);
+      for (const item of expr.items) forEachScannableNeedle(item, found, wants);
       return;
     case 'not':
-      forEachScannableNeedle(expr.item, found);
+      forEachScannableNeedle(expr.item, found, wants);
       return;
     case 'const':
       return;
     case 'test':
-      if (expr.timePart) return;
+      if (expr.timePart || !wants(expr.field)) return;
       for (const value of expr.values) {
         const needle = gateNeedleOf(value);
         if (needle) for (const text of needle.texts) found(expr.field, text);
       }
   }
+}
+
+/** The keyword (field-less) needles `exprs` can look up, each once. */
+export function keywordNeedles(...exprs: Expr[]): string[] {
+  const texts = new Set<string>();
+  for (const expr of exprs) forEachScannableNeedle(expr, (_, text) => texts.add(text), (field) => field === null);
+  return [...texts];
 }
 
 /** Literal runs shorter than this make poor gates: they would open on most values. */
