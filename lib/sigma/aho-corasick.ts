@@ -51,8 +51,6 @@ export class AhoCorasick {
   #classes = 1;
   #denseStates = 0;
   #dense = new Int32Array(0);
-  /** States in breadth-first order, only while building the dense rows. */
-  #bfsOrder = new Int32Array(0);
   /** Per needle: the epoch in which it was seen anywhere / at the start / at the end of a value. */
   #seenAnywhere = new Int32Array(0);
   #seenAtStart = new Int32Array(0);
@@ -152,7 +150,8 @@ export class AhoCorasick {
     // Dense rows are few: they go to the root and then to the states the most needles pass
     // through (a rule set's common prefixes, like `c:\windows\system32\`, where a scan of a path
     // spends its steps), then breadth first among equals. Those states are numbered first.
-    const denseCount = Math.max(1, Math.min(count, Math.floor(DENSE_ENTRIES / this.#classCodes().length)));
+    const classCode = this.#classCodes();
+    const denseCount = Math.max(1, Math.min(count, Math.floor(DENSE_ENTRIES / classCode.length)));
     const through = new Int32Array(count);
     for (let k = tail - 1; k >= 0; k--) {
       const state = queue[k]!;
@@ -169,7 +168,7 @@ export class AhoCorasick {
     let nextSparse = denseCount;
     for (let k = 0; k < tail; k++) stateId[queue[k]!] = isDense[queue[k]!] ? nextDense++ : nextSparse++;
     // Build order for the dense rows: breadth first, so a state's failure state (shallower) comes first.
-    this.#bfsOrder = Int32Array.from([0, ...Array.from(queue.subarray(0, tail), (s) => stateId[s]!)]);
+    const bfsOrder = Int32Array.from([0, ...Array.from(queue.subarray(0, tail), (s) => stateId[s]!)]);
     const renumber = (ids: Int32Array): Int32Array<ArrayBuffer> => {
       const out = new Int32Array(count);
       for (let s = 0; s < count; s++) out[stateId[s]!] = ids[s]! === -1 ? -1 : stateId[ids[s]!]!;
@@ -216,7 +215,7 @@ export class AhoCorasick {
       }
     }
     this.#report = Int32Array.from(this.#ending, (id, state) => (id !== -1 ? state : dictionary[state]!));
-    this.#buildDense(count);
+    this.#buildDense(classCode, denseCount, bfsOrder);
     this.#lengths = Int32Array.from(this.#needles, (n) => n.length);
     // With no needles nothing can be seen (a small integer keeps the field's representation an int).
     this.#shortest = this.#needles.reduce((min, n) => Math.min(min, n.length), 0x3fffffff);
@@ -274,21 +273,22 @@ export class AhoCorasick {
     return codes;
   }
 
-  /** Dense rows for states 0..count-1 (chosen and numbered in build), as many as DENSE_ENTRIES allows. */
-  #buildDense(count: number): void {
+  /**
+   * Dense rows for states 0..states-1 (chosen and numbered in build), one entry per class of
+   * `classCode`; `bfsOrder` lists every state breadth first.
+   */
+  #buildDense(classCode: readonly number[], states: number, bfsOrder: Int32Array): void {
     // Class 0: ASCII characters no needle uses (from any state they lead back to the root).
-    const classCode = this.#classCodes();
     this.#asciiClass = new Uint8Array(128);
     for (const [k, code] of classCode.entries()) if (k > 0) this.#asciiClass[code] = k;
     // Raw ASCII folds to ASCII: upper case shares the class of its lower case.
     for (let code = 0; code < 128; code++) this.#asciiClass[code] = this.#asciiClass[foldCode(code)]!;
     const width = classCode.length;
-    const states = Math.max(1, Math.min(count, Math.floor(DENSE_ENTRIES / width)));
     this.#classes = width;
     this.#denseStates = states;
     this.#dense = new Int32Array(states * width);
     // Breadth first, so a failure state (shallower) has its row, if it has one, before it is read.
-    for (const state of this.#bfsOrder) {
+    for (const state of bfsOrder) {
       if (state >= states) continue;
       const row = state * width;
       const fail = this.#fail[state]!;
@@ -301,7 +301,6 @@ export class AhoCorasick {
         this.#dense[row + k] = this.#report[target] !== -1 ? ~target : target;
       }
     }
-    this.#bfsOrder = new Int32Array(0);
   }
 
   /** The trie child of `state` on `code` (not following failure links), or -1. */
