@@ -20,7 +20,12 @@ export type ScanMode = 0 | 1 | 2 | 3;
 const DENSE_ENTRIES = 1 << 18;
 
 /** Every folded character of `String(x)` for a number or boolean: digits, sign, point, exponent, Infinity, NaN, true, false. */
-export const NUMBER_TEXT_CHARS = '0123456789+-.einftyaruls';
+const NUMBER_TEXT_CHARS = '0123456789+-.einftyaruls';
+
+/** Whether some folded needle could be part of a number or boolean written as text. */
+export function anyInNumberText(needles: readonly string[]): boolean {
+  return needles.some((n) => [...n].every((c) => NUMBER_TEXT_CHARS.includes(c)));
+}
 
 export class AhoCorasick {
   readonly #needles: string[] = [];
@@ -219,7 +224,7 @@ export class AhoCorasick {
     this.#lengths = Int32Array.from(this.#needles, (n) => n.length);
     // With no needles nothing can be seen (a small integer keeps the field's representation an int).
     this.#shortest = this.#needles.reduce((min, n) => Math.min(min, n.length), 0x3fffffff);
-    this.#scansNumbers = this.#needles.some((n) => [...n].every((c) => NUMBER_TEXT_CHARS.includes(c)));
+    this.#scansNumbers = anyInNumberText(this.#needles);
     const n = this.#needles.length;
     this.#seenAnywhere = new Int32Array(n).fill(-1);
     this.#seenAtStart = new Int32Array(n).fill(-1);

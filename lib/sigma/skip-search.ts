@@ -8,7 +8,7 @@
  *
  * Only a yes/no filter: the detector runs the full automaton on the rare text that says yes.
  */
-import { NUMBER_TEXT_CHARS } from './aho-corasick.ts';
+import { anyInNumberText } from './aho-corasick.ts';
 import { foldCode } from './case-fold.ts';
 
 const HASH_BITS = 13;
@@ -35,7 +35,7 @@ export class SkipSearch {
     const unique = [...new Set(needles)];
     if (unique.some((n) => n.length < 2)) throw new Error('SkipSearch needs needles of two characters or more');
     this.#needles = unique;
-    this.canOccurInNumbers = unique.some((n) => [...n].every((c) => NUMBER_TEXT_CHARS.includes(c)));
+    this.canOccurInNumbers = anyInNumberText(unique);
     const window = unique.length === 0 ? Infinity : Math.min(...unique.map((n) => n.length));
     this.#window = window;
     // A window longer than 256 would overflow the shift table; shorter shifts stay correct.
