@@ -4,9 +4,10 @@
  */
 import type { WinEvent } from '../events/win-event.ts';
 import { loadEqlRules } from '../eql/index.ts';
-import { correlationScanState, loadSigmaRules, type CorrelationRule, type SigmaOptions } from '../sigma/index.ts';
+import { correlationScanState, loadSigmaRules, type CorrelationRule, type SigmaCorrelations, type SigmaOptions } from '../sigma/index.ts';
 import { unionNeedles, type Needle } from '../scan/prefilter.ts';
-import type { Detector, Evidence, RuleError, RuleFile, RuleMeta, ScanState } from './rule.ts';
+import { combineStates } from './scan-state.ts';
+import type { Detector, Evidence, RuleError, RuleFile, RuleMeta, ScanState, StartScanOptions } from './rule.ts';
 
 export interface RulePack {
   readonly detector: Detector;
@@ -14,6 +15,8 @@ export interface RulePack {
   readonly errors: readonly RuleError[];
   /** The Sigma correlation rules among `detector.rules`, with their type and windows. */
   readonly correlations: readonly CorrelationRule[];
+  /** The same correlations with the names they resolve by, for evaluation across objects (lib/state). */
+  readonly sigmaCorrelations: SigmaCorrelations;
 }
 
 export function loadRulePack(files: readonly RuleFile[], options: SigmaOptions = {}): RulePack {
@@ -29,6 +32,7 @@ export function loadRulePack(files: readonly RuleFile[], options: SigmaOptions =
     }),
     errors: [...sigma.errors, ...eql.errors, ...duplicate],
     correlations: sigma.correlations.rules,
+    sigmaCorrelations: sigma.correlations,
   };
 }
 
@@ -76,17 +80,12 @@ function combineDetectors(detectors: readonly Detector[], correlations: Correlat
     explain(rule: RuleMeta, event: WinEvent): readonly Evidence[] {
       return owner.get(rule)?.explain(rule, event) ?? [];
     },
-    startScan(): ScanState | undefined {
-      const states = [...active.map((d) => d.startScan?.()), correlations.startCorrelations()].filter(
-        (s): s is ScanState => s !== undefined,
-      );
-      if (states.length <= 1) return states[0];
-      return {
-        observe: (event, matched, source) => states.forEach((s) => s.observe(event, matched, source)),
-        finish: () => states.flatMap((s) => s.finish()),
-      };
+    startScan(options?: StartScanOptions): ScanState | undefined {
+      const own = options?.withoutCorrelations ? undefined : correlations.startCorrelations();
+      return combineStates([...active.map((d) => d.startScan?.(options)), own]);
     },
     alertsAlone: (rule: RuleMeta) => !hiddenRuleIds.has(rule.id),
     needles: (): readonly Needle[] | undefined => needles,
   };
 }
+

@@ -27,7 +27,15 @@ export interface RuleMeta {
   readonly source: string;
   /** Licence of the rule text, e.g. `DRL-1.1`, `Elastic-2.0`. */
   readonly license?: string;
+  /**
+   * Suppression across objects (lib/state): repeats of this rule on one key (the host, or the
+   * `by` fields) within `windowMs` of event time are counted, not published; `never` opts out of
+   * the global default. From the Sigma custom attribute `suppress`.
+   */
+  readonly suppress?: SuppressSetting;
 }
+
+export type SuppressSetting = { readonly windowMs: number; readonly by?: readonly string[] } | 'never';
 
 /** Why one field made a rule match: shown to the person reading the alert. */
 export interface Evidence {
@@ -48,7 +56,7 @@ export interface Detector {
    * Begins one scan (one object, one CLI file): forgets what the previous scan left (pending
    * EQL sequences) and returns the state of rules that span events (Sigma correlations), if any.
    */
-  startScan?(): ScanState | undefined;
+  startScan?(options?: StartScanOptions): ScanState | undefined;
   /** False for rules that only feed correlations (`generate: false`): they never alert alone. */
   alertsAlone?(rule: RuleMeta): boolean;
   /**
@@ -58,12 +66,24 @@ export interface Detector {
   needles?(): readonly Needle[] | undefined;
 }
 
+export interface StartScanOptions {
+  /**
+   * Leave Sigma correlations out of the returned state: a state store (lib/state) evaluates them
+   * across objects instead, and evaluating them per object too would alert twice.
+   */
+  readonly withoutCorrelations?: boolean;
+}
+
 /** What rules spanning events keep during one scan. */
 export interface ScanState {
   /** Every event that matched something, with all the rules it matched. */
   observe(event: WinEvent, matched: readonly RuleMeta[], source: EventSource): void;
   /** The matches only the whole scan reveals, once every event was observed. */
-  finish(): readonly Match[];
+  finish(): readonly Match[] | Promise<readonly Match[]>;
+  /** Told once the sink delivered everything `finish` returned (no failure): state kept for a retry can go. */
+  delivered?(): Promise<void>;
+  /** Counters for the scan summary (late events, evictions, store requests), when the state keeps any. */
+  report?(): Readonly<Record<string, number>>;
 }
 
 /** A rule that could not be loaded or compiled: never silently ignored. */

@@ -19,4 +19,9 @@ export interface Match {
   readonly event: WinEvent;
   readonly source: EventSource;
   readonly evidence: readonly Evidence[];
+  /**
+   * Set on the "N more" match that closes a suppression window (lib/state/suppression.ts): it
+   * stands for `count` matches not published, and `key` names the window so its alert id is its own.
+   */
+  readonly suppressed?: { readonly count: number; readonly key: string };
 }

@@ -6,7 +6,8 @@
 import type { AlertSink, DeliveryReport } from '../alerts/alert-sink.ts';
 import { InputError, type IngestOptions } from '../ingest/ingest-item.ts';
 import { readEvents } from '../ingest/read-events.ts';
-import type { Detector } from '../rules/rule.ts';
+import type { Detector, ScanState } from '../rules/rule.ts';
+import { combineStates } from '../rules/scan-state.ts';
 import type { EventSource, Match } from './match.ts';
 import { createPrefilter, type RecordPrefilter } from './prefilter.ts';
 import type { ScanSummary } from './scan-summary.ts';
@@ -27,6 +28,11 @@ export interface ScanOptions {
    * default; off parses and validates every record, so malformed ones are reported unreadable.
    */
   readonly prefilter?: boolean;
+  /**
+   * State kept across objects (lib/state): correlations then span objects, evaluated against a
+   * store instead of within this object. Without it, correlations stay within one object.
+   */
+  readonly crossObject?: { begin(object: Omit<EventSource, 'index'>): ScanState };
 }
 
 export interface ObjectResult {
@@ -69,8 +75,10 @@ export async function scanStream(input: AsyncIterable<Uint8Array>, options: Scan
   let skipped = 0;
   let matches = 0;
   let fatal: Error | undefined;
-  // Rules spanning events (correlations, sequences) see this object only.
-  const state = detector.startScan?.();
+  // Rules spanning events (correlations, sequences) see this object only, unless a store carries
+  // correlations across objects.
+  const crossObject = options.crossObject?.begin({ ...options.object, uri });
+  const state = combineStates([detector.startScan?.(crossObject ? { withoutCorrelations: true } : undefined), crossObject]);
   const deliver = async (match: Match): Promise<void> => {
     matches++;
     matchesByRule[match.rule.id] = (matchesByRule[match.rule.id] ?? 0) + 1;
@@ -106,7 +114,7 @@ export async function scanStream(input: AsyncIterable<Uint8Array>, options: Scan
     if (errors.length < MAX_ERRORS_KEPT) errors.push(error.message);
   }
   // What correlated among the events read, even when reading stopped early.
-  for (const match of state?.finish() ?? []) await deliver(match);
+  for (const match of (await state?.finish()) ?? []) await deliver(match);
 
   const summary: ScanSummary = {
     uri,
@@ -119,10 +127,13 @@ export async function scanStream(input: AsyncIterable<Uint8Array>, options: Scan
     matchesByRule,
     errors,
     durationMs: Math.round(performance.now() - started),
+    ...(state?.report ? { state: state.report() } : {}),
   };
   // Deliver what was found even when reading stopped early: a half-read object's alerts are real.
   const delivery = await sink.finish(summary);
   const result = { summary, delivery };
+  // Everything the state handed over is out: what it kept for a retry of this object can go.
+  if (delivery.failed === 0) await state?.delivered?.();
   if (fatal) throw new ScanFailedError(result, fatal);
   if (delivery.failed > 0) throw new DeliveryFailedError(result);
   return result;

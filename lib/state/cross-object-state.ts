@@ -1,0 +1,49 @@
+/**
+ * Everything a scanner needs to keep detection state across objects, from one store: the
+ * correlation state for `scanStream({ crossObject })` and the suppressing wrapper for its sink.
+ * Without it (no STATE_TABLE, no --state) correlations stay within one object, as before.
+ */
+import type { AlertSink } from '../alerts/alert-sink.ts';
+import type { RulePack } from '../rules/rule-pack.ts';
+import type { RuleMeta, ScanState } from '../rules/rule.ts';
+import type { EventSource } from '../scan/match.ts';
+import { DEFAULT_STATE_LIMITS, type StateLimits } from './state-options.ts';
+import type { StateStore } from './state-store.ts';
+import { storeCorrelations } from './store-correlations.ts';
+import { suppressingSink } from './suppression.ts';
+
+export interface CrossObjectOptions {
+  readonly store: StateStore;
+  readonly limits?: Partial<StateLimits>;
+  /** Suppression window for every rule without its own `suppress` (undefined: only rules that ask). */
+  readonly defaultSuppressMs?: number;
+  /** Per-rule windows from the pack config, by rule id (win over the rule's own attribute). */
+  readonly suppressByRule?: ReadonlyMap<string, RuleMeta['suppress']>;
+}
+
+export interface CrossObjectState {
+  readonly store: StateStore;
+  /** For `scanStream({ crossObject })`. */
+  begin(object: Omit<EventSource, 'index'>): ScanState;
+  /** The sink of one object, with suppression in front of it (the sink itself when no rule is suppressed). */
+  wrapSink(sink: AlertSink, object: Omit<EventSource, 'index'>): AlertSink;
+}
+
+export function crossObjectState(pack: RulePack, options: CrossObjectOptions): CrossObjectState {
+  const limits: StateLimits = { ...DEFAULT_STATE_LIMITS, ...options.limits };
+  const { store } = options;
+  const rules = new Map(pack.detector.rules.map((r) => [r.id, r]));
+  const windowFor = (rule: RuleMeta) => {
+    const setting = options.suppressByRule?.get(rule.id) ?? rule.suppress;
+    if (setting === 'never') return undefined;
+    if (setting !== undefined) return setting;
+    return options.defaultSuppressMs === undefined ? undefined : { windowMs: options.defaultSuppressMs };
+  };
+  const anySuppressed = options.defaultSuppressMs !== undefined || [...rules.values()].some((r) => windowFor(r) !== undefined);
+  const none: ScanState = { observe() {}, finish: () => [] };
+  return {
+    store,
+    begin: (object) => storeCorrelations(pack.sigmaCorrelations, store, limits, object) ?? none,
+    wrapSink: (sink, object) => (anySuppressed ? suppressingSink(sink, { store, limits, settings: { windowFor, rules }, object }) : sink),
+  };
+}
