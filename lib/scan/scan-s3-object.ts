@@ -3,6 +3,7 @@ import { GetObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import type { AlertSink } from '../alerts/alert-sink.ts';
 import type { IngestOptions } from '../ingest/ingest-item.ts';
 import type { Detector } from '../rules/rule.ts';
+import type { CrossObjectState } from '../state/cross-object-state.ts';
 import { scanStream, type ObjectResult } from './scan-stream.ts';
 
 export interface S3ObjectRef {
@@ -20,6 +21,8 @@ export interface ScanDeps {
   readonly sinkFor: (ref: S3ObjectRef & { uri: string }) => AlertSink;
   readonly ingest?: Partial<Omit<IngestOptions, 'uri'>>;
   readonly signal?: AbortSignal;
+  /** Correlation and suppression state across objects (STATE_TABLE); without it, per object. */
+  readonly crossObject?: CrossObjectState;
 }
 
 export type { ObjectResult };
@@ -43,11 +46,13 @@ export async function scanS3Object(ref: S3ObjectRef, deps: ScanDeps): Promise<Ob
     versionId: response.VersionId ?? ref.versionId,
     etag: response.ETag?.replaceAll('"', '') ?? ref.etag,
   };
+  const sink = deps.sinkFor({ ...ref, ...identity, uri });
   return scanStream(body, {
     uri,
     detector: deps.detector,
-    sink: deps.sinkFor({ ...ref, ...identity, uri }),
+    sink: deps.crossObject ? deps.crossObject.wrapSink(sink, { ...identity, uri }) : sink,
     object: identity,
+    ...(deps.crossObject ? { crossObject: deps.crossObject } : {}),
     ingest: { ...deps.ingest, contentEncoding: response.ContentEncoding ?? deps.ingest?.contentEncoding },
   });
 }

@@ -8,7 +8,7 @@ import type { RulePack } from '../rules/rule-pack.ts';
 import type { RuleMeta, ScanState } from '../rules/rule.ts';
 import type { EventSource } from '../scan/match.ts';
 import { DEFAULT_STATE_LIMITS, type StateLimits } from './state-options.ts';
-import type { StateStore } from './state-store.ts';
+import type { StateStore, StoreStats } from './state-store.ts';
 import { storeCorrelations } from './store-correlations.ts';
 import { suppressingSink } from './suppression.ts';
 
@@ -25,7 +25,7 @@ export interface CrossObjectState {
   readonly store: StateStore;
   /** For `scanStream({ crossObject })`. */
   begin(object: Omit<EventSource, 'index'>): ScanState;
-  /** The sink of one object, with suppression in front of it (the sink itself when no rule is suppressed). */
+  /** The sink of one object, with suppression in front of it, reporting the object's store requests in `state`. */
   wrapSink(sink: AlertSink, object: Omit<EventSource, 'index'>): AlertSink;
 }
 
@@ -44,6 +44,26 @@ export function crossObjectState(pack: RulePack, options: CrossObjectOptions): C
   return {
     store,
     begin: (object) => storeCorrelations(pack.sigmaCorrelations, store, limits, object) ?? none,
-    wrapSink: (sink, object) => (anySuppressed ? suppressingSink(sink, { store, limits, settings: { windowFor, rules }, object }) : sink),
+    wrapSink: (sink, object) => {
+      const before = store.stats();
+      const inner = anySuppressed ? suppressingSink(sink, { store, limits, settings: { windowFor, rules }, object }) : sink;
+      return {
+        add: (match) => inner.add(match),
+        // The sink finishes last: the store requests of the whole object (correlations and suppression) are known.
+        async finish(summary) {
+          const report = await inner.finish(summary);
+          return { ...report, state: { ...report.state, ...storeRequests(before, store.stats()) } };
+        },
+      };
+    },
+  };
+}
+
+function storeRequests(before: StoreStats, after: StoreStats): Record<string, number> {
+  return {
+    storeReads: after.reads - before.reads,
+    storeWrites: after.writes - before.writes,
+    storeItemsWritten: after.itemsWritten - before.itemsWritten,
+    storeConflicts: after.conflicts - before.conflicts,
   };
 }

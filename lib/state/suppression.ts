@@ -250,7 +250,7 @@ export function suppressingSink(
       }
       local.windows.push({ start: time, opener: match, count: 0 });
     },
-    async finish(summary: ScanSummary): Promise<DeliveryReport & { suppression?: SuppressionCounters }> {
+    async finish(summary: ScanSummary): Promise<DeliveryReport> {
       for (const local of keys.values()) {
         const pk = pkOf(local.rule.id, local.key);
         touched.add(pk);
@@ -272,7 +272,7 @@ export function suppressingSink(
       const report = await inner.finish(summary);
       // Delivered: this object's openers and summaries are out, so a re-scan of it stays quiet.
       if (report.failed === 0) await confirm(touched);
-      return { ...report, suppression: { ...counters } };
+      return { ...report, state: { ...report.state, ...counters } };
     },
     counters: () => ({ ...counters }),
   };

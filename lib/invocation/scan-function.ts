@@ -1,0 +1,79 @@
+/**
+ * The scan function wired from its environment and a rule pack: clients, sink, state store and
+ * handler. functions/scan/index.ts calls it once at cold start with the bundled pack; tests call
+ * it with their own pack, against fauxqs and dynalite, so they run the same wiring.
+ */
+import type { Logger } from '@aws-lambda-powertools/logger';
+import type { Metrics } from '@aws-lambda-powertools/metrics';
+import { S3Client } from '@aws-sdk/client-s3';
+import type { SNSClient } from '@aws-sdk/client-sns';
+import type { Context } from 'aws-lambda';
+import { readAlertConfig, snsSinkOptions } from '../alerts/alert-config.ts';
+import type { SnsSender } from '../alerts/batch-publisher.ts';
+import { createSnsSinkFactory } from '../alerts/sns-sink.ts';
+import type { RulePack } from '../rules/rule-pack.ts';
+import type { CrossObjectState } from '../state/cross-object-state.ts';
+import { readStateConfig } from '../state/state-config.ts';
+import { readHandlerConfig } from './handler-config.ts';
+import { createS3ObjectScanner } from './s3-object-scanner.ts';
+import { createScanHandler, type ScanHandlerResult } from './scan-handler.ts';
+
+type Env = Readonly<Record<string, string | undefined>>;
+
+export async function createScanFunction(
+  env: Env,
+  pack: RulePack,
+  deps: { logger: Logger; metrics?: Metrics },
+): Promise<(event: unknown, context: Pick<Context, 'getRemainingTimeInMillis'>) => Promise<ScanHandlerResult>> {
+  const { logger, metrics } = deps;
+  const config = readHandlerConfig(env);
+  const alertConfig = readAlertConfig(env);
+  const stateConfig = readStateConfig(env);
+  if (!alertConfig.stateBucket) logger.warn('ALERT_STATE_BUCKET is not set: a retried or re-scanned object can alert again after a cold start');
+
+  const s3 = new S3Client({});
+  // The SNS client is made on the first alert: most objects have none, and its code (a chunk of
+  // its own in the bundle) is a tenth of the cold start.
+  let snsClient: Promise<SNSClient> | undefined;
+  const sns: SnsSender = {
+    async send(command) {
+      snsClient ??= import('@aws-sdk/client-sns').then(({ SNSClient }) => new SNSClient({}));
+      return (await snsClient).send(command);
+    },
+  };
+
+  // State across objects only when a table is named: its client and code load only then.
+  let crossObject: CrossObjectState | undefined;
+  if (stateConfig.table) {
+    const [{ DynamoDBClient }, { createDynamoStateStore }, { crossObjectState }] = await Promise.all([
+      import('@aws-sdk/client-dynamodb'),
+      import('../state/dynamodb-state-store.ts'),
+      import('../state/cross-object-state.ts'),
+    ]);
+    crossObject = crossObjectState(pack, {
+      store: createDynamoStateStore({ client: new DynamoDBClient({}), table: stateConfig.table }),
+      limits: stateConfig.limits,
+      ...(stateConfig.defaultSuppressMs === undefined ? {} : { defaultSuppressMs: stateConfig.defaultSuppressMs }),
+    });
+  } else if (pack.correlations.length > 0) {
+    logger.info('STATE_TABLE is not set: correlations stay within one object, and no rule is suppressed across objects', {});
+  }
+
+  return createScanHandler({
+    scanner: createS3ObjectScanner({
+      s3,
+      detector: pack.detector,
+      // Without a state bucket, alerts are deduplicated only within one warm container.
+      sinkFor: createSnsSinkFactory(snsSinkOptions({ sns, s3, topicArn: config.topicArn, config: alertConfig, logger, ...(metrics ? { metrics } : {}) })),
+      ...(config.layout ? { ingest: { layout: config.layout } } : {}),
+      ...(crossObject ? { crossObject } : {}),
+    }),
+    limits: {
+      reserveMs: config.reserveMs,
+      abortMarginMs: config.abortMarginMs,
+      ...(config.maxObjectBytes === undefined ? {} : { maxObjectBytes: config.maxObjectBytes }),
+    },
+    log: logger,
+    ...(metrics ? { metrics } : {}),
+  });
+}
