@@ -160,7 +160,9 @@ export function suppressingSink(
           if (!into.openerDelivered) out.push(L.opener);
           setMine(into, L.count);
         } else {
+          // Its opener repeats a window another object opened: counted there, not published.
           setMine(into, L.count + 1);
+          counters.suppressed++;
         }
         continue;
       }

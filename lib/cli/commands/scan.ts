@@ -7,6 +7,7 @@ import { bundledRuleFiles } from '../../rules/bundled.ts';
 import { readRuleDir } from '../../rules/read-rule-dir.ts';
 import { loadRulePack } from '../../rules/rule-pack.ts';
 import { ScanFailedError, scanStream } from '../../scan/scan-stream.ts';
+import { describeStateTotals, openLocalState } from '../../state/local-state.ts';
 import { parseCommandArgs } from '../args.ts';
 
 const HELP = `usage: winsift scan [options] <file|dir|->...
@@ -19,6 +20,11 @@ alert per match. Compression, framing and layout are detected per file.
   --layout LAYOUT    force a layout: ${LAYOUT_NAMES.join(' ')}
   --parse-all        parse every record, even those no loaded rule can match (by default they
                      are counted and skipped unparsed, so a malformed one is not reported)
+  --state FILE       keep correlation and suppression state in this SQLite file, so correlations
+                     span files and runs, and re-scanning a file adds nothing (lib/state)
+  --suppress WINDOW  with --state: repeats of a rule on one host within WINDOW (e.g. 1h) are
+                     counted, then reported as one "N more" (rules may set their own: suppress:)
+  --lateness WINDOW  with --state: how late in event time an event may still join (default 15m)
 
 exit status: 0 when every file was read whole, 2 when any input was unreadable (a one-line reason
 per bad file goes to stderr; the other files are still scanned), 1 on usage errors.`;
@@ -29,6 +35,9 @@ export async function run(args: string[]): Promise<number> {
     format: { type: 'string' },
     layout: { type: 'string' },
     'parse-all': { type: 'boolean' },
+    state: { type: 'string' },
+    suppress: { type: 'string' },
+    lateness: { type: 'string' },
     help: { type: 'boolean', short: 'h' },
   });
   if (values.help) {
@@ -53,20 +62,34 @@ export async function run(args: string[]): Promise<number> {
     );
   }
 
+  if ((values.suppress !== undefined || values.lateness !== undefined) && values.state === undefined) {
+    console.error('winsift scan: --suppress and --lateness need --state FILE');
+    return 1;
+  }
+  const state = values.state === undefined ? undefined : openLocalState(pack, { path: values.state, suppress: values.suppress, lateness: values.lateness });
+  const stateTotals: Record<string, number> = {};
+  const addState = (counts: Readonly<Record<string, number>> | undefined) => {
+    for (const [k, n] of Object.entries(counts ?? {})) stateTotals[k] = (stateTotals[k] ?? 0) + n;
+  };
+
   const totals = { files: 0, events: 0, skipped: 0, matches: 0, unreadable: 0, badFiles: 0 };
   for (const path of expandInputs(positionals)) {
     totals.files++;
     const uri = path;
     const input = path === '-' ? process.stdin : createReadStream(path);
-    const sink = createStdoutSink(process.stdout, format);
+    const out = createStdoutSink(process.stdout, format);
+    const sink = state ? state.wrapSink(out, { uri }) : out;
     try {
-      const { summary } = await scanStream(input, {
+      const { summary, delivery } = await scanStream(input, {
         uri,
         detector: pack.detector,
         sink,
         ingest: layout ? { layout } : {},
         prefilter: !values['parse-all'],
+        ...(state ? { crossObject: state } : {}),
       });
+      addState(summary.state);
+      addState(delivery.state);
       totals.events += summary.events;
       totals.skipped += summary.skipped;
       totals.matches += summary.matches;
@@ -84,6 +107,7 @@ export async function run(args: string[]): Promise<number> {
       }
       if (!(error instanceof ScanFailedError)) throw error;
       const { summary } = error.result;
+      addState(summary.state);
       totals.events += summary.events;
       totals.skipped += summary.skipped;
       totals.matches += summary.matches;
@@ -97,6 +121,9 @@ export async function run(args: string[]): Promise<number> {
       `(+${totals.skipped} record(s) no rule can match, skipped unparsed), ${totals.matches} match(es), ` +
       `${totals.unreadable} unreadable record(s), ${pack.detector.rules.length} rule(s)`,
   );
+  const stateLine = describeStateTotals(stateTotals);
+  if (stateLine) console.error(stateLine);
+  await state?.store.close();
   return totals.badFiles > 0 ? 2 : 0;
 }
 
