@@ -48,6 +48,11 @@ export function createDynamoStateStore(options: DynamoStoreOptions): StateStore 
     ttl: { N: String(item.expiresAt) },
     b: { S: JSON.stringify(item.body) },
   });
+  // DynamoDB's item size: attribute names and values, in bytes (numbers counted as their text).
+  const sizeOf = (item: Record<string, AttributeValue>): number =>
+    Object.entries(item).reduce((n, [name, v]) => n + Buffer.byteLength(name) + Buffer.byteLength(v.S ?? v.N ?? ''), 0);
+  const writeUnits = (item: Record<string, AttributeValue>) => Math.max(1, Math.ceil(sizeOf(item) / 1024));
+  const readUnits = (bytes: number) => Math.max(1, Math.ceil(bytes / 4096));
   const fromItem = (item: Record<string, AttributeValue>): VersionedItem => ({
     pk: item['pk']?.S ?? '',
     sk: item['sk']?.S ?? '',
@@ -82,6 +87,7 @@ export function createDynamoStateStore(options: DynamoStoreOptions): StateStore 
       for (let i = 0; i < items.length; i += BATCH_WRITE_MAX) {
         let requests: WriteRequest[] = items.slice(i, i + BATCH_WRITE_MAX).map((item) => ({ PutRequest: { Item: toItem(item, 1) } }));
         stats.itemsWritten += requests.length;
+        for (const r of requests) stats.writeUnits += writeUnits(r.PutRequest!.Item!);
         for (let round = 0; requests.length > 0; round++) {
           if (round >= MAX_UNPROCESSED_ROUNDS) throw new Error(`state table ${table}: ${requests.length} item(s) still unprocessed after ${round} BatchWriteItem rounds`);
           if (round > 0) await sleep(Math.min(2_000, 50 * 2 ** round));
@@ -96,6 +102,7 @@ export function createDynamoStateStore(options: DynamoStoreOptions): StateStore 
       const out = await client
         .send(new GetItemCommand({ TableName: table, Key: { pk: { S: pk }, sk: { S: sk } }, ConsistentRead: true }))
         .catch((e: unknown) => fail('GetItem', e));
+      stats.readUnits += readUnits(out.Item ? sizeOf(out.Item) : 0);
       if (!out.Item) return undefined;
       stats.itemsRead++;
       const item = fromItem(out.Item);
@@ -118,6 +125,7 @@ export function createDynamoStateStore(options: DynamoStoreOptions): StateStore 
             }),
           )
           .catch((e: unknown) => fail('Query', e));
+        stats.readUnits += readUnits((out.Items ?? []).reduce((n, raw) => n + sizeOf(raw), 0));
         for (const raw of out.Items ?? []) {
           stats.itemsRead++;
           const item = fromItem(raw);
@@ -136,6 +144,7 @@ export function createDynamoStateStore(options: DynamoStoreOptions): StateStore 
           .send(new QueryCommand({ TableName: table, ...keyCondition(pk, range), ConsistentRead: true, Select: 'COUNT', ...(start ? { ExclusiveStartKey: start } : {}) }))
           .catch((e: unknown) => fail('Query (count)', e));
         total += out.Count ?? 0;
+        stats.readUnits += readUnits((out.ScannedCount ?? 0) * 200);
         start = out.LastEvaluatedKey;
       } while (start !== undefined);
       return total;
@@ -146,8 +155,11 @@ export function createDynamoStateStore(options: DynamoStoreOptions): StateStore 
         expected === undefined
           ? { ConditionExpression: 'attribute_not_exists(pk) OR #ttl < :now', ExpressionAttributeNames: { '#ttl': 'ttl' }, ExpressionAttributeValues: { ':now': { N: String(now()) } } }
           : { ConditionExpression: 'v = :v', ExpressionAttributeValues: { ':v': { N: String(expected) } } };
+      const written = toItem(item, (expected ?? 0) + 1);
+      // A write refused by its condition still consumes write units.
+      stats.writeUnits += writeUnits(written);
       try {
-        await client.send(new PutItemCommand({ TableName: table, Item: toItem(item, (expected ?? 0) + 1), ...condition }));
+        await client.send(new PutItemCommand({ TableName: table, Item: written, ...condition }));
         stats.itemsWritten++;
         return true;
       } catch (error) {
@@ -160,6 +172,7 @@ export function createDynamoStateStore(options: DynamoStoreOptions): StateStore 
     },
     async delete(pk, sk) {
       stats.writes++;
+      stats.writeUnits++;
       await client.send(new DeleteItemCommand({ TableName: table, Key: { pk: { S: pk }, sk: { S: sk } } })).catch((e: unknown) => fail('DeleteItem', e));
     },
     stats: (): StoreStats => ({ ...stats }),

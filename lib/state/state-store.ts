@@ -43,6 +43,12 @@ export interface StoreStats {
   readonly itemsWritten: number;
   readonly itemsRead: number;
   readonly conflicts: number;
+  /**
+   * DynamoDB's billing units for these requests (a write unit per KiB of each item written, a
+   * strongly consistent read unit per 4 KiB a request read), as DynamoDB rounds them; 0 in SQLite.
+   */
+  readonly writeUnits: number;
+  readonly readUnits: number;
 }
 
 export interface StateStore {
@@ -63,6 +69,6 @@ export interface StateStore {
   close(): Promise<void>;
 }
 
-export function emptyStats(): { reads: number; writes: number; itemsWritten: number; itemsRead: number; conflicts: number } {
-  return { reads: 0, writes: 0, itemsWritten: 0, itemsRead: 0, conflicts: 0 };
+export function emptyStats(): { -readonly [K in keyof StoreStats]: number } {
+  return { reads: 0, writes: 0, itemsWritten: 0, itemsRead: 0, conflicts: 0, writeUnits: 0, readUnits: 0 };
 }

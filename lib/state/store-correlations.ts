@@ -4,10 +4,14 @@
  * holds from every object. Same windows as within one object (`burstsOf`), over event time.
  *
  * Per group (correlation + group-by values) the store keeps:
- *   `o#<time>#<object>#<index>#<rule>`  one observation, keyed by where the event is: a re-scan
- *                                       of an object writes the same items again, changing nothing;
- *   `h`                                 the head: newest event time, where the last burst ended
- *                                       (`lastSk`), and the fires not yet confirmed delivered.
+ *   `o#<newest time>#<object>#<chunk>`  the observations one object added to the group, each
+ *                                       keyed by its event time, object and record index: a
+ *                                       re-scan writes the same item again, changing nothing;
+ *   `h`                                 the head: newest event time (for the lateness bound),
+ *                                       where the last burst ended (`lastKey`), and the fires
+ *                                       not yet confirmed delivered.
+ * One item per object and group, not per event: DynamoDB bills a write per KiB of item, so
+ * fifty small observations cost a few units instead of fifty.
  * A fire is decided by a compare-and-set on the head, so of two scans that see one burst only
  * one fires it; the loser re-reads and finds the burst consumed. The fire is recorded in the head
  * in the same write, with its owner (the object whose scan fired it), so a retry of that object
@@ -30,12 +34,24 @@ const HEAD = 'h';
 const OBSERVATIONS_FROM = 'o#';
 const OBSERVATIONS_TO = 'o#~';
 
-interface ObservationBody {
+/** One observation, as kept inside an item: its key orders it (event time, then where it is). */
+interface Observation {
+  readonly k: string;
   readonly r: string;
   readonly t: number;
   /** The one field value_* types aggregate, when the rule names one. */
   readonly f?: FieldValue;
-  readonly s: EventSource;
+  /** Where the event is; its index alone when it is in the item's own object. */
+  readonly i: number;
+  readonly s?: EventSource;
+  /** Later than the lateness bound when written: kept (a re-scan writes the same item), never joined. */
+  readonly late?: true;
+}
+
+/** The observations one object (or one fire) adds to one group, in one item. */
+interface ObservationsBody {
+  readonly object: Omit<EventSource, 'index'>;
+  readonly obs: readonly Observation[];
 }
 
 interface Fire {
@@ -52,7 +68,7 @@ interface Head {
   readonly group: Record<string, FieldValue>;
   readonly maxTime: number;
   /** Observations up to this key are consumed by a fired burst. */
-  readonly lastSk: string;
+  readonly lastKey: string;
   readonly seq: number;
   readonly pending: readonly Fire[];
 }
@@ -61,8 +77,13 @@ interface LocalGroup {
   readonly rule: CorrelationRule;
   readonly pk: string;
   readonly group: Record<string, FieldValue>;
-  readonly items: Array<StateItem & { body: ObservationBody }>;
+  /** By item tag: this object's own observations, and each fire's (chained correlations). */
+  readonly items: Map<string, Observation[]>;
+  count: number;
 }
+
+/** Observations per item: well under DynamoDB's 400 KB item limit. */
+const MAX_OBSERVATIONS_PER_ITEM = 1_000;
 
 export interface CorrelationCounters {
   correlationObserved: number;
@@ -83,6 +104,7 @@ export function storeCorrelations(
   if (correlations.rules.length === 0) return undefined;
   const owner = sourceObject(object);
   const ownerKey = digest(owner, 16);
+  const base = compactSource({ ...object, index: 0 });
   const byBaseRule = new Map<string, CorrelationRule[]>();
   for (const rule of correlations.rules) for (const id of rule.rules) byBaseRule.set(id, [...(byBaseRule.get(id) ?? []), rule]);
   const groups = new Map<string, LocalGroup>();
@@ -99,7 +121,7 @@ export function storeCorrelations(
     correlationConflicts: 0,
   };
 
-  const add = (rule: CorrelationRule, ruleId: string, time: number, fields: Readonly<Record<string, FieldValue>>, source: EventSource, identity: string) => {
+  const add = (rule: CorrelationRule, ruleId: string, time: number, fields: Readonly<Record<string, FieldValue>>, source: EventSource, tag: string) => {
     const group = groupOf(rule, ruleId, fields, correlations.namesOf);
     // Events missing a group-by field share a group with nothing (as within one object).
     if (group === undefined) return;
@@ -112,22 +134,44 @@ export function storeCorrelations(
         return;
       }
       groupsPerRule.set(rule.meta.id, tracked + 1);
-      local = { rule, pk, group, items: [] };
+      local = { rule, pk, group, items: new Map(), count: 0 };
       groups.set(pk, local);
     }
-    if (local.items.length >= limits.maxObservationsPerGroup) {
+    if (local.count >= limits.maxObservationsPerGroup) {
       counters.correlationEvicted++;
       return;
     }
+    local.count++;
     counters.correlationObserved++;
     const value = rule.field === undefined ? undefined : fields[rule.field];
-    local.items.push({
-      pk,
-      sk: `${OBSERVATIONS_FROM}${padded(time)}#${identity}#${digest(ruleId, 8)}`,
-      body: { r: ruleId, t: time, ...(value === undefined ? {} : { f: value }), s: compactSource(source) },
-      expiresAt: expiryFor(limits, rule.timespanMs),
-    });
+    const own = tag === ownerKey && source.uri === object.uri;
+    const observation: Observation = {
+      k: `${padded(time)}#${tag}#${padded(source.index, 10)}#${digest(ruleId, 8)}`,
+      r: ruleId,
+      t: time,
+      ...(value === undefined ? {} : { f: value }),
+      i: source.index,
+      ...(own ? {} : { s: compactSource(source) }),
+    };
+    const list = local.items.get(tag) ?? [];
+    list.push(observation);
+    local.items.set(tag, list);
   };
+
+  /** The items of a group, chunked, keyed by the newest event they hold so a time-bounded query finds them. */
+  const itemsOf = (local: LocalGroup): StateItem[] =>
+    [...local.items].flatMap(([tag, all]) => {
+      const out: StateItem[] = [];
+      for (let c = 0; c * MAX_OBSERVATIONS_PER_ITEM < all.length; c++) {
+        const obs = all.slice(c * MAX_OBSERVATIONS_PER_ITEM, (c + 1) * MAX_OBSERVATIONS_PER_ITEM);
+        const maxTime = Math.max(...obs.map((o) => o.t));
+        const body: ObservationsBody = { object: base, obs };
+        out.push({ pk: local.pk, sk: `${OBSERVATIONS_FROM}${padded(maxTime)}#${tag}#${c}`, body, expiresAt: expiryFor(limits, local.rule.timespanMs) });
+      }
+      return out;
+    });
+
+  const sourceOf = (o: Observation, item: ObservationsBody): EventSource => o.s ?? { ...item.object, index: o.i };
 
   const toMatch = (rule: CorrelationRule, group: Record<string, FieldValue>, fire: Fire): Match =>
     correlationMatchToMatch({
@@ -143,80 +187,90 @@ export function storeCorrelations(
   /** Writes nothing new to a head that would not change; retries a lost compare-and-set from the top. */
   const settle = async (local: LocalGroup, first: VersionedItem | undefined): Promise<Fire[]> => {
     const { rule, pk } = local;
+    const mineAll = [...local.items.values()].flat().filter((o) => !o.late);
     for (let attempt = 0; attempt < limits.maxConflictRetries; attempt++) {
       // The head read before our observations were written serves the first attempt: the
       // compare-and-set fails if anyone changed it since, and the query below follows our writes.
       const stored = attempt === 0 ? first : await store.get(pk, HEAD);
       const head = stored?.body as Head | undefined;
-      if (local.items.length === 0) {
+      const again = head?.pending.filter((f) => f.owner === owner) ?? [];
+      if (mineAll.length === 0) {
         // Everything this scan saw was late: only what it fired before is due again.
-        const again = head?.pending.filter((f) => f.owner === owner) ?? [];
         if (again.length > 0) emittedFrom.add(pk);
         counters.correlationRefired += again.length;
         return again;
       }
-      const lastSk = head?.lastSk ?? '';
-      const localMin = Math.min(...local.items.map((i) => i.body.t));
-      const from = `${OBSERVATIONS_FROM}${padded(localMin - rule.timespanMs)}`;
-      const range = { from: lastSk >= from ? `${lastSk}!` : from, to: OBSERVATIONS_TO };
-      // Newest first, so the cap keeps the most recent observations.
-      const read = await store.query(pk, { ...range, descending: true, limit: limits.maxObservationsPerGroup });
-      if (read.length === limits.maxObservationsPerGroup) {
-        const oldest = read.at(-1)!.sk;
-        const more = await store.count(pk, { from: range.from, to: oldest });
-        counters.correlationEvicted += Math.max(0, more - 1);
+      const lastKey = head?.lastKey ?? '';
+      const lowest = Math.min(...mineAll.map((o) => o.t)) - rule.timespanMs;
+      // Items holding an event at or after `lowest`: every window one of our events can be in.
+      const read = await store.query(pk, { from: `${OBSERVATIONS_FROM}${padded(lowest)}`, to: OBSERVATIONS_TO });
+      const seen = new Map<string, { o: Observation; source: EventSource }>();
+      for (const item of read) {
+        const body = item.body as ObservationsBody;
+        for (const o of body.obs) if (!o.late && o.t >= lowest && o.k > lastKey) seen.set(o.k, { o, source: sourceOf(o, body) });
       }
-      const items = read.reverse();
-      const windowItems: WindowItem[] = items.map((i) => {
-        const b = i.body as ObservationBody;
-        return { ruleId: b.r, time: b.t, fields: rule.field === undefined ? {} : { [rule.field]: b.f ?? null } };
-      });
+      let all = [...seen.values()].sort((a, b) => (a.o.k < b.o.k ? -1 : a.o.k > b.o.k ? 1 : 0));
+      if (all.length > limits.maxObservationsPerGroup) {
+        // The newest are kept: the cap evicts the oldest, counted.
+        counters.correlationEvicted += all.length - limits.maxObservationsPerGroup;
+        all = all.slice(-limits.maxObservationsPerGroup);
+      }
+      const windowItems: WindowItem[] = all.map(({ o }) => ({ ruleId: o.r, time: o.t, fields: rule.field === undefined ? {} : { [rule.field]: o.f ?? null } }));
       const fires: Fire[] = [];
-      let consumed = lastSk;
+      let consumed = lastKey;
       let seq = head?.seq ?? 0;
       for (const burst of burstsOf(rule, windowItems)) {
-        const window = items.slice(burst.start, burst.end + 1).map((i) => i.body as ObservationBody);
+        const window = all.slice(burst.start, burst.end + 1);
         fires.push({
           seq: ++seq,
           owner,
-          firstTime: window[0]!.t,
-          lastTime: window.at(-1)!.t,
+          firstTime: window[0]!.o.t,
+          lastTime: window.at(-1)!.o.t,
           value: burst.value,
           eventCount: window.length,
-          sources: window.slice(0, MAX_SOURCES_PER_FIRE).map((o) => o.s),
+          sources: window.slice(0, MAX_SOURCES_PER_FIRE).map((w) => w.source),
         });
-        consumed = items[burst.end]!.sk;
+        consumed = window.at(-1)!.o.k;
       }
-      const maxTime = Math.max(head?.maxTime ?? 0, ...windowItems.map((i) => i.time));
-      const mine = head?.pending.filter((f) => f.owner === owner) ?? [];
-      if (fires.length === 0 && head !== undefined && maxTime === head.maxTime) {
-        if (mine.length > 0) emittedFrom.add(pk);
-        counters.correlationRefired += mine.length;
-        return mine;
+      const maxTime = Math.max(head?.maxTime ?? 0, ...mineAll.map((o) => o.t));
+      // The newest time is written when it moved by more than a quarter of the lateness bound: the
+      // bound is then enforced to within that quarter, and most scans write no head at all.
+      const moved = head === undefined || maxTime - head.maxTime > limits.latenessMs / 4;
+      if (fires.length === 0 && !moved) {
+        if (again.length > 0) emittedFrom.add(pk);
+        counters.correlationRefired += again.length;
+        return again;
       }
       const pending = [...(head?.pending ?? []), ...fires];
       counters.correlationEvicted += Math.max(0, pending.length - MAX_PENDING_FIRES);
-      const next: Head = { group: local.group, maxTime, lastSk: consumed, seq, pending: pending.slice(-MAX_PENDING_FIRES) };
+      const next: Head = { group: local.group, maxTime, lastKey: consumed, seq, pending: pending.slice(-MAX_PENDING_FIRES) };
       if (await store.putIf({ pk, sk: HEAD, body: next, expiresAt: expiryFor(limits, rule.timespanMs * 4) }, stored?.version)) {
         counters.correlationFired += fires.length;
-        counters.correlationRefired += mine.length;
-        if (mine.length + fires.length > 0) emittedFrom.add(pk);
-        return [...mine, ...fires];
+        counters.correlationRefired += again.length;
+        if (again.length + fires.length > 0) emittedFrom.add(pk);
+        return [...again, ...fires];
       }
       counters.correlationConflicts++;
     }
     throw new Error(`${object.uri}: correlation state of '${rule.meta.title}' kept changing under ${limits.maxConflictRetries} attempts; the object will be retried`);
   };
 
-  /** Drops the observations of a group older than the lateness bound of its stored head; returns the head. */
-  const dropLate = async (local: LocalGroup): Promise<VersionedItem | undefined> => {
+  /** Marks the observations of a group older than the lateness bound of its stored head; returns the head. */
+  const markLate = async (local: LocalGroup): Promise<VersionedItem | undefined> => {
     const stored = await store.get(local.pk, HEAD);
     const head = stored?.body as Head | undefined;
     if (head === undefined) return stored;
     const bound = head.maxTime - local.rule.timespanMs - limits.latenessMs;
-    const kept = local.items.filter((i) => i.body.t >= bound);
-    counters.correlationLate += local.items.length - kept.length;
-    local.items.splice(0, local.items.length, ...kept);
+    for (const [tag, list] of local.items) {
+      local.items.set(
+        tag,
+        list.map((o) => {
+          if (o.t >= bound) return o;
+          counters.correlationLate++;
+          return { ...o, late: true as const };
+        }),
+      );
+    }
     return stored;
   };
 
@@ -231,7 +285,7 @@ export function storeCorrelations(
           counters.correlationUntimed++;
           return;
         }
-        for (const rule of rules) add(rule, meta.id, time, event.fields, source, `${ownerKey}#${padded(source.index, 10)}`);
+        for (const rule of rules) add(rule, meta.id, time, event.fields, source, ownerKey);
       }
     },
     async finish() {
@@ -243,15 +297,15 @@ export function storeCorrelations(
       while (pending.length > 0) {
         const index = pending.findIndex((r) => r.rules.every((id) => done.has(id) || !isCorrelation.has(id)));
         const rule = pending.splice(index < 0 ? 0 : index, 1)[0]!;
-        const mine = [...groups.values()].filter((g) => g.rule === rule && g.items.length > 0);
+        const mine = [...groups.values()].filter((g) => g.rule === rule && g.count > 0);
         const heads = new Map<string, VersionedItem | undefined>();
-        for (const local of mine) heads.set(local.pk, await dropLate(local));
+        for (const local of mine) heads.set(local.pk, await markLate(local));
         // Write before reading: of two scans adding to one group, the later reader sees both.
-        await store.putAll(mine.flatMap((g) => g.items));
+        await store.putAll(mine.flatMap(itemsOf));
         for (const local of mine) {
           for (const fire of await settle(local, heads.get(local.pk))) {
             matches.push(toMatch(rule, local.group, fire));
-            const fireId = `${digest(`${local.pk}#${fire.seq}`, 16)}#${padded(0, 10)}`;
+            const fireId = `f${digest(`${local.pk}#${fire.seq}`, 15)}`;
             for (const reader of byBaseRule.get(rule.meta.id) ?? []) {
               add(reader, rule.meta.id, fire.lastTime, local.group, fire.sources[0] ?? { ...object, index: 0 }, fireId);
             }

@@ -53,6 +53,8 @@ interface StoredWindow {
   counts: Record<string, number>;
   overflow: number;
   summarised: number;
+  /** Listed in the sweep partition (once per window: the listing is what lets a later scan close it). */
+  listed?: boolean;
 }
 
 interface Summary {
@@ -105,7 +107,8 @@ export function suppressingSink(
   const owner = sourceObject(deps.object);
   const keys = new Map<string, LocalKey>();
   const keysPerRule = new Map<string, number>();
-  const touched = new Set<string>();
+  /** Heads this scan published from (openers, summaries): to be marked delivered after the sink. */
+  const emitted = new Set<string>();
   let maxTime = -Infinity;
   const counters: SuppressionCounters = { suppressed: 0, suppressionSummaries: 0, suppressionLate: 0, suppressionEvicted: 0, suppressionConflicts: 0 };
 
@@ -255,17 +258,18 @@ export function suppressingSink(
     async finish(summary: ScanSummary): Promise<DeliveryReport> {
       for (const local of keys.values()) {
         const pk = pkOf(local.rule.id, local.key);
-        touched.add(pk);
         let open: StoredWindow[] = [];
         const out = await update(pk, (found) => {
           const head: Head = found ?? { ruleId: local.rule.id, key: local.key, windows: [], pending: [], seq: 0 };
           const due = mineDue(head, local.rule);
           const passed = merge(head, local);
           const summaries = summarise(head, -Infinity).map((s) => summaryMatch(local.rule, local.key, s));
-          open = head.windows.filter((w) => totalOf(w) > w.summarised);
+          open = head.windows.filter((w) => totalOf(w) > w.summarised && !w.listed);
+          for (const w of open) w.listed = true;
           return { head, out: [...due, ...passed, ...summaries] };
         });
         counters.suppressionSummaries += out.filter((m) => m.suppressed).length;
+        if (out.length > 0) emitted.add(pk);
         for (const m of out) await inner.add(m);
         // Windows holding repeats not yet summarised, listed by their end so a later scan can close them.
         await store.putAll(open.map((w) => ({ pk: SWEEP, sk: `${padded(w.end)}#${pk}`, body: { pk }, expiresAt: expiryFor(limits, (w.end - w.start) * 4) })));
@@ -273,7 +277,7 @@ export function suppressingSink(
       if (maxTime > -Infinity) await sweep(maxTime - limits.latenessMs);
       const report = await inner.finish(summary);
       // Delivered: this object's openers and summaries are out, so a re-scan of it stays quiet.
-      if (report.failed === 0) await confirm(touched);
+      if (report.failed === 0) await confirm(emitted);
       return { ...report, state: { ...report.state, ...counters } };
     },
     counters: () => ({ ...counters }),
@@ -294,7 +298,7 @@ export function suppressingSink(
         });
         counters.suppressionSummaries += out.length;
         for (const m of out) await inner.add(m);
-        if (out.length > 0) touched.add(pk);
+        if (out.length > 0) emitted.add(pk);
       }
       await store.delete(SWEEP, item.sk);
     }
