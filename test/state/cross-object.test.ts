@@ -294,3 +294,25 @@ describe('concurrent scans of one group (dynamodb)', () => {
     await store.close();
   });
 });
+
+describe('the suppress custom attribute', () => {
+  const rule = (suppress: string) => NOISY.replace('suppress: 1h', suppress);
+  it('reads a window, {window, by} and false; names the rule when it cannot', () => {
+    const meta = (text: string) => loadRulePack([{ path: 'n.yml', text }]).detector.rules[0];
+    expect(meta(rule('suppress: 90m'))?.suppress).toEqual({ windowMs: 90 * 60_000 });
+    expect(meta(rule('suppress:\n  window: 1h\n  by: [Computer, User]'))?.suppress).toEqual({ windowMs: 3_600_000, by: ['Computer', 'User'] });
+    expect(meta(rule('suppress: false'))?.suppress).toBe('never');
+    const bad = loadRulePack([{ path: 'n.yml', text: rule('suppress: hourly') }]);
+    expect(bad.errors).toEqual([expect.objectContaining({ file: 'n.yml', item: 'suppress', reason: expect.stringMatching(/timespan 'hourly'/) })]);
+  });
+
+  it('suppress: false opts a rule out of the global default', async () => {
+    const pack = loadRulePack([{ path: 'n.yml', text: rule('suppress: false') }]);
+    const store = await openStore('sqlite');
+    const scan = scanner(pack, store, { defaultSuppressMs: 3_600_000 });
+    const one = await scan('x1.json', [event(7045, 'svc', 0), event(7045, 'svc', 1)]);
+    const two = await scan('x2.json', [event(7045, 'svc', 2)]);
+    expect(one.matches.length + two.matches.length).toBe(3);
+    await store.close();
+  });
+});
