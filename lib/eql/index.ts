@@ -3,7 +3,7 @@
  * (single-event queries and sequences) into one Detector. Rules that cannot be used come back
  * as RuleErrors naming the file, the rule id, where in the query, and why; the others still load.
  */
-import type { Detector, RuleError, RuleFile } from '../rules/rule.ts';
+import type { Detector, RuleError, RuleFile, SequenceRuleShape } from '../rules/rule.ts';
 import { EqlDetector, type EqlRule } from './eql-detector.ts';
 import { EqlError, locate } from './eql-error.ts';
 import { ElasticRuleError, readElasticRule } from './elastic-rule.ts';
@@ -16,7 +16,7 @@ export { compileQuery, type CompiledQuery } from './query.ts';
 export { EqlError } from './eql-error.ts';
 export { SequenceMatcher } from './sequence.ts';
 
-export function loadEqlRules(files: readonly RuleFile[]): { detector: Detector; errors: RuleError[] } {
+export function loadEqlRules(files: readonly RuleFile[]): { detector: Detector; errors: RuleError[]; sequences: SequenceRuleShape[] } {
   const rules: EqlRule[] = [];
   const errors: RuleError[] = [];
   const seen = new Map<string, string>();
@@ -41,7 +41,8 @@ export function loadEqlRules(files: readonly RuleFile[]): { detector: Detector; 
       errors.push(toRuleError(file, ruleId, error));
     }
   }
-  return { detector: new EqlDetector(rules), errors };
+  const detector = new EqlDetector(rules);
+  return { detector, errors, sequences: detector.sequenceRules() };
 }
 
 function toRuleError(file: RuleFile, ruleId: string | undefined, error: unknown): RuleError {

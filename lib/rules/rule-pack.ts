@@ -7,7 +7,7 @@ import { loadEqlRules } from '../eql/index.ts';
 import { correlationScanState, loadSigmaRules, type CorrelationRule, type SigmaCorrelations, type SigmaOptions } from '../sigma/index.ts';
 import { unionNeedles, type Needle } from '../scan/prefilter.ts';
 import { combineStates } from './scan-state.ts';
-import type { Detector, Evidence, RuleError, RuleFile, RuleMeta, ScanState, StartScanOptions } from './rule.ts';
+import type { Detector, Evidence, RuleError, RuleFile, RuleMeta, ScanState, SequenceRuleShape, StartScanOptions } from './rule.ts';
 
 export interface RulePack {
   readonly detector: Detector;
@@ -17,6 +17,8 @@ export interface RulePack {
   readonly correlations: readonly CorrelationRule[];
   /** The same correlations with the names they resolve by, for evaluation across objects (lib/state). */
   readonly sigmaCorrelations: SigmaCorrelations;
+  /** The EQL sequence rules' shapes, for replaying their stage hits across objects (lib/state). */
+  readonly sequences: readonly SequenceRuleShape[];
 }
 
 export function loadRulePack(files: readonly RuleFile[], options: SigmaOptions = {}): RulePack {
@@ -33,6 +35,7 @@ export function loadRulePack(files: readonly RuleFile[], options: SigmaOptions =
     errors: [...sigma.errors, ...eql.errors, ...duplicate],
     correlations: sigma.correlations.rules,
     sigmaCorrelations: sigma.correlations,
+    sequences: eql.sequences,
   };
 }
 

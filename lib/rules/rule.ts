@@ -72,6 +72,30 @@ export interface StartScanOptions {
    * across objects instead, and evaluating them per object too would alert twice.
    */
   readonly withoutCorrelations?: boolean;
+  /**
+   * EQL sequences: hand every stage hit here instead of completing sequences within the scan
+   * (lib/state replays them across objects).
+   */
+  readonly sequenceRecorder?: SequenceRecorder;
+}
+
+/** What one event does to a sequence rule: the stages it matches (last first) with their join keys, or `until` for a key. */
+export interface SequenceStageHit {
+  readonly untilKey: string | null;
+  readonly stages: ReadonlyArray<{ readonly stage: number; readonly key: string }>;
+  readonly time: number | null;
+}
+
+export interface SequenceRecorder {
+  /** Called from `match`, for the event being matched. */
+  hit(rule: RuleMeta, hit: SequenceStageHit): void;
+}
+
+/** A sequence rule's shape, for replaying its hits elsewhere. */
+export interface SequenceRuleShape {
+  readonly meta: RuleMeta;
+  readonly stageCount: number;
+  readonly maxspanMs: number | null;
 }
 
 /** What rules spanning events keep during one scan. */

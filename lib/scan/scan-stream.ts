@@ -6,7 +6,8 @@
 import type { AlertSink, DeliveryReport } from '../alerts/alert-sink.ts';
 import { InputError, type IngestOptions } from '../ingest/ingest-item.ts';
 import { readEvents } from '../ingest/read-events.ts';
-import type { Detector, ScanState } from '../rules/rule.ts';
+import type { Detector } from '../rules/rule.ts';
+import type { CrossObjectScan } from '../state/cross-object-state.ts';
 import { combineStates } from '../rules/scan-state.ts';
 import type { EventSource, Match } from './match.ts';
 import { createPrefilter, type RecordPrefilter } from './prefilter.ts';
@@ -32,7 +33,7 @@ export interface ScanOptions {
    * State kept across objects (lib/state): correlations then span objects, evaluated against a
    * store instead of within this object. Without it, correlations stay within one object.
    */
-  readonly crossObject?: { begin(object: Omit<EventSource, 'index'>): ScanState };
+  readonly crossObject?: { begin(object: Omit<EventSource, 'index'>): CrossObjectScan };
 }
 
 export interface ObjectResult {
@@ -78,7 +79,11 @@ export async function scanStream(input: AsyncIterable<Uint8Array>, options: Scan
   // Rules spanning events (correlations, sequences) see this object only, unless a store carries
   // correlations across objects.
   const crossObject = options.crossObject?.begin({ ...options.object, uri });
-  const state = combineStates([detector.startScan?.(crossObject ? { withoutCorrelations: true } : undefined), crossObject]);
+  const state = combineStates([
+    detector.startScan?.(crossObject ? { withoutCorrelations: true, ...(crossObject.sequenceRecorder ? { sequenceRecorder: crossObject.sequenceRecorder } : {}) } : undefined),
+    crossObject,
+  ]);
+  const seen = crossObject?.seen?.bind(crossObject);
   const deliver = async (match: Match): Promise<void> => {
     matches++;
     matchesByRule[match.rule.id] = (matchesByRule[match.rule.id] ?? 0) + 1;
@@ -99,6 +104,8 @@ export async function scanStream(input: AsyncIterable<Uint8Array>, options: Scan
       }
       events++;
       const hits = detector.match(item.event);
+      // EQL sequence stage hits (kept across objects) learn the event's position.
+      seen?.(item.index);
       if (hits.length === 0) continue;
       const source: EventSource = { ...options.object, uri, index: item.index };
       state?.observe(item.event, hits, source);

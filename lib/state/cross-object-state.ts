@@ -5,7 +5,7 @@
  */
 import type { AlertSink } from '../alerts/alert-sink.ts';
 import type { RulePack } from '../rules/rule-pack.ts';
-import type { RuleMeta, ScanState } from '../rules/rule.ts';
+import type { RuleMeta, ScanState, SequenceRecorder } from '../rules/rule.ts';
 import type { EventSource } from '../scan/match.ts';
 import { DEFAULT_STATE_LIMITS, type StateLimits } from './state-options.ts';
 import type { StateStore, StoreStats } from './state-store.ts';
@@ -21,10 +21,18 @@ export interface CrossObjectOptions {
   readonly suppressByRule?: ReadonlyMap<string, RuleMeta['suppress']>;
 }
 
+/** One object's part: correlations observed as usual, EQL sequence stage hits through the recorder. */
+export interface CrossObjectScan extends ScanState {
+  /** Given to the detectors, so EQL sequences hand over their stage hits instead of completing within the object. */
+  readonly sequenceRecorder?: SequenceRecorder;
+  /** Told the position of each event right after it was matched, so its stage hits know where they are. */
+  seen?(index: number): void;
+}
+
 export interface CrossObjectState {
   readonly store: StateStore;
   /** For `scanStream({ crossObject })`. */
-  begin(object: Omit<EventSource, 'index'>): ScanState;
+  begin(object: Omit<EventSource, 'index'>): CrossObjectScan;
   /** The sink of one object, with suppression in front of it, reporting the object's store requests in `state`. */
   wrapSink(sink: AlertSink, object: Omit<EventSource, 'index'>): AlertSink;
 }
@@ -43,7 +51,7 @@ export function crossObjectState(pack: RulePack, options: CrossObjectOptions): C
   const none: ScanState = { observe() {}, finish: () => [] };
   return {
     store,
-    begin: (object) => storeCorrelations(pack.sigmaCorrelations, store, limits, object) ?? none,
+    begin: (object) => storeCorrelations(pack.sigmaCorrelations, pack.sequences, store, limits, object) ?? none,
     wrapSink: (sink, object) => {
       const before = store.stats();
       const inner = anySuppressed ? suppressingSink(sink, { store, limits, settings: { windowFor, rules }, object }) : sink;

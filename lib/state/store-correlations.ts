@@ -19,7 +19,8 @@
  * clears it. Two concurrent scans each write before they read, so at least one reads both.
  */
 import type { FieldValue, WinEvent } from '../events/win-event.ts';
-import type { RuleMeta, ScanState } from '../rules/rule.ts';
+import type { RuleMeta, ScanState, SequenceRecorder, SequenceRuleShape, SequenceStageHit } from '../rules/rule.ts';
+import { SequenceState } from '../eql/sequence.ts';
 import type { EventSource, Match } from '../scan/match.ts';
 import { burstsOf, correlationMatchToMatch, eventTime, groupOf, type CorrelationRule, type SigmaCorrelations, type WindowItem } from '../sigma/index.ts';
 import { compactSource, digest, padded, sourceObject } from './keys.ts';
@@ -73,8 +74,52 @@ interface Head {
   readonly pending: readonly Fire[];
 }
 
+/** A rule whose windows span objects: a Sigma correlation, or an EQL sequence replayed from its stage hits. */
+interface Windowed {
+  readonly meta: RuleMeta;
+  /** How far back in event time a window containing an event may start. */
+  readonly spanMs: number;
+  /** The field the aggregate reads (value_* correlations; the stage hit for sequences). */
+  readonly field?: string;
+  /** Bursts among the group's observations in key order; `members` when they are not contiguous. */
+  bursts(items: readonly WindowItem[]): Array<{ start: number; end: number; value: number; members?: readonly number[] }>;
+}
+
+/** A sequence without maxspan is looked for within this much event time across objects. */
+export const UNBOUNDED_SEQUENCE_SPAN_MS = 86_400_000;
+const STAGE_FIELD = '__sequence_stage';
+
+function correlationWindows(rule: CorrelationRule): Windowed {
+  return { meta: rule.meta, spanMs: rule.timespanMs, ...(rule.field === undefined ? {} : { field: rule.field }), bursts: (items) => burstsOf(rule, items) };
+}
+
+/** EQL's own state machine over a group's stored hits; the group starts afresh after each completion. */
+function sequenceWindows(shape: SequenceRuleShape): Windowed {
+  return {
+    meta: shape.meta,
+    spanMs: shape.maxspanMs ?? UNBOUNDED_SEQUENCE_SPAN_MS,
+    field: STAGE_FIELD,
+    bursts(items) {
+      const out: Array<{ start: number; end: number; value: number; members: readonly number[] }> = [];
+      let state = new SequenceState<number>(shape.stageCount, shape.maxspanMs);
+      items.forEach((item, index) => {
+        const stage = item.fields[STAGE_FIELD] as { u?: boolean; s?: number[] } | null;
+        if (!stage) return;
+        const hit: SequenceStageHit = stage.u
+          ? { untilKey: 'k', stages: [], time: item.time }
+          : { untilKey: null, stages: (stage.s ?? []).map((n) => ({ stage: n, key: 'k' })), time: item.time };
+        const done = state.advance(hit, index);
+        if (done === null) return;
+        out.push({ start: done[0]!, end: index, value: done.length, members: done });
+        state = new SequenceState<number>(shape.stageCount, shape.maxspanMs);
+      });
+      return out;
+    },
+  };
+}
+
 interface LocalGroup {
-  readonly rule: CorrelationRule;
+  readonly rule: Windowed;
   readonly pk: string;
   readonly group: Record<string, FieldValue>;
   /** By item tag: this object's own observations, and each fire's (chained correlations). */
@@ -97,11 +142,17 @@ export interface CorrelationCounters {
 
 export function storeCorrelations(
   correlations: SigmaCorrelations,
+  sequences: readonly SequenceRuleShape[],
   store: StateStore,
   limits: StateLimits,
   object: Omit<EventSource, 'index'>,
-): ScanState | undefined {
-  if (correlations.rules.length === 0) return undefined;
+): (ScanState & { readonly sequenceRecorder: SequenceRecorder; seen(index: number): void }) | undefined {
+  if (correlations.rules.length === 0 && sequences.length === 0) return undefined;
+  const windowed = new Map<string, Windowed>();
+  for (const rule of correlations.rules) windowed.set(rule.meta.id, correlationWindows(rule));
+  for (const shape of sequences) windowed.set(shape.meta.id, sequenceWindows(shape));
+  /** Stage hits of the event being matched, until `seen` gives its position. */
+  const current: Array<{ meta: RuleMeta; hit: SequenceStageHit }> = [];
   const owner = sourceObject(object);
   const ownerKey = digest(owner, 16);
   const base = compactSource({ ...object, index: 0 });
@@ -121,11 +172,25 @@ export function storeCorrelations(
     correlationConflicts: 0,
   };
 
-  const add = (rule: CorrelationRule, ruleId: string, time: number, fields: Readonly<Record<string, FieldValue>>, source: EventSource, tag: string) => {
+  const addCorrelated = (rule: CorrelationRule, ruleId: string, time: number, fields: Readonly<Record<string, FieldValue>>, source: EventSource, tag: string) => {
     const group = groupOf(rule, ruleId, fields, correlations.namesOf);
     // Events missing a group-by field share a group with nothing (as within one object).
     if (group === undefined) return;
-    const pk = `c#${digest(JSON.stringify([rule.meta.id, rule.groupBy.map((n) => group[n])]))}`;
+    const value = rule.field === undefined ? undefined : fields[rule.field];
+    add(windowed.get(rule.meta.id)!, group, rule.groupBy.map((n) => group[n] ?? null), ruleId, time, value, source, tag);
+  };
+
+  const add = (
+    rule: Windowed,
+    group: Record<string, FieldValue>,
+    groupKey: readonly FieldValue[],
+    ruleId: string,
+    time: number,
+    value: FieldValue | undefined,
+    source: EventSource,
+    tag: string,
+  ) => {
+    const pk = `c#${digest(JSON.stringify([rule.meta.id, groupKey]))}`;
     let local = groups.get(pk);
     if (local === undefined) {
       const tracked = groupsPerRule.get(rule.meta.id) ?? 0;
@@ -143,7 +208,6 @@ export function storeCorrelations(
     }
     local.count++;
     counters.correlationObserved++;
-    const value = rule.field === undefined ? undefined : fields[rule.field];
     const own = tag === ownerKey && source.uri === object.uri;
     const observation: Observation = {
       k: `${padded(time)}#${tag}#${padded(source.index, 10)}#${digest(ruleId, 8)}`,
@@ -166,14 +230,14 @@ export function storeCorrelations(
         const obs = all.slice(c * MAX_OBSERVATIONS_PER_ITEM, (c + 1) * MAX_OBSERVATIONS_PER_ITEM);
         const maxTime = Math.max(...obs.map((o) => o.t));
         const body: ObservationsBody = { object: base, obs };
-        out.push({ pk: local.pk, sk: `${OBSERVATIONS_FROM}${padded(maxTime)}#${tag}#${c}`, body, expiresAt: expiryFor(limits, local.rule.timespanMs) });
+        out.push({ pk: local.pk, sk: `${OBSERVATIONS_FROM}${padded(maxTime)}#${tag}#${c}`, body, expiresAt: expiryFor(limits, local.rule.spanMs) });
       }
       return out;
     });
 
   const sourceOf = (o: Observation, item: ObservationsBody): EventSource => o.s ?? { ...item.object, index: o.i };
 
-  const toMatch = (rule: CorrelationRule, group: Record<string, FieldValue>, fire: Fire): Match =>
+  const toMatch = (rule: Windowed, group: Record<string, FieldValue>, fire: Fire): Match =>
     correlationMatchToMatch({
       rule: rule.meta,
       group,
@@ -201,7 +265,7 @@ export function storeCorrelations(
         return again;
       }
       const lastKey = head?.lastKey ?? '';
-      const lowest = Math.min(...mineAll.map((o) => o.t)) - rule.timespanMs;
+      const lowest = Math.min(...mineAll.map((o) => o.t)) - rule.spanMs;
       // Items holding an event at or after `lowest`: every window one of our events can be in.
       const read = await store.query(pk, { from: `${OBSERVATIONS_FROM}${padded(lowest)}`, to: OBSERVATIONS_TO });
       const seen = new Map<string, { o: Observation; source: EventSource }>();
@@ -219,8 +283,8 @@ export function storeCorrelations(
       const fires: Fire[] = [];
       let consumed = lastKey;
       let seq = head?.seq ?? 0;
-      for (const burst of burstsOf(rule, windowItems)) {
-        const window = all.slice(burst.start, burst.end + 1);
+      for (const burst of rule.bursts(windowItems)) {
+        const window = burst.members ? burst.members.map((m) => all[m]!) : all.slice(burst.start, burst.end + 1);
         fires.push({
           seq: ++seq,
           owner,
@@ -230,7 +294,7 @@ export function storeCorrelations(
           eventCount: window.length,
           sources: window.slice(0, MAX_SOURCES_PER_FIRE).map((w) => w.source),
         });
-        consumed = window.at(-1)!.o.k;
+        consumed = all[burst.end]!.o.k;
       }
       const maxTime = Math.max(head?.maxTime ?? 0, ...mineAll.map((o) => o.t));
       // The newest time is written when it moved by more than a quarter of the lateness bound: the
@@ -244,7 +308,7 @@ export function storeCorrelations(
       const pending = [...(head?.pending ?? []), ...fires];
       counters.correlationEvicted += Math.max(0, pending.length - MAX_PENDING_FIRES);
       const next: Head = { group: local.group, maxTime, lastKey: consumed, seq, pending: pending.slice(-MAX_PENDING_FIRES) };
-      if (await store.putIf({ pk, sk: HEAD, body: next, expiresAt: expiryFor(limits, rule.timespanMs * 4) }, stored?.version)) {
+      if (await store.putIf({ pk, sk: HEAD, body: next, expiresAt: expiryFor(limits, rule.spanMs * 4) }, stored?.version)) {
         counters.correlationFired += fires.length;
         counters.correlationRefired += again.length;
         if (again.length + fires.length > 0) emittedFrom.add(pk);
@@ -260,7 +324,7 @@ export function storeCorrelations(
     const stored = await store.get(local.pk, HEAD);
     const head = stored?.body as Head | undefined;
     if (head === undefined) return stored;
-    const bound = head.maxTime - local.rule.timespanMs - limits.latenessMs;
+    const bound = head.maxTime - local.rule.spanMs - limits.latenessMs;
     for (const [tag, list] of local.items) {
       local.items.set(
         tag,
@@ -285,7 +349,30 @@ export function storeCorrelations(
           counters.correlationUntimed++;
           return;
         }
-        for (const rule of rules) add(rule, meta.id, time, event.fields, source, ownerKey);
+        for (const rule of rules) addCorrelated(rule, meta.id, time, event.fields, source, ownerKey);
+      }
+    },
+    sequenceRecorder: { hit: (meta, hit) => void current.push({ meta, hit }) },
+    seen(index: number) {
+      if (current.length === 0) return;
+      const source: EventSource = { ...object, index };
+      for (const { meta, hit } of current.splice(0)) {
+        if (hit.time === null) {
+          counters.correlationUntimed++;
+          continue;
+        }
+        // One observation per join key the event touches: each key's state machine is its own group.
+        const byKey = new Map<string, { u?: true; s: number[] }>();
+        if (hit.untilKey !== null) byKey.set(hit.untilKey, { u: true, s: [] });
+        for (const { stage, key } of hit.stages) {
+          const entry = byKey.get(key) ?? { s: [] };
+          entry.s.push(stage);
+          byKey.set(key, entry);
+        }
+        for (const [key, stage] of byKey) {
+          const values = JSON.parse(key) as FieldValue[];
+          add(windowed.get(meta.id)!, { SequenceKey: values }, values, meta.id, hit.time, stage, source, ownerKey);
+        }
       }
     },
     async finish() {
@@ -294,9 +381,15 @@ export function storeCorrelations(
       const isCorrelation = new Set(correlations.rules.map((r) => r.meta.id));
       const pending = [...correlations.rules];
       // Correlations may read correlations: a fire becomes an observation of the ones reading it.
+      const order: Array<{ w: Windowed; readers: CorrelationRule[] }> = [];
       while (pending.length > 0) {
         const index = pending.findIndex((r) => r.rules.every((id) => done.has(id) || !isCorrelation.has(id)));
         const rule = pending.splice(index < 0 ? 0 : index, 1)[0]!;
+        order.push({ w: windowed.get(rule.meta.id)!, readers: byBaseRule.get(rule.meta.id) ?? [] });
+        done.add(rule.meta.id);
+      }
+      for (const shape of sequences) order.push({ w: windowed.get(shape.meta.id)!, readers: byBaseRule.get(shape.meta.id) ?? [] });
+      for (const { w: rule, readers } of order) {
         const mine = [...groups.values()].filter((g) => g.rule === rule && g.count > 0);
         const heads = new Map<string, VersionedItem | undefined>();
         for (const local of mine) heads.set(local.pk, await markLate(local));
@@ -306,12 +399,11 @@ export function storeCorrelations(
           for (const fire of await settle(local, heads.get(local.pk))) {
             matches.push(toMatch(rule, local.group, fire));
             const fireId = `f${digest(`${local.pk}#${fire.seq}`, 15)}`;
-            for (const reader of byBaseRule.get(rule.meta.id) ?? []) {
-              add(reader, rule.meta.id, fire.lastTime, local.group, fire.sources[0] ?? { ...object, index: 0 }, fireId);
+            for (const reader of readers) {
+              addCorrelated(reader, rule.meta.id, fire.lastTime, local.group, fire.sources[0] ?? { ...object, index: 0 }, fireId);
             }
           }
         }
-        done.add(rule.meta.id);
       }
       return matches;
     },
