@@ -6,14 +6,14 @@
 import type { WinEvent } from '../../events/win-event.ts';
 import { type MutableFields, pathValue, setField } from './canonical-fields.ts';
 import { toFieldValue } from './evtx-json.ts';
-import { isRecord } from './record.ts';
+import { isRecord, nameMap } from './record.ts';
 
 export function isDatadog(record: Record<string, unknown>): boolean {
   return isRecord(pathValue(record, 'attributes', 'Event', 'System'));
 }
 
 export function fromDatadog(record: Record<string, unknown>): WinEvent {
-  const fields: MutableFields = {};
+  const fields: MutableFields = nameMap();
   const system = pathValue(record, 'attributes', 'Event', 'System') as Record<string, unknown>;
   for (const [name, value] of Object.entries(system)) {
     if (!isRecord(value)) {

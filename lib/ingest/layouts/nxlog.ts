@@ -5,6 +5,7 @@
  */
 import type { FieldValue, WinEvent } from '../../events/win-event.ts';
 import { eventIdValue, type MutableFields } from './canonical-fields.ts';
+import { nameMap } from './record.ts';
 
 /** NXLog name -> Sigma name. The renamed System fields always win. */
 const RENAMED: readonly (readonly [string, string])[] = [
@@ -34,6 +35,9 @@ export function fromNxlog(record: Record<string, unknown>): WinEvent {
   // whole mapping. The Sigma names are added beside NXLog's; `raw` gives the record back as
   // written (without them, and with the values they replaced) when an alert asks for it.
   const fields = record as MutableFields;
+  // EventData names are the record's own keys: with no prototype, `constructor` or `toString`
+  // is a field like any other and an absent name reads as undefined, never an inherited method.
+  Object.setPrototypeOf(fields, null);
   const added: string[] = [];
   let replaced: Array<[string, unknown]> | undefined;
   const eventId = eventIdValue(record['EventID']);
@@ -76,7 +80,7 @@ class NxlogEvent implements WinEvent {
   /** The record as NXLog wrote it: built on first use (alerts), without the added names. */
   get raw(): Record<string, unknown> {
     if (this.#written) return this.#written;
-    const out: Record<string, unknown> = {};
+    const out = nameMap<unknown>();
     for (const key in this.fields) if (!this.#added.includes(key)) out[key] = this.fields[key];
     for (const [key, value] of this.#replaced ?? []) out[key] = value;
     return (this.#written = out);
