@@ -17,7 +17,7 @@ import { splitJsonValues } from './framing/json-values.ts';
 import { splitXmlEvents } from './framing/xml-events.ts';
 import { InputError, type IngestItem, type IngestLimits, type IngestOptions } from './ingest-item.ts';
 import { resolveLimits } from './limits.ts';
-import { detectTextEncoding, toUtf8 } from './text-encoding.ts';
+import { detectTextEncoding, TEXT_ENCODING_HEAD_BYTES, toUtf8 } from './text-encoding.ts';
 import { readRecord } from './record-reader.ts';
 
 export interface OpenedObject {
@@ -62,7 +62,7 @@ async function detect(
 
   const decompressed = await decompress(source, compressedRead, options, limits);
   const { layers } = decompressed;
-  const encoding = detectTextEncoding(await decompressed.bytes.peek(3));
+  const encoding = detectTextEncoding(await decompressed.bytes.peek(TEXT_ENCODING_HEAD_BYTES));
   const bytes = encoding === 'utf-8' ? decompressed.bytes : new ByteSource(toUtf8(decompressed.bytes, encoding));
   const head = await bytes.peek(FRAMING_HEAD_BYTES);
   const framing = detectFraming(head);

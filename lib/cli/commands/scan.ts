@@ -2,11 +2,14 @@
 import { createReadStream, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { createStdoutSink } from '../../alerts/stdout-sink.ts';
+import { deadlineIn } from '../../ingest/deadline.ts';
+import type { IngestLimits } from '../../ingest/ingest-item.ts';
 import { LAYOUT_NAMES, parseLayoutName } from '../../ingest/layout-names.ts';
+import { DEFAULT_LIMITS, LIMIT_SPECS, parseLimit } from '../../ingest/limits.ts';
 import { bundledRuleFiles } from '../../rules/bundled.ts';
 import { readRuleDir } from '../../rules/read-rule-dir.ts';
 import { loadRulePack } from '../../rules/rule-pack.ts';
-import { ScanFailedError, scanStream } from '../../scan/scan-stream.ts';
+import { ScanDeferredError, ScanFailedError, scanStream } from '../../scan/scan-stream.ts';
 import { parseCommandArgs } from '../args.ts';
 
 const HELP = `usage: winsift scan [options] <file|dir|->...
@@ -19,6 +22,11 @@ alert per match. Compression, framing and layout are detected per file.
   --layout LAYOUT    force a layout: ${LAYOUT_NAMES.join(' ')}
   --parse-all        parse every record, even those no loaded rule can match (by default they
                      are counted and skipped unparsed, so a malformed one is not reported)
+  --time-limit SECS  stop reading a file after SECS seconds of scanning (its alerts so far are
+                     printed, the file is reported unreadable); none by default
+
+work budget per file (lib/ingest/limits.ts; the Lambda reads the same from its environment):
+${LIMIT_SPECS.map((spec) => `  --${spec.flag} N`.padEnd(33) + `${spec.meaning} (default ${DEFAULT_LIMITS[spec.name]})`).join('\n')}
 
 exit status: 0 when every file was read whole, 2 when any input was unreadable (a one-line reason
 per bad file goes to stderr; the other files are still scanned), 1 on usage errors.`;
@@ -29,6 +37,8 @@ export async function run(args: string[]): Promise<number> {
     format: { type: 'string' },
     layout: { type: 'string' },
     'parse-all': { type: 'boolean' },
+    'time-limit': { type: 'string' },
+    ...LIMIT_FLAGS,
     help: { type: 'boolean', short: 'h' },
   });
   if (values.help) {
@@ -46,6 +56,15 @@ export async function run(args: string[]): Promise<number> {
   }
 
   const layout = values.layout === undefined ? undefined : parseLayoutName(values.layout, '--layout');
+  let limits: Partial<Record<keyof IngestLimits, number>>;
+  let timeLimitMs: number | undefined;
+  try {
+    limits = limitsFromFlags(values as Record<string, unknown>);
+    timeLimitMs = values['time-limit'] === undefined ? undefined : parseLimit(values['time-limit'], '--time-limit') * 1000;
+  } catch (error) {
+    console.error(`winsift scan: ${(error as Error).message}`);
+    return 1;
+  }
   const pack = loadRulePack([...bundledRuleFiles(), ...(values.rules ?? []).flatMap((dir) => readRuleDir(dir))]);
   if (pack.errors.length > 0) {
     console.error(
@@ -64,8 +83,9 @@ export async function run(args: string[]): Promise<number> {
         uri,
         detector: pack.detector,
         sink,
-        ingest: layout ? { layout } : {},
+        ingest: { ...(layout ? { layout } : {}), limits },
         prefilter: !values['parse-all'],
+        ...(timeLimitMs === undefined ? {} : { deadline: deadlineIn(timeLimitMs, `--time-limit ${values['time-limit']}`) }),
       });
       totals.events += summary.events;
       totals.skipped += summary.skipped;
@@ -82,7 +102,7 @@ export async function run(args: string[]): Promise<number> {
         console.error(`winsift: ${uri}: ${error.message}`);
         continue;
       }
-      if (!(error instanceof ScanFailedError)) throw error;
+      if (!(error instanceof ScanFailedError || error instanceof ScanDeferredError)) throw error;
       const { summary } = error.result;
       totals.events += summary.events;
       totals.skipped += summary.skipped;
@@ -98,6 +118,20 @@ export async function run(args: string[]): Promise<number> {
       `${totals.unreadable} unreadable record(s), ${pack.detector.rules.length} rule(s)`,
   );
   return totals.badFiles > 0 ? 2 : 0;
+}
+
+const LIMIT_FLAGS = Object.fromEntries(LIMIT_SPECS.map((spec) => [spec.flag, { type: 'string' as const }])) as Record<
+  string,
+  { type: 'string' }
+>;
+
+function limitsFromFlags(values: Record<string, unknown>): Partial<Record<keyof IngestLimits, number>> {
+  const limits: Partial<Record<keyof IngestLimits, number>> = {};
+  for (const spec of LIMIT_SPECS) {
+    const text = values[spec.flag];
+    if (typeof text === 'string') limits[spec.name] = parseLimit(text, `--${spec.flag}`);
+  }
+  return limits;
 }
 
 /** Files named, and every file under directories named (hidden entries skipped), in a stable order. */
