@@ -3,7 +3,8 @@
  * `> file` and `wevtutil` exports on Windows write UTF-16LE with a BOM) is transcoded to UTF-8,
  * streaming, so every framing works on UTF-8 bytes. UTF-16 without a BOM (.NET's
  * `Encoding.Unicode` writers, some exports) is recognised by its zero bytes: a log starts with
- * `{`, `[`, `<` or whitespace, which in UTF-16 is that byte beside a zero, twice.
+ * `{`, `[`, `<` or whitespace, which in UTF-16 is that byte beside a zero, and so is the next
+ * (ASCII) character.
  */
 import { StringDecoder } from 'node:string_decoder';
 
@@ -17,8 +18,8 @@ export function detectTextEncoding(head: Uint8Array): TextEncodingName {
   if (head[0] === 0xff && head[1] === 0xfe) return 'utf-16le';
   if (head[0] === 0xfe && head[1] === 0xff) return 'utf-16be';
   if (head.length >= 4) {
-    if (isLogStart(head[0]!) && head[1] === 0 && isLogStart(head[2]!) && head[3] === 0) return 'utf-16le-no-bom';
-    if (head[0] === 0 && isLogStart(head[1]!) && head[2] === 0 && isLogStart(head[3]!)) return 'utf-16be-no-bom';
+    if (isLogStart(head[0]!) && head[1] === 0 && head[2] !== 0 && head[3] === 0) return 'utf-16le-no-bom';
+    if (head[0] === 0 && isLogStart(head[1]!) && head[2] === 0 && head[3] !== 0) return 'utf-16be-no-bom';
   }
   return 'utf-8';
 }
