@@ -254,7 +254,7 @@ describe('row 10: encodings and one count per record', () => {
 
   it('every framed record gives exactly one item (event, unreadable or skipped), numbered in order', async () => {
     const text = line(1) + 'garbage\n' + line(2) + '{"Event": 3}\n';
-    const read = await collect(text, { mayMatch: (bytes) => !bytes.includes('"EventID":2') });
+    const read = await collect(text, { mayMatch: (bytes) => !Buffer.from(bytes).includes('"EventID":2') });
     expect(read.items.map((i) => [i.index, i.kind])).toEqual([
       [0, 'event'],
       [1, 'unreadable'],
