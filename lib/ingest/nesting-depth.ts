@@ -18,12 +18,15 @@ const BACKSLASH = 0x5c;
 /** The offset (byte, or character for a string) at which `json` first nests deeper than `max`,
  *  or -1 when it never does. */
 export function jsonTooDeepAt(json: Uint8Array | string, max: number): number {
-  const text: Buffer | string = typeof json === 'string' ? json : Buffer.from(json.buffer, json.byteOffset, json.byteLength);
-  if (countOpenings(text, max + 1) <= max) return -1;
-  const codeAt = typeof text === 'string' ? (i: number) => text.charCodeAt(i) : (i: number) => text[i]!;
+  if (typeof json === 'string') return countAtLeast(json, max + 1) ? deepestFrom((i) => json.charCodeAt(i), json.length, max) : -1;
+  const bytes = Buffer.isBuffer(json) ? json : Buffer.from(json.buffer, json.byteOffset, json.byteLength);
+  return bytesAtLeast(bytes, max + 1) ? deepestFrom((i) => bytes[i]!, bytes.length, max) : -1;
+}
+
+function deepestFrom(codeAt: (i: number) => number, length: number, max: number): number {
   let depth = 0;
   let inString = false;
-  for (let i = 0; i < text.length; i++) {
+  for (let i = 0; i < length; i++) {
     const c = codeAt(i);
     if (inString) {
       if (c === BACKSLASH) i++;
@@ -38,14 +41,17 @@ export function jsonTooDeepAt(json: Uint8Array | string, max: number): number {
   return -1;
 }
 
-/** How many `{` and `[` the text holds, counting no further than `stop`. */
-function countOpenings(text: Buffer | string, stop: number): number {
+/** Whether the bytes hold at least `wanted` `{` and `[` together (native searches, no copy). */
+function bytesAtLeast(bytes: Buffer, wanted: number): boolean {
   let count = 0;
-  for (const open of [OPEN_BRACE, OPEN_BRACKET]) {
-    const find = typeof text === 'string' ? (from: number) => text.indexOf(String.fromCharCode(open), from) : (from: number) => text.indexOf(open, from);
-    for (let i = find(0); i >= 0; i = find(i + 1)) {
-      if (++count >= stop) return count;
-    }
-  }
-  return count;
+  for (let i = bytes.indexOf(OPEN_BRACE); i >= 0; i = bytes.indexOf(OPEN_BRACE, i + 1)) if (++count >= wanted) return true;
+  for (let i = bytes.indexOf(OPEN_BRACKET); i >= 0; i = bytes.indexOf(OPEN_BRACKET, i + 1)) if (++count >= wanted) return true;
+  return false;
+}
+
+function countAtLeast(text: string, wanted: number): boolean {
+  let count = 0;
+  for (let i = text.indexOf('{'); i >= 0; i = text.indexOf('{', i + 1)) if (++count >= wanted) return true;
+  for (let i = text.indexOf('['); i >= 0; i = text.indexOf('[', i + 1)) if (++count >= wanted) return true;
+  return false;
 }

@@ -34,10 +34,10 @@ export function fromNxlog(record: Record<string, unknown>): WinEvent {
   // The parsed record becomes the Sigma view in place: copying its ~50 keys cost more than the
   // whole mapping. The Sigma names are added beside NXLog's; `raw` gives the record back as
   // written (without them, and with the values they replaced) when an alert asks for it.
+  // JSON.parse makes every key an own property (`__proto__` included, never the prototype), so
+  // the names are safe as they are; lookups go through Object.hasOwn (the rule engines do).
+  // Re-parenting the record to inherit nothing cost 15-40% of reading it, so it keeps its prototype.
   const fields = record as MutableFields;
-  // EventData names are the record's own keys: with no prototype, `constructor` or `toString`
-  // is a field like any other and an absent name reads as undefined, never an inherited method.
-  Object.setPrototypeOf(fields, null);
   const added: string[] = [];
   let replaced: Array<[string, unknown]> | undefined;
   const eventId = eventIdValue(record['EventID']);
