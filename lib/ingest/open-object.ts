@@ -18,7 +18,7 @@ import { splitXmlEvents } from './framing/xml-events.ts';
 import { InputError, type IngestItem, type IngestLimits, type IngestOptions } from './ingest-item.ts';
 import { resolveLimits } from './limits.ts';
 import { detectTextEncoding, TEXT_ENCODING_HEAD_BYTES, toUtf8 } from './text-encoding.ts';
-import { readRecord } from './record-reader.ts';
+import { readRecord, type RecordResult } from './record-reader.ts';
 
 export interface OpenedObject {
   /** Compression layers, outermost first; empty when none. */
@@ -138,12 +138,18 @@ async function* readItems(
  * A record that breaks a layout in a way no check foresaw (a RangeError, a stack overflow) is
  * that record's problem: it is reported unreadable with the error, and the object reads on.
  */
-function readRecordSafely(...args: Parameters<typeof readRecord>): ReturnType<typeof readRecord> {
+function readRecordSafely(
+  bytes: Buffer,
+  location: string,
+  framing: FramingName,
+  layout: IngestOptions['layout'],
+  maxNestingDepth: number,
+): RecordResult[] {
   try {
-    return readRecord(...args);
+    return readRecord(bytes, location, framing, layout, maxNestingDepth);
   } catch (error) {
     const message = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
-    return [{ location: args[1], reason: `record could not be read (${message})` }];
+    return [{ location, reason: `record could not be read (${message})` }];
   }
 }
 
