@@ -123,6 +123,7 @@ async function* readItems(
     let warning = isUtf8(record.bytes) ? undefined : new InputError(uri, record.location, 'invalid UTF-8: the bad bytes were read as U+FFFD');
     for (const result of readRecordSafely(record.bytes, record.location, framing, layout, limits.maxNestingDepth)) {
       if ('event' in result) {
+        warning ??= result.warning === undefined ? undefined : new InputError(uri, record.location, result.warning);
         yield warning ? { kind: 'event', index: index++, event: result.event, warning } : { kind: 'event', index: index++, event: result.event };
       } else {
         yield { kind: 'unreadable', index: index++, error: new InputError(uri, result.location, result.reason) };

@@ -11,7 +11,8 @@ import { fromEventXml } from './layouts/event-xml.ts';
 import { jsonTooDeepAt } from './nesting-depth.ts';
 
 export type RecordResult =
-  | { readonly event: WinEvent }
+  /** `warning`: read, but not exactly as written (reported on the record, not counted unreadable). */
+  | { readonly event: WinEvent; readonly warning?: string }
   | { readonly location: string; readonly reason: string };
 
 export function readRecord(
@@ -72,6 +73,6 @@ function nestingReason(at: number, unit: string, max: number): string {
   return `JSON nested deeper than maxNestingDepth (${max} levels) at ${unit} ${at} of the record`;
 }
 
-function withLocation(result: { event: WinEvent } | { reason: string }, location: string): RecordResult {
+function withLocation(result: { event: WinEvent; warning?: string } | { reason: string }, location: string): RecordResult {
   return 'event' in result ? result : { location, reason: result.reason };
 }

@@ -159,6 +159,12 @@ describe('row 6: EventData names that are Object.prototype names', () => {
     expect(fields['constructor']).toBeUndefined();
   });
 
+  it('a repeated EventData name in XML is read (last value) with a warning on the record', async () => {
+    const xml = `<Event><System><EventID>1</EventID></System><EventData><Data Name="C">evil</Data><Data Name="C">benign</Data></EventData></Event>`;
+    const [item] = (await collect(xml)).items;
+    expect(item).toMatchObject({ kind: 'event', warning: { location: 'byte 0', reason: 'EventData item name repeated ("C"): the last value is used' } });
+  });
+
   it('a repeated XML attribute is an error, not a silent overwrite', async () => {
     const xml = `<Event><System><Provider Name="a" Name="b"/><EventID>1</EventID></System></Event>`;
     expect(problems(await collect(xml))[0]?.reason).toMatch(/attribute Name repeated in <Provider>/);

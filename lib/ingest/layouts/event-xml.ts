@@ -8,7 +8,8 @@ import { fromEvtxJson } from './evtx-json.ts';
 import { nameMap } from './record.ts';
 import { parseXmlElement, type XmlNode, XmlSyntaxError } from './xml-element.ts';
 
-export type XmlResult = { readonly event: WinEvent } | { readonly reason: string };
+/** `warning`: read, but not exactly as written (an EventData name repeated: the last value is used). */
+export type XmlResult = { readonly event: WinEvent; readonly warning?: string } | { readonly reason: string };
 
 export function fromEventXml(xml: string, maxDepth: number): XmlResult {
   let root: XmlNode;
@@ -22,12 +23,16 @@ export function fromEventXml(xml: string, maxDepth: number): XmlResult {
   if (!system) return { reason: 'Event XML without an <Event><System> element' };
   const shaped = nameMap<unknown>();
   shaped['System'] = systemShape(system);
+  const repeated: string[] = [];
   for (const child of root.children) {
-    if (child.name === 'EventData') shaped['EventData'] = eventDataShape(child);
+    if (child.name === 'EventData') shaped['EventData'] = eventDataShape(child, repeated);
     else if (child.name === 'UserData') shaped['UserData'] = genericShape(child);
   }
   const read = fromEvtxJson({ Event: shaped });
-  return { event: { fields: read.fields, raw: xml, layout: 'event-xml' } };
+  const event: WinEvent = { fields: read.fields, raw: xml, layout: 'event-xml' };
+  if (repeated.length === 0) return { event };
+  const names = [...new Set(repeated)].slice(0, 5).map((name) => JSON.stringify(name.slice(0, 40)));
+  return { event, warning: `EventData item name repeated (${names.join(', ')}): the last value is used` };
 }
 
 /** `<EventID Qualifiers="0">4625</EventID>` -> `{#attributes, #text}`, as evtx_dump writes it. */
@@ -47,11 +52,12 @@ function leafShape(node: XmlNode): unknown {
 }
 
 /** `<Data Name="X">v</Data>` items become `X: v`; unnamed items collect under `Data`. */
-function eventDataShape(node: XmlNode): Record<string, unknown> {
+function eventDataShape(node: XmlNode, repeated: string[]): Record<string, unknown> {
   const out = nameMap<unknown>();
   const unnamed: string[] = [];
   for (const child of node.children) {
     const name = child.name === 'Data' ? child.attributes['Name'] : undefined;
+    if (name !== undefined && Object.hasOwn(out, name)) repeated.push(name);
     if (name !== undefined) out[name] = child.text;
     else if (child.name === 'Data') unnamed.push(child.text);
     else out[child.name] = child.text;
