@@ -7,6 +7,7 @@ import type { WinEvent } from '../../events/win-event.ts';
 import { type MutableFields, pathValue, setField } from './canonical-fields.ts';
 import { toFieldValue } from './evtx-json.ts';
 import { isRecord } from './record.ts';
+import { stripSpacedNames } from './spaced-names.ts';
 
 export function isDatadog(record: Record<string, unknown>): boolean {
   return isRecord(pathValue(record, 'attributes', 'Event', 'System'));
@@ -33,6 +34,7 @@ export function fromDatadog(record: Record<string, unknown>): WinEvent {
   if (fields['Computer'] === undefined) setField(fields, 'Computer', record['host']);
   const data = pathValue(record, 'attributes', 'Event', 'EventData', 'Data') ?? pathValue(record, 'attributes', 'Event', 'EventData');
   addNamedData(fields, data);
+  stripSpacedNames(fields);
   return { fields, raw: record, layout: 'datadog' };
 }
 

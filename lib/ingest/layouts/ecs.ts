@@ -5,6 +5,7 @@
 import type { WinEvent } from '../../events/win-event.ts';
 import { addDataItems, type MutableFields, pathValue, setField } from './canonical-fields.ts';
 import { isRecord } from './record.ts';
+import { stripSpacedNames } from './spaced-names.ts';
 
 /**
  * Winlogbeat writes `winlog`; Elastic Defend (the data source of Elastic's endpoint rules) writes
@@ -38,5 +39,6 @@ export function fromEcs(record: Record<string, unknown>): WinEvent {
   // Sigma view holds, so they are left to EQL through the raw record.
   addDataItems(fields, winlog['event_data']);
   addDataItems(fields, winlog['user_data'], false);
+  stripSpacedNames(fields);
   return { fields, raw: record, layout: 'ecs' };
 }

@@ -5,6 +5,7 @@
  */
 import type { FieldValue, WinEvent } from '../../events/win-event.ts';
 import { isRecord } from './record.ts';
+import { stripSpacedNames } from './spaced-names.ts';
 
 export function isEvtxJson(record: unknown): boolean {
   return isRecord(record) && isRecord(record['Event']) && isRecord(record['Event']['System']);
@@ -16,6 +17,7 @@ export function fromEvtxJson(record: Record<string, unknown>): WinEvent {
   flattenSystem(event['System'] as Record<string, unknown>, fields);
   addEventData(event['EventData'], fields);
   addUserData(event['UserData'], fields);
+  stripSpacedNames(fields);
   return { fields, raw: record, layout: 'evtx-json' };
 }
 

@@ -5,6 +5,7 @@
  */
 import type { FieldValue, WinEvent } from '../../events/win-event.ts';
 import { eventIdValue, type MutableFields } from './canonical-fields.ts';
+import { stripSpacedNames } from './spaced-names.ts';
 
 /** NXLog name -> Sigma name. The renamed System fields always win. */
 const RENAMED: readonly (readonly [string, string])[] = [
@@ -55,6 +56,13 @@ export function fromNxlog(record: Record<string, unknown>): WinEvent {
     if (value === undefined || fields[to] !== undefined) continue;
     added.push(to);
     fields[to] = value as FieldValue;
+  }
+  // Spaced EventData names (Defender's `Source Name`) join the view without spaces; `raw` gets
+  // the spaced name, and whatever the stripped one replaced (NXLog's own `SourceName`), back.
+  for (const rename of stripSpacedNames(fields) ?? []) {
+    (replaced ??= []).push([rename.spaced, fields[rename.stripped]]);
+    if ('replaced' in rename) replaced.push([rename.stripped, rename.replaced]);
+    else added.push(rename.stripped);
   }
   return new NxlogEvent(fields, added, replaced);
 }

@@ -4,6 +4,7 @@
  */
 import type { WinEvent } from '../../events/win-event.ts';
 import { addDataItems, type MutableFields, setField } from './canonical-fields.ts';
+import { stripSpacedNames } from './spaced-names.ts';
 
 /** Accepted top-level names -> Sigma name (first present wins). */
 const SYSTEM: readonly (readonly [string, readonly string[]])[] = [
@@ -36,5 +37,6 @@ export function fromPanther(record: Record<string, unknown>): WinEvent {
   }
   addDataItems(fields, record['EventData']);
   addDataItems(fields, record['ExtraEventData'], false);
+  stripSpacedNames(fields);
   return { fields, raw: record, layout: 'panther' };
 }
