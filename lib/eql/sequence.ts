@@ -7,6 +7,7 @@
  * State lives until `reset()`. Pending sequences are bounded: at most MAX_PENDING_KEYS join-key
  * values per rule, the least recently touched dropped first.
  */
+import { readTime, zonedTimeMs } from '../events/event-time.ts';
 import type { FieldValue } from '../events/win-event.ts';
 import type { Evidence } from '../rules/rule.ts';
 import type { FieldNode, Node, SequenceQuery, SequenceStage } from './ast.ts';
@@ -32,12 +33,14 @@ interface Stage {
 
 const readTimestamp = fieldGetter(['@timestamp']);
 
+/** `@timestamp` in epoch ms. A zone-less one is UTC, as Elasticsearch reads dates, never the
+ *  scanning machine's local time. */
 export function eventTime(doc: unknown): number | null {
   const value = scalar(readTimestamp(doc));
   if (typeof value === 'number') return value;
-  if (typeof value !== 'string') return null;
-  const ms = Date.parse(value);
-  return Number.isNaN(ms) ? null : ms;
+  const time = readTime(value);
+  if (time === undefined) return null;
+  return time.kind === 'zoned' ? time.ms : (zonedTimeMs(`${time.text}Z`) ?? null);
 }
 
 export class SequenceMatcher {

@@ -3,6 +3,7 @@
  * level. Every key is kept as written (EventData names, NXLog's own metadata) and the Sigma names
  * for NXLog's System fields are added beside them.
  */
+import { zonedTimeMs } from '../../events/event-time.ts';
 import type { FieldValue, WinEvent } from '../../events/win-event.ts';
 import { eventIdValue, type MutableFields } from './canonical-fields.ts';
 import { stripSpacedNames } from './spaced-names.ts';
@@ -25,6 +26,15 @@ const ALIASED: readonly (readonly [string, string])[] = [
   ['UserID', 'Security_UserID'],
   ['ActivityID', 'Correlation_ActivityID'],
 ];
+
+/**
+ * NXLog's `EventTime` is the sender's wall clock without a zone (`2020-06-09 22:50:54`). The
+ * event's time (`TimeCreated_SystemTime`) is taken only from a field that says its zone: `EventTime`
+ * when NXLog was told to write one, else `TimeCreated` or the pipeline's `@timestamp` (in the
+ * Security-Datasets corpus set on receipt, seconds after the event). With none, the event has no
+ * `TimeCreated_SystemTime` and alerts show `EventTime` as unzoned (lib/events/event-time.ts).
+ */
+const ZONED_TIME_FIELDS = ['EventTime', 'TimeCreated', '@timestamp'] as const;
 
 export function isNxlog(record: Record<string, unknown>): boolean {
   return 'EventID' in record && ('SourceName' in record || 'Hostname' in record || 'SourceModuleType' in record);
@@ -56,6 +66,15 @@ export function fromNxlog(record: Record<string, unknown>): WinEvent {
     if (value === undefined || fields[to] !== undefined) continue;
     added.push(to);
     fields[to] = value as FieldValue;
+  }
+  if (record['TimeCreated_SystemTime'] === undefined) {
+    for (const name of ZONED_TIME_FIELDS) {
+      const ms = zonedTimeMs(record[name]);
+      if (ms === undefined) continue;
+      added.push('TimeCreated_SystemTime');
+      fields['TimeCreated_SystemTime'] = new Date(ms).toISOString();
+      break;
+    }
   }
   // Spaced EventData names (Defender's `Source Name`) join the view without spaces; `raw` gets
   // the spaced name, and whatever the stripped one replaced (NXLog's own `SourceName`), back.
