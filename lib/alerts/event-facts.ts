@@ -3,7 +3,13 @@
  * differently, the canonical Sigma view has them as `Computer` and `TimeCreated_SystemTime`.
  */
 import { readTime, type ReadTime } from '../events/event-time.ts';
-import type { WinEvent } from '../events/win-event.ts';
+import type { FieldValue, WinEvent } from '../events/win-event.ts';
+import type { Match } from '../scan/match.ts';
+
+/** The event's fields as alerts show them: the match's own view (EQL on ECS), else the Sigma view. */
+export function shownFields(match: Match): Readonly<Record<string, FieldValue>> {
+  return match.fields ?? match.event.fields;
+}
 
 export function eventHost(event: WinEvent): string {
   const value = event.fields['Computer'] ?? event.fields['Hostname'];

@@ -7,7 +7,7 @@ import packageJson from '../../package.json' with { type: 'json' };
 import type { Level } from '../rules/rule.ts';
 import type { Alert } from './alert.ts';
 import { attackRefs } from './attack-tags.ts';
-import { eventReadTime, eventTimeMs } from './event-facts.ts';
+import { eventReadTime, eventTimeMs, shownFields } from './event-facts.ts';
 import { truncate } from './sanitise.ts';
 import { FULL, isTrimmed, limitFields, limitRaw, limitValue, type RenderLimits } from './render-limits.ts';
 
@@ -109,7 +109,7 @@ export function toOcsfFinding(alert: Alert, limits: RenderLimits = FULL, now: ()
         matched: match.evidence
           .slice(0, Math.max(limits.maxFieldsPerEvent, 1))
           .map((e) => ({ field: e.field, value: limitValue(e.value, limits), test: truncate(e.test, limits.maxValueChars) })),
-        fields: limitFields(match.event.fields, limits),
+        fields: limitFields(shownFields(match), limits),
         layout: match.event.layout,
         ...timeEvidence(match),
         ...rawEvidence(match.event.raw, limits),

@@ -11,7 +11,9 @@ import { readTime, zonedTimeMs } from '../events/event-time.ts';
 import type { FieldValue } from '../events/win-event.ts';
 import type { Evidence } from '../rules/rule.ts';
 import type { FieldNode, Node, SequenceQuery, SequenceStage } from './ast.ts';
+import { distinctFields } from './alert-fields.ts';
 import { compileNode } from './compile.ts';
+import { fieldsOf } from './explain.ts';
 import { fieldGetter } from './ecs-document.ts';
 import { compileEventQuery, type CompiledQuery } from './query.ts';
 import { scalar } from './values.ts';
@@ -56,6 +58,12 @@ export class SequenceMatcher {
     this.stages = query.stages.map(compileStage);
     this.until = query.until === null ? null : compileStage(query.until);
     this.maxspanMs = query.maxspanMs;
+  }
+
+  /** Every field the stages, their join keys and `until` read, once each. */
+  fields(): FieldNode[] {
+    const stages = [...this.query.stages, ...(this.query.until ? [this.query.until] : [])];
+    return distinctFields(stages.flatMap((stage) => [...stage.keys.flatMap(fieldsOf), ...fieldsOf(stage.query.condition)]));
   }
 
   reset(): void {
