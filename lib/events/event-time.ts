@@ -42,6 +42,22 @@ export function zonedTimeMs(value: FieldValue | unknown): number | undefined {
   return time?.kind === 'zoned' ? time.ms : undefined;
 }
 
+/**
+ * Whether a time text ends with a zone (`Z`, `+02:00`, `-0400`): a cheap test for hot paths
+ * (one NXLog record per call), before `readTime` does the full reading.
+ */
+export function endsWithZone(text: string): boolean {
+  const n = text.length;
+  if (n < 17) return false;
+  const last = text.charCodeAt(n - 1);
+  if (last === 0x5a /* Z */ || last === 0x7a /* z */) return true;
+  return isSign(text.charCodeAt(n - 5)) || (isSign(text.charCodeAt(n - 6)) && text.charCodeAt(n - 3) === 0x3a /* : */);
+}
+
+function isSign(c: number): boolean {
+  return c === 0x2b /* + */ || c === 0x2d /* - */;
+}
+
 function offsetMinutes(zone: string): number {
   if (zone === 'Z' || zone === 'z') return 0;
   const digits = zone.replace(':', '');

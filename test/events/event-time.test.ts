@@ -12,7 +12,7 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { eventTime, eventTimeMs } from '../../lib/alerts/event-facts.ts';
 import { toOcsfFinding } from '../../lib/alerts/ocsf-finding.ts';
-import { readTime } from '../../lib/events/event-time.ts';
+import { endsWithZone, readTime } from '../../lib/events/event-time.ts';
 import type { WinEvent } from '../../lib/events/win-event.ts';
 import { fromNxlog } from '../../lib/ingest/layouts/nxlog.ts';
 
@@ -29,6 +29,12 @@ describe('readTime', () => {
   it('keeps a zone-less time as unzoned text', () => {
     expect(readTime('2020-06-09 22:50:54')).toEqual({ kind: 'unzoned', text: '2020-06-09 22:50:54' });
     expect(readTime('2020-06-09T22:50:54.123')).toEqual({ kind: 'unzoned', text: '2020-06-09T22:50:54.123' });
+  });
+  it('endsWithZone tells zoned from zone-less text without parsing', () => {
+    for (const zoned of ['2024-05-14T09:21:07Z', '2024-05-14T09:21:07.1234567Z', '2024-05-14T09:21:07+02:00', '2024-05-14 09:21:07 -0400']) {
+      expect(endsWithZone(zoned)).toBe(true);
+    }
+    for (const unzoned of ['2024-05-14 09:21:07', '2024-05-14T09:21:07.123', '2024-05-14', '']) expect(endsWithZone(unzoned)).toBe(false);
   });
   it('refuses what is not a date and time', () => {
     for (const bad of ['yesterday', '2020-13-01 00:00:00Z', '2020-06-09', '2020-06-09 25:00:00Z', `2020-06-09 22:50:54${' '.repeat(100)}Z`, null, {}]) {
@@ -57,7 +63,10 @@ describe('NXLog event time', () => {
 
   it('an EventTime NXLog was told to write with its zone wins', () => {
     const event = fromNxlog({ ...record(), EventTime: '2024-05-14T09:21:07+02:00', '@timestamp': '2024-05-14T07:21:08.001Z' });
-    expect(event.fields['TimeCreated_SystemTime']).toBe('2024-05-14T07:21:07.000Z');
+    expect(event.fields['TimeCreated_SystemTime']).toBe('2024-05-14T09:21:07+02:00');
+    expect(eventTime(event)).toBe('2024-05-14T07:21:07.000Z');
+    const fluentStyle = fromNxlog({ ...record(), EventTime: '2024-05-14 09:21:07 +0200' });
+    expect(fluentStyle.fields['TimeCreated_SystemTime']).toBe('2024-05-14T07:21:07.000Z');
   });
 
   it('the OCSF finding carries the unzoned time as written, and no invented moment', () => {

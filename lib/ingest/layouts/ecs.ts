@@ -57,8 +57,8 @@ export function fromEcs(record: Record<string, unknown>): WinEvent {
   setField(fields, 'TimeCreated_SystemTime', record['@timestamp']);
   // `winlog.task`, `opcode`, `keywords` and `log.level` are rendered names, not the numbers the
   // Sigma view holds, so they are left to EQL through the raw record.
-  addDataItems(fields, winlog['event_data']);
-  addDataItems(fields, winlog['user_data'], false);
-  stripSpacedNames(fields);
+  // Checking names as they are copied: a pass over the finished view cost a fifth of ECS reading.
+  const spaced = addDataItems(fields, winlog['event_data']);
+  if (addDataItems(fields, winlog['user_data'], false) || spaced) stripSpacedNames(fields);
   return { fields, raw: record, layout: 'ecs' };
 }

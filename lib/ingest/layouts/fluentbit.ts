@@ -48,6 +48,7 @@ export function fromFluentBit(record: Record<string, unknown>): WinEvent {
   inserts.forEach((value, i) => {
     fields[names?.[i] ?? `param${i + 1}`] = toFieldValue(value);
   });
-  stripSpacedNames(fields);
+  // Only the name table can give a spaced name (Defender's, as the provider writes them).
+  if (names?.some((name) => name.includes(' '))) stripSpacedNames(fields);
   return { fields, raw: record, layout: 'fluentbit' };
 }

@@ -3,7 +3,7 @@
  * level. Every key is kept as written (EventData names, NXLog's own metadata) and the Sigma names
  * for NXLog's System fields are added beside them.
  */
-import { zonedTimeMs } from '../../events/event-time.ts';
+import { endsWithZone, zonedTimeMs } from '../../events/event-time.ts';
 import type { FieldValue, WinEvent } from '../../events/win-event.ts';
 import { eventIdValue, type MutableFields } from './canonical-fields.ts';
 import { stripSpacedNames } from './spaced-names.ts';
@@ -69,10 +69,10 @@ export function fromNxlog(record: Record<string, unknown>): WinEvent {
   }
   if (record['TimeCreated_SystemTime'] === undefined) {
     for (const name of ZONED_TIME_FIELDS) {
-      const ms = zonedTimeMs(record[name]);
-      if (ms === undefined) continue;
+      const time = zonedTime(record[name]);
+      if (time === undefined) continue;
       added.push('TimeCreated_SystemTime');
-      fields['TimeCreated_SystemTime'] = new Date(ms).toISOString();
+      fields['TimeCreated_SystemTime'] = time;
       break;
     }
   }
@@ -84,6 +84,14 @@ export function fromNxlog(record: Record<string, unknown>): WinEvent {
     else added.push(rename.stripped);
   }
   return new NxlogEvent(fields, added, replaced);
+}
+
+/** ISO 8601 with a zone as written (the common case, no parsing); other zoned forms as UTC ISO. */
+function zonedTime(value: unknown): string | undefined {
+  if (typeof value !== 'string' || !endsWithZone(value)) return undefined;
+  if (value.charCodeAt(10) === 0x54 /* T */) return value;
+  const ms = zonedTimeMs(value);
+  return ms === undefined ? undefined : new Date(ms).toISOString();
 }
 
 /** An NXLog event whose fields are its parsed record, with the Sigma names added in place. */

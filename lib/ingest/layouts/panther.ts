@@ -35,8 +35,7 @@ export function fromPanther(record: Record<string, unknown>): WinEvent {
     const from = names.find((name) => record[name] !== undefined);
     if (from) setField(fields, to, record[from]);
   }
-  addDataItems(fields, record['EventData']);
-  addDataItems(fields, record['ExtraEventData'], false);
-  stripSpacedNames(fields);
+  const spaced = addDataItems(fields, record['EventData']);
+  if (addDataItems(fields, record['ExtraEventData'], false) || spaced) stripSpacedNames(fields);
   return { fields, raw: record, layout: 'panther' };
 }
