@@ -42,6 +42,17 @@ describe('registry_set on Security 4657', () => {
     expect(fires(detector, security4657({ EventID: 4663 }))).toBe(0);
   });
 
+  it("a TargetObject test ending with one segment is the value's name (ObjectValueName)", () => {
+    // SigmaHQ's registry_event_net_ntlm_downgrade, shortened: key tests and a value-name test.
+    const detection = "selection_key:\n  TargetObject|contains|all:\n    - 'SYSTEM\\'\n    - 'ControlSet'\n    - '\\Control\\Lsa'\nselection_value:\n  TargetObject|endswith: '\\lmcompatibilitylevel'\n  Details:\n    - 'DWORD (0x00000000)'\n    - 'DWORD (0x00000001)'\n    - 'DWORD (0x00000002)'\ncondition: all of selection_*";
+    const { detector, errors } = compile(SET, detection, [pipeline]);
+    expect(errors).toEqual([]);
+    const lsa = { ObjectName: '\\REGISTRY\\MACHINE\\SYSTEM\\ControlSet001\\Control\\Lsa', ObjectValueName: 'LMCompatibilityLevel', OldValue: '3', NewValue: '2' };
+    expect(fires(detector, security4657(lsa))).toBe(1);
+    expect(fires(detector, security4657({ ...lsa, NewValue: '3' }))).toBe(0);
+    expect(fires(detector, security4657({ ...lsa, ObjectValueName: 'Other' }))).toBe(0);
+  });
+
   it('without the pipeline, nothing on 4657', () => {
     expect(fires(compile(SET, "selection:\n  TargetObject|contains: '\\Services\\EventLog'\ncondition: selection", []).detector, security4657())).toBe(0);
   });
