@@ -220,8 +220,10 @@ for (const { sysmon, security } of pairs) {
     const why = new Set<string>();
     for (const d of variantErrors.get(rule.id) ?? []) if (d.variant.includes('security-4688')) why.add(`no 4688 copy: ${d.reason}`);
     if (why.size === 0) {
-      // The copy compiled and did not match: name what the Sysmon match rested on.
-      const evidence = on.detector.explain(rule, sysmon.event);
+      // The copy compiled and did not match: name what the Sysmon match rested on (asked of the
+      // rules as written: the Sysmon record matched them too).
+      const asWritten = sysmon.off.find((r) => r.id === rule.id);
+      const evidence = asWritten ? off.detector.explain(asWritten, sysmon.event) : [];
       const sec = security.event.fields;
       for (const e of evidence) {
         const counterpart: string | undefined = COUNTERPART_4688[e.field];
@@ -241,7 +243,21 @@ for (const [id, m] of [...missed].sort((a, b) => b[1].count - a[1].count)) {
   console.log(`  ${m.count}\t${title.get(id) ?? id} (${id}), e.g. ${m.example}`);
   for (const w of m.why) console.log(`    - ${w}`);
 }
-figures.pairs = { pairs: pairs.length, bothFired, missed: Object.fromEntries([...missed].map(([id, m]) => [id, { title: title.get(id), count: m.count, why: [...m.why], example: m.example }])) };
+// The other way: a copy firing on the 4688 record whose Sysmon twin the rule as written does not
+// match (a mapping that made a filter stop applying would show here).
+const extra = new Map<string, { count: number; example: string; evidence: string }>();
+for (const { sysmon, security } of pairs) {
+  const onSysmon = new Set(sysmon.on.map((r) => r.id));
+  for (const rule of security.on) {
+    if (category.get(rule.id) !== 'process_creation' || onSysmon.has(rule.id)) continue;
+    const m = extra.get(rule.id) ?? { count: 0, example: `${security.uri}#${security.index}`, evidence: on.detector.explain(rule, security.event).map((e) => `${e.field} ${e.test}`).join(', ') };
+    m.count++;
+    extra.set(rule.id, m);
+  }
+}
+console.log(`  rule matches on the 4688 record that do not fire on its Sysmon twin: ${[...extra.values()].reduce((a, m) => a + m.count, 0)} (${extra.size} rules)`);
+for (const [id, m] of extra) console.log(`  ${m.count}\t${title.get(id) ?? id} (${id}), e.g. ${m.example}: ${m.evidence}`);
+figures.pairs = { pairs: pairs.length, bothFired, extra: Object.fromEntries(extra), missed: Object.fromEntries([...missed].map(([id, m]) => [id, { title: title.get(id), count: m.count, why: [...m.why], example: m.example }])) };
 
 // Defender.
 console.log(`\nDefender rules fired (built-ins on): ${defenderHits.length} alerts`);
