@@ -96,14 +96,16 @@ if (hasUnzip) {
 type Side = 'off' | 'on';
 const SYSMON = 'Microsoft-Windows-Sysmon/Operational';
 const DEFENDER = 'Microsoft-Windows-Windows Defender/Operational';
+/** A channel as Windows matches it: case-insensitively (some shippers lower-case it). */
+const ch = (f: WinEvent['fields']): string => String(f.Channel ?? '').toLowerCase();
 /** The log sources a built-in pipeline maps onto, and the rule families that should reach them. */
 const TARGETS: ReadonlyArray<{ name: string; is: (f: WinEvent['fields']) => boolean; family: (cat: string) => boolean }> = [
-  { name: 'Security 4688 (process creation)', is: (f) => f.Channel === 'Security' && f.EventID === 4688, family: (c) => c === 'process_creation' },
-  { name: 'Security 4657 (registry value)', is: (f) => f.Channel === 'Security' && f.EventID === 4657, family: (c) => c.startsWith('registry_') },
-  { name: 'Security 5156 (network connection)', is: (f) => f.Channel === 'Security' && f.EventID === 5156, family: (c) => c === 'network_connection' },
-  { name: 'PowerShellCore/Operational', is: (f) => f.Channel === 'PowerShellCore/Operational', family: (c) => c.startsWith('ps_') },
-  { name: 'Defender/Operational', is: (f) => f.Channel === DEFENDER, family: (c) => c === 'antivirus' || c === 'service:windefend' },
-  { name: 'Sysmon Event 1 (process creation)', is: (f) => f.Channel === SYSMON && f.EventID === 1, family: (c) => c === 'process_creation' },
+  { name: 'Security 4688 (process creation)', is: (f) => ch(f) === 'security' && f.EventID === 4688, family: (c) => c === 'process_creation' },
+  { name: 'Security 4657 (registry value)', is: (f) => ch(f) === 'security' && f.EventID === 4657, family: (c) => c.startsWith('registry_') },
+  { name: 'Security 5156 (network connection)', is: (f) => ch(f) === 'security' && f.EventID === 5156, family: (c) => c === 'network_connection' },
+  { name: 'PowerShellCore/Operational', is: (f) => ch(f) === 'powershellcore/operational', family: (c) => c.startsWith('ps_') },
+  { name: 'Defender/Operational', is: (f) => ch(f) === DEFENDER.toLowerCase(), family: (c) => c === 'antivirus' || c === 'service:windefend' },
+  { name: 'Sysmon Event 1 (process creation)', is: (f) => ch(f) === SYSMON.toLowerCase() && f.EventID === 1, family: (c) => c === 'process_creation' },
 ];
 interface Tally { events: number; alerts: Record<Side, number>; familyAlerts: Record<Side, number>; rules: Record<Side, Map<string, number>> }
 const tallies = new Map(TARGETS.map((t) => [t.name, { events: 0, alerts: { off: 0, on: 0 }, familyAlerts: { off: 0, on: 0 }, rules: { off: new Map(), on: new Map() } } as Tally]));
@@ -145,9 +147,9 @@ for (const source of sources) {
         }
       }
       const host = lower(f.Computer);
-      if (f.Channel === SYSMON && f.EventID === 1) sysmon.set(`${host}|${Number(f.ProcessId)}|${lower(f.Image)}`, { uri: source.uri, index: i, event, ...matched });
-      if (f.Channel === 'Security' && f.EventID === 4688) security.push({ uri: source.uri, index: i, event, ...matched });
-      if (f.Channel === DEFENDER) {
+      if (ch(f) === SYSMON.toLowerCase() && f.EventID === 1) sysmon.set(`${host}|${Number(f.ProcessId)}|${lower(f.Image)}`, { uri: source.uri, index: i, event, ...matched });
+      if (ch(f) === 'security' && f.EventID === 4688) security.push({ uri: source.uri, index: i, event, ...matched });
+      if (ch(f) === DEFENDER.toLowerCase()) {
         for (const rule of matched.on) defenderHits.push({ rule, uri: source.uri, index: i, eventId: f.EventID, evidence: on.detector.explain(rule, event).map((e) => `${e.field} ${e.test}`) });
       }
     }

@@ -2,8 +2,13 @@
  * pipelines/windows-audit-registry.yml on its own: registry_set / registry_event rules also on
  * Security 4657 (kernel hive names, the control set, one-digit DWORDs, OperationType codes).
  */
+import { execFileSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
 import type { FieldValue } from '../../lib/events/win-event.ts';
+import { readEvents } from '../../lib/ingest/read-events.ts';
+import { readRuleDir } from '../../lib/rules/read-rule-dir.ts';
+import { loadSigmaRules } from '../../lib/sigma/index.ts';
+import { describeShared, sharedPath } from '../support/shared-corpus.ts';
 import { builtin, compile, fires, system } from './support.ts';
 
 const pipeline = builtin('windows-audit-registry');
@@ -84,5 +89,39 @@ describe('registry_set on Security 4657', () => {
   it('registry_add (key creation) is not copied: 4657 logs values, not keys', () => {
     const { detector } = compile('product: windows\ncategory: registry_add', "selection:\n  TargetObject|contains: '\\Services\\EventLog'\ncondition: selection", [pipeline]);
     expect(fires(detector, security4657({ OperationType: '%%1904' }))).toBe(0);
+  });
+});
+
+describeShared('registry rules on real Security 4657 events', () => {
+  const hasUnzip = (() => {
+    try {
+      execFileSync('unzip', ['-v'], { stdio: 'ignore' });
+      return true;
+    } catch {
+      console.warn('SKIPPED: unzip is not installed (apt-get install unzip), so the NXLog 4657 batch is not read.');
+      return false;
+    }
+  })();
+
+  it.skipIf(!hasUnzip)('the NTLM downgrade batch (Security Datasets) fires SigmaHQ\'s NetNTLM Downgrade rule on its 4657 events', async () => {
+    const zip = sharedPath('corpus/nxlog/datasets/atomic/windows/defense_evasion/host/empire_monologue_netntlm_downgrade.zip');
+    const member = execFileSync('unzip', ['-Z1', zip], { encoding: 'utf8' }).split('\n').find((m) => m.endsWith('.json') && !m.startsWith('__MACOSX/'))!;
+    const bytes = execFileSync('unzip', ['-p', zip, member], { maxBuffer: 256 * 1024 * 1024 });
+    const rule = readRuleDir(sharedPath('corpus/sigma/rules/windows/registry/registry_event/registry_event_net_ntlm_downgrade.yml'));
+    const on = loadSigmaRules(rule, { pipelines: [pipeline] }).detector;
+    const off = loadSigmaRules(rule, { pipelines: [] }).detector;
+    const fired: string[] = [];
+    let offFired = 0;
+    let events4657 = 0;
+    for await (const item of readEvents((async function* () { yield bytes; })(), { uri: `${zip}!${member}` })) {
+      if (item.kind !== 'event' || item.event.fields['EventID'] !== 4657) continue;
+      events4657++;
+      if (on.match(item.event).length > 0) fired.push(`${item.event.fields['ObjectValueName']}=${item.event.fields['NewValue']}`);
+      if (off.match(item.event).length > 0) offFired++;
+    }
+    expect(events4657).toBe(6);
+    // Downgrades (LMCompatibilityLevel 2, RestrictSendingNTLMTraffic set); not the restores to 3 or the NtlmMinClientSec flags.
+    expect(fired.sort()).toEqual(['LMCompatibilityLevel=2', 'RestrictSendingNTLMTraffic=0', 'RestrictSendingNTLMTraffic=2']);
+    expect(offFired).toBe(0);
   });
 });
