@@ -69,9 +69,17 @@ export function limitsFromEnv(env: Readonly<Record<string, string | undefined>>)
   return out;
 }
 
+/** A limit set to something that is not a positive number (names the variable or flag). */
+export class LimitError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'LimitError';
+  }
+}
+
 /** `value` of a limit named `what` (an env variable or `--flag`): a positive number. */
 export function parseLimit(text: string, what: string): number {
   const value = Number(text);
-  if (!(Number.isFinite(value) && value > 0)) throw new Error(`${what} must be a positive number, not '${text}'`);
+  if (!(Number.isFinite(value) && value > 0)) throw new LimitError(`${what} must be a positive number, not '${text}'`);
   return value;
 }

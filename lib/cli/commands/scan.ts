@@ -5,12 +5,14 @@ import { createStdoutSink } from '../../alerts/stdout-sink.ts';
 import { deadlineIn } from '../../ingest/deadline.ts';
 import type { IngestLimits } from '../../ingest/ingest-item.ts';
 import { LAYOUT_NAMES, parseLayoutName } from '../../ingest/layout-names.ts';
-import { DEFAULT_LIMITS, LIMIT_SPECS, parseLimit } from '../../ingest/limits.ts';
+import { DEFAULT_LIMITS, LIMIT_SPECS, LimitError, parseLimit } from '../../ingest/limits.ts';
 import { bundledRuleFiles } from '../../rules/bundled.ts';
 import { readRuleDir } from '../../rules/read-rule-dir.ts';
 import { loadRulePack } from '../../rules/rule-pack.ts';
 import { ScanDeferredError, ScanFailedError, scanStream } from '../../scan/scan-stream.ts';
+import { PipelineError } from '../../sigma/index.ts';
 import { parseCommandArgs } from '../args.ts';
+import { PIPELINE_ARGS, PIPELINE_HELP, pipelineOptions } from '../pipeline-options.ts';
 
 const HELP = `usage: winsift scan [options] <file|dir|->...
 
@@ -24,6 +26,7 @@ alert per match. Compression, framing and layout are detected per file.
                      are counted and skipped unparsed, so a malformed one is not reported)
   --time-limit SECS  stop reading a file after SECS seconds of scanning (its alerts so far are
                      printed, the file is reported unreadable); none by default
+${PIPELINE_HELP}
 
 work budget per file (lib/ingest/limits.ts; the Lambda reads the same from its environment):
 ${LIMIT_SPECS.map((spec) => `  --${spec.flag} N`.padEnd(33) + `${spec.meaning} (default ${DEFAULT_LIMITS[spec.name]})`).join('\n')}
@@ -40,6 +43,7 @@ export async function run(args: string[]): Promise<number> {
     'time-limit': { type: 'string' },
     ...LIMIT_FLAGS,
     help: { type: 'boolean', short: 'h' },
+    ...PIPELINE_ARGS,
   });
   if (values.help) {
     console.log(HELP);
@@ -56,16 +60,19 @@ export async function run(args: string[]): Promise<number> {
   }
 
   const layout = values.layout === undefined ? undefined : parseLayoutName(values.layout, '--layout');
+  let options;
   let limits: Partial<Record<keyof IngestLimits, number>>;
   let timeLimitMs: number | undefined;
   try {
+    options = pipelineOptions(values);
     limits = limitsFromFlags(values as Record<string, unknown>);
     timeLimitMs = values['time-limit'] === undefined ? undefined : parseLimit(values['time-limit'], '--time-limit') * 1000;
   } catch (error) {
-    console.error(`winsift scan: ${(error as Error).message}`);
+    if (!(error instanceof PipelineError) && !(error instanceof LimitError)) throw error;
+    console.error(`winsift scan: ${error.message}`);
     return 1;
   }
-  const pack = loadRulePack([...bundledRuleFiles(), ...(values.rules ?? []).flatMap((dir) => readRuleDir(dir))]);
+  const pack = loadRulePack([...bundledRuleFiles(), ...(values.rules ?? []).flatMap((dir) => readRuleDir(dir))], options);
   if (pack.errors.length > 0) {
     console.error(
       `winsift scan: ${pack.errors.length} rule(s) could not be loaded and are not used; 'winsift rules lint DIR' lists why`,
