@@ -2,11 +2,14 @@
 import { createReadStream, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { createStdoutSink } from '../../alerts/stdout-sink.ts';
+import { deadlineIn } from '../../ingest/deadline.ts';
+import type { IngestLimits } from '../../ingest/ingest-item.ts';
 import { LAYOUT_NAMES, parseLayoutName } from '../../ingest/layout-names.ts';
+import { DEFAULT_LIMITS, LIMIT_SPECS, LimitError, parseLimit } from '../../ingest/limits.ts';
 import { bundledRuleFiles } from '../../rules/bundled.ts';
 import { readRuleDir } from '../../rules/read-rule-dir.ts';
 import { loadRulePack } from '../../rules/rule-pack.ts';
-import { ScanFailedError, scanStream } from '../../scan/scan-stream.ts';
+import { ScanDeferredError, ScanFailedError, scanStream } from '../../scan/scan-stream.ts';
 import { PipelineError } from '../../sigma/index.ts';
 import { parseCommandArgs } from '../args.ts';
 import { PIPELINE_ARGS, PIPELINE_HELP, pipelineOptions } from '../pipeline-options.ts';
@@ -21,7 +24,12 @@ alert per match. Compression, framing and layout are detected per file.
   --layout LAYOUT    force a layout: ${LAYOUT_NAMES.join(' ')}
   --parse-all        parse every record, even those no loaded rule can match (by default they
                      are counted and skipped unparsed, so a malformed one is not reported)
+  --time-limit SECS  stop reading a file after SECS seconds of scanning (its alerts so far are
+                     printed, the file is reported unreadable); none by default
 ${PIPELINE_HELP}
+
+work budget per file (lib/ingest/limits.ts; the Lambda reads the same from its environment):
+${LIMIT_SPECS.map((spec) => `  --${spec.flag} N`.padEnd(33) + `${spec.meaning} (default ${DEFAULT_LIMITS[spec.name]})`).join('\n')}
 
 exit status: 0 when every file was read whole, 2 when any input was unreadable (a one-line reason
 per bad file goes to stderr; the other files are still scanned), 1 on usage errors.`;
@@ -32,6 +40,8 @@ export async function run(args: string[]): Promise<number> {
     format: { type: 'string' },
     layout: { type: 'string' },
     'parse-all': { type: 'boolean' },
+    'time-limit': { type: 'string' },
+    ...LIMIT_FLAGS,
     help: { type: 'boolean', short: 'h' },
     ...PIPELINE_ARGS,
   });
@@ -51,10 +61,14 @@ export async function run(args: string[]): Promise<number> {
 
   const layout = values.layout === undefined ? undefined : parseLayoutName(values.layout, '--layout');
   let options;
+  let limits: Partial<Record<keyof IngestLimits, number>>;
+  let timeLimitMs: number | undefined;
   try {
     options = pipelineOptions(values);
+    limits = limitsFromFlags(values as Record<string, unknown>);
+    timeLimitMs = values['time-limit'] === undefined ? undefined : parseLimit(values['time-limit'], '--time-limit') * 1000;
   } catch (error) {
-    if (!(error instanceof PipelineError)) throw error;
+    if (!(error instanceof PipelineError) && !(error instanceof LimitError)) throw error;
     console.error(`winsift scan: ${error.message}`);
     return 1;
   }
@@ -76,8 +90,9 @@ export async function run(args: string[]): Promise<number> {
         uri,
         detector: pack.detector,
         sink,
-        ingest: layout ? { layout } : {},
+        ingest: { ...(layout ? { layout } : {}), limits },
         prefilter: !values['parse-all'],
+        ...(timeLimitMs === undefined ? {} : { deadline: deadlineIn(timeLimitMs, `--time-limit ${values['time-limit']}`) }),
       });
       totals.events += summary.events;
       totals.skipped += summary.skipped;
@@ -94,7 +109,7 @@ export async function run(args: string[]): Promise<number> {
         console.error(`winsift: ${uri}: ${error.message}`);
         continue;
       }
-      if (!(error instanceof ScanFailedError)) throw error;
+      if (!(error instanceof ScanFailedError || error instanceof ScanDeferredError)) throw error;
       const { summary } = error.result;
       totals.events += summary.events;
       totals.skipped += summary.skipped;
@@ -110,6 +125,20 @@ export async function run(args: string[]): Promise<number> {
       `${totals.unreadable} unreadable record(s), ${pack.detector.rules.length} rule(s)`,
   );
   return totals.badFiles > 0 ? 2 : 0;
+}
+
+const LIMIT_FLAGS = Object.fromEntries(LIMIT_SPECS.map((spec) => [spec.flag, { type: 'string' as const }])) as Record<
+  string,
+  { type: 'string' }
+>;
+
+function limitsFromFlags(values: Record<string, unknown>): Partial<Record<keyof IngestLimits, number>> {
+  const limits: Partial<Record<keyof IngestLimits, number>> = {};
+  for (const spec of LIMIT_SPECS) {
+    const text = values[spec.flag];
+    if (typeof text === 'string') limits[spec.name] = parseLimit(text, `--${spec.flag}`);
+  }
+  return limits;
 }
 
 /** Files named, and every file under directories named (hidden entries skipped), in a stable order. */
