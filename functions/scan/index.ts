@@ -2,7 +2,9 @@
  * The scan Lambda: every S3-driven invocation shape in, alerts to SNS out. Only the cold start
  * lives here (logger, metrics, the bundled rules); the wiring is lib/invocation/scan-function.ts.
  * Environment: TOPIC_ARN (required), MAX_OBJECT_BYTES, TIME_RESERVE_MS, ABORT_MARGIN_MS,
- * INPUT_LAYOUT (lib/invocation/handler-config.ts); ALERT_STATE_BUCKET / ALERT_STATE_PREFIX (where
+ * INPUT_LAYOUT (lib/invocation/handler-config.ts); the ingest work budget MAX_RECORD_BYTES,
+ * MAX_DECOMPRESSED_BYTES, MAX_COMPRESSION_RATIO, MAX_NESTING_DEPTH, MAX_RECORD_EXPANSION,
+ * MAX_EXPANSION_RATIO (lib/ingest/limits.ts); ALERT_STATE_BUCKET / ALERT_STATE_PREFIX (where
  * published alert ids and per-object claims are kept so retries, re-scans and concurrent scans
  * do not alert twice), ALERT_GROUPING, ALERT_MAX_EVENTS, ALERT_CLAIM_LEASE_MS
  * (lib/alerts/alert-config.ts); STATE_TABLE (the DynamoDB table that carries correlations and

@@ -65,7 +65,7 @@ export async function createScanFunction(
       detector: pack.detector,
       // Without a state bucket, alerts are deduplicated only within one warm container.
       sinkFor: createSnsSinkFactory(snsSinkOptions({ sns, s3, topicArn: config.topicArn, config: alertConfig, logger, ...(metrics ? { metrics } : {}) })),
-      ...(config.layout ? { ingest: { layout: config.layout } } : {}),
+      ingest: { ...(config.layout ? { layout: config.layout } : {}), limits: config.limits },
       ...(crossObject ? { crossObject } : {}),
     }),
     limits: {

@@ -83,6 +83,9 @@ function combineDetectors(detectors: readonly Detector[], correlations: Correlat
     explain(rule: RuleMeta, event: WinEvent): readonly Evidence[] {
       return owner.get(rule)?.explain(rule, event) ?? [];
     },
+    alertFields(rule: RuleMeta, event: WinEvent) {
+      return owner.get(rule)?.alertFields?.(rule, event);
+    },
     startScan(options?: StartScanOptions): ScanState | undefined {
       const own = options?.withoutCorrelations ? undefined : correlations.startCorrelations();
       return combineStates([...active.map((d) => d.startScan?.(options)), own]);

@@ -1,6 +1,7 @@
 /** Scans one S3 object: streams it with GetObject (never buffering it whole) into scanStream. */
 import { GetObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import type { AlertSink } from '../alerts/alert-sink.ts';
+import type { Deadline } from '../ingest/deadline.ts';
 import type { IngestOptions } from '../ingest/ingest-item.ts';
 import type { Detector } from '../rules/rule.ts';
 import type { CrossObjectState } from '../state/cross-object-state.ts';
@@ -23,6 +24,8 @@ export interface ScanDeps {
   readonly signal?: AbortSignal;
   /** Correlation and suppression state across objects (STATE_TABLE); without it, per object. */
   readonly crossObject?: CrossObjectState;
+  /** The cooperative deadline (scan-stream.ts): reading stops there, found alerts are delivered. */
+  readonly deadline?: Deadline;
 }
 
 export type { ObjectResult };
@@ -53,6 +56,7 @@ export async function scanS3Object(ref: S3ObjectRef, deps: ScanDeps): Promise<Ob
     sink: deps.crossObject ? deps.crossObject.wrapSink(sink, { ...identity, uri }) : sink,
     object: identity,
     ...(deps.crossObject ? { crossObject: deps.crossObject } : {}),
+    ...(deps.deadline ? { deadline: deps.deadline } : {}),
     ingest: { ...deps.ingest, contentEncoding: response.ContentEncoding ?? deps.ingest?.contentEncoding },
   });
 }

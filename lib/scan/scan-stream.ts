@@ -4,11 +4,12 @@
  * happened, including every record that could not be read.
  */
 import type { AlertSink, DeliveryReport } from '../alerts/alert-sink.ts';
+import { type Deadline, DeadlineExceededError } from '../ingest/deadline.ts';
 import { InputError, type IngestOptions } from '../ingest/ingest-item.ts';
 import { readEvents } from '../ingest/read-events.ts';
 import type { Detector } from '../rules/rule.ts';
-import type { CrossObjectScan } from '../state/cross-object-state.ts';
 import { combineStates } from '../rules/scan-state.ts';
+import type { CrossObjectScan } from '../state/cross-object-state.ts';
 import type { EventSource, Match } from './match.ts';
 import { createPrefilter, type RecordPrefilter } from './prefilter.ts';
 import type { ScanSummary } from './scan-summary.ts';
@@ -30,8 +31,13 @@ export interface ScanOptions {
    */
   readonly prefilter?: boolean;
   /**
-   * State kept across objects (lib/state): correlations then span objects, evaluated against a
-   * store instead of within this object. Without it, correlations stay within one object.
+   * Stop reading once this passes (checked per record and per decompressed chunk, so CPU-bound
+   * work stops too): the matches found are delivered and `ScanDeferredError` is thrown.
+   */
+  readonly deadline?: Deadline;
+  /**
+   * State kept across objects (lib/state): correlations and sequences then span objects,
+   * evaluated against a store instead of within this object. Without it, they stay within one object.
    */
   readonly crossObject?: { begin(object: Omit<EventSource, 'index'>): CrossObjectScan };
 }
@@ -49,6 +55,23 @@ export class ScanFailedError extends Error {
   constructor(result: ObjectResult, cause: InputError | Error) {
     super(`${result.summary.uri}: scan stopped after ${result.summary.events} events: ${cause.message}`);
     this.name = 'ScanFailedError';
+    this.result = result;
+    this.cause = cause;
+  }
+}
+
+/**
+ * The deadline came before the object was read whole: the matches found were delivered (alert
+ * ids are deterministic, so a retry publishes only the rest), correlations were not evaluated on
+ * the part read. The object must be retried.
+ */
+export class ScanDeferredError extends Error {
+  readonly result: ObjectResult;
+  override readonly cause: DeadlineExceededError;
+
+  constructor(result: ObjectResult, cause: DeadlineExceededError) {
+    super(`${result.summary.uri}: deferred after ${result.summary.events} events: ${cause.message}`);
+    this.name = 'ScanDeferredError';
     this.result = result;
     this.cause = cause;
   }
@@ -73,11 +96,13 @@ export async function scanStream(input: AsyncIterable<Uint8Array>, options: Scan
   const errors: string[] = [];
   let events = 0;
   let unreadable = 0;
+  let warnings = 0;
   let skipped = 0;
   let matches = 0;
   let fatal: Error | undefined;
+  let deferred: DeadlineExceededError | undefined;
   // Rules spanning events (correlations, sequences) see this object only, unless a store carries
-  // correlations across objects.
+  // them across objects.
   const crossObject = options.crossObject?.begin({ ...options.object, uri });
   const state = combineStates([
     detector.startScan?.(crossObject ? { withoutCorrelations: true, ...(crossObject.sequenceRecorder ? { sequenceRecorder: crossObject.sequenceRecorder } : {}) } : undefined),
@@ -92,7 +117,9 @@ export async function scanStream(input: AsyncIterable<Uint8Array>, options: Scan
 
   try {
     const mayMatch = options.prefilter === false ? undefined : prefilterOf(detector)?.mayMatch;
-    for await (const item of readEvents(counted, { ...options.ingest, uri, ...(mayMatch ? { mayMatch } : {}) })) {
+    const deadline = options.deadline ?? options.ingest?.deadline;
+    const ingest = { ...options.ingest, uri, ...(mayMatch ? { mayMatch } : {}), ...(deadline ? { deadline } : {}) };
+    for await (const item of readEvents(counted, ingest)) {
       if (item.kind === 'skipped') {
         skipped++;
         continue;
@@ -102,34 +129,56 @@ export async function scanStream(input: AsyncIterable<Uint8Array>, options: Scan
         if (errors.length < MAX_ERRORS_KEPT) errors.push(item.error.message);
         continue;
       }
+      let hits: ReturnType<Detector['match']>;
+      try {
+        hits = detector.match(item.event);
+      } catch (error) {
+        // An event that breaks a rule's evaluation (a bug, a limit hit deep in a matcher) costs
+        // itself only: counted unreadable with the reason, the other events still matched.
+        unreadable++;
+        const message = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+        if (errors.length < MAX_ERRORS_KEPT) errors.push(`${uri}: record ${item.index}: rules could not be evaluated on this event (${message})`);
+        continue;
+      }
       events++;
-      const hits = detector.match(item.event);
       // EQL sequence stage hits (kept across objects) learn the event's position.
       seen?.(item.index);
+      if (item.warning) {
+        warnings++;
+        if (errors.length < MAX_ERRORS_KEPT) errors.push(`warning: ${item.warning.message}`);
+      }
       if (hits.length === 0) continue;
       const source: EventSource = { ...options.object, uri, index: item.index };
       state?.observe(item.event, hits, source);
       for (const rule of hits) {
         if (detector.alertsAlone?.(rule) === false) continue;
-        await deliver({ rule, event: item.event, source, evidence: detector.explain(rule, item.event) });
+        const fields = detector.alertFields?.(rule, item.event);
+        const evidence = detector.explain(rule, item.event);
+        await deliver(fields === undefined ? { rule, event: item.event, source, evidence } : { rule, event: item.event, source, evidence, fields });
       }
     }
   } catch (error) {
-    // Only bad input ends a scan quietly; anything else is a bug or an outage and must surface.
-    if (!(error instanceof InputError)) throw error;
-    fatal = error;
-    if (errors.length < MAX_ERRORS_KEPT) errors.push(error.message);
+    if (error instanceof DeadlineExceededError) {
+      deferred = error;
+    } else {
+      // Only bad input ends a scan quietly; anything else is a bug or an outage and must surface.
+      if (!(error instanceof InputError)) throw error;
+      fatal = error;
+      if (errors.length < MAX_ERRORS_KEPT) errors.push(error.message);
+    }
   }
-  // What correlated among the events read, even when reading stopped early.
-  for (const match of (await state?.finish()) ?? []) await deliver(match);
+  // What correlated among the events read, even when reading stopped early on bad input. Not on
+  // a deadline: the retry reads the object whole, and a partial window could alert wrongly.
+  if (!deferred) for (const match of (await state?.finish()) ?? []) await deliver(match);
 
   const summary: ScanSummary = {
     uri,
-    status: fatal ? 'failed' : unreadable > 0 ? 'partial' : matches > 0 ? 'matched' : 'clean',
+    status: fatal || deferred ? 'failed' : unreadable > 0 ? 'partial' : matches > 0 ? 'matched' : 'clean',
     bytesIn: counted.bytes,
     events,
     skipped,
     unreadable,
+    warnings,
     matches,
     matchesByRule,
     errors,
@@ -142,6 +191,7 @@ export async function scanStream(input: AsyncIterable<Uint8Array>, options: Scan
   // Everything the state handed over is out: what it kept for a retry of this object can go.
   if (delivery.failed === 0) await state?.delivered?.();
   if (fatal) throw new ScanFailedError(result, fatal);
+  if (deferred) throw new ScanDeferredError(result, deferred);
   if (delivery.failed > 0) throw new DeliveryFailedError(result);
   return result;
 }

@@ -2,13 +2,18 @@
 import { createReadStream, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { createStdoutSink } from '../../alerts/stdout-sink.ts';
+import { deadlineIn } from '../../ingest/deadline.ts';
+import type { IngestLimits } from '../../ingest/ingest-item.ts';
 import { LAYOUT_NAMES, parseLayoutName } from '../../ingest/layout-names.ts';
+import { DEFAULT_LIMITS, LIMIT_SPECS, LimitError, parseLimit } from '../../ingest/limits.ts';
 import { bundledRuleFiles } from '../../rules/bundled.ts';
 import { readRuleDir } from '../../rules/read-rule-dir.ts';
 import { loadRulePack } from '../../rules/rule-pack.ts';
-import { ScanFailedError, scanStream } from '../../scan/scan-stream.ts';
+import { ScanDeferredError, ScanFailedError, scanStream } from '../../scan/scan-stream.ts';
+import { PipelineError } from '../../sigma/index.ts';
 import { describeStateTotals, openLocalState } from '../../state/local-state.ts';
 import { parseCommandArgs } from '../args.ts';
+import { PIPELINE_ARGS, PIPELINE_HELP, pipelineOptions } from '../pipeline-options.ts';
 
 const HELP = `usage: winsift scan [options] <file|dir|->...
 
@@ -20,11 +25,17 @@ alert per match. Compression, framing and layout are detected per file.
   --layout LAYOUT    force a layout: ${LAYOUT_NAMES.join(' ')}
   --parse-all        parse every record, even those no loaded rule can match (by default they
                      are counted and skipped unparsed, so a malformed one is not reported)
+  --time-limit SECS  stop reading a file after SECS seconds of scanning (its alerts so far are
+                     printed, the file is reported unreadable); none by default
   --state FILE       keep correlation and suppression state in this SQLite file, so correlations
                      span files and runs, and re-scanning a file adds nothing (lib/state)
   --suppress WINDOW  with --state: repeats of a rule on one host within WINDOW (e.g. 1h) are
                      counted, then reported as one "N more" (rules may set their own: suppress:)
   --lateness WINDOW  with --state: how late in event time an event may still join (default 15m)
+${PIPELINE_HELP}
+
+work budget per file (lib/ingest/limits.ts; the Lambda reads the same from its environment):
+${LIMIT_SPECS.map((spec) => `  --${spec.flag} N`.padEnd(33) + `${spec.meaning} (default ${DEFAULT_LIMITS[spec.name]})`).join('\n')}
 
 exit status: 0 when every file was read whole, 2 when any input was unreadable (a one-line reason
 per bad file goes to stderr; the other files are still scanned), 1 on usage errors.`;
@@ -38,7 +49,10 @@ export async function run(args: string[]): Promise<number> {
     state: { type: 'string' },
     suppress: { type: 'string' },
     lateness: { type: 'string' },
+    'time-limit': { type: 'string' },
+    ...LIMIT_FLAGS,
     help: { type: 'boolean', short: 'h' },
+    ...PIPELINE_ARGS,
   });
   if (values.help) {
     console.log(HELP);
@@ -55,7 +69,19 @@ export async function run(args: string[]): Promise<number> {
   }
 
   const layout = values.layout === undefined ? undefined : parseLayoutName(values.layout, '--layout');
-  const pack = loadRulePack([...bundledRuleFiles(), ...(values.rules ?? []).flatMap((dir) => readRuleDir(dir))]);
+  let options;
+  let limits: Partial<Record<keyof IngestLimits, number>>;
+  let timeLimitMs: number | undefined;
+  try {
+    options = pipelineOptions(values);
+    limits = limitsFromFlags(values as Record<string, unknown>);
+    timeLimitMs = values['time-limit'] === undefined ? undefined : parseLimit(values['time-limit'], '--time-limit') * 1000;
+  } catch (error) {
+    if (!(error instanceof PipelineError) && !(error instanceof LimitError)) throw error;
+    console.error(`winsift scan: ${error.message}`);
+    return 1;
+  }
+  const pack = loadRulePack([...bundledRuleFiles(), ...(values.rules ?? []).flatMap((dir) => readRuleDir(dir))], options);
   if (pack.errors.length > 0) {
     console.error(
       `winsift scan: ${pack.errors.length} rule(s) could not be loaded and are not used; 'winsift rules lint DIR' lists why`,
@@ -84,9 +110,10 @@ export async function run(args: string[]): Promise<number> {
         uri,
         detector: pack.detector,
         sink,
-        ingest: layout ? { layout } : {},
+        ingest: { ...(layout ? { layout } : {}), limits },
         prefilter: !values['parse-all'],
         ...(state ? { crossObject: state } : {}),
+        ...(timeLimitMs === undefined ? {} : { deadline: deadlineIn(timeLimitMs, `--time-limit ${values['time-limit']}`) }),
       });
       addState(summary.state);
       addState(delivery.state);
@@ -105,7 +132,7 @@ export async function run(args: string[]): Promise<number> {
         console.error(`winsift: ${uri}: ${error.message}`);
         continue;
       }
-      if (!(error instanceof ScanFailedError)) throw error;
+      if (!(error instanceof ScanFailedError || error instanceof ScanDeferredError)) throw error;
       const { summary } = error.result;
       addState(summary.state);
       totals.events += summary.events;
@@ -125,6 +152,20 @@ export async function run(args: string[]): Promise<number> {
   if (stateLine) console.error(stateLine);
   await state?.store.close();
   return totals.badFiles > 0 ? 2 : 0;
+}
+
+const LIMIT_FLAGS = Object.fromEntries(LIMIT_SPECS.map((spec) => [spec.flag, { type: 'string' as const }])) as Record<
+  string,
+  { type: 'string' }
+>;
+
+function limitsFromFlags(values: Record<string, unknown>): Partial<Record<keyof IngestLimits, number>> {
+  const limits: Partial<Record<keyof IngestLimits, number>> = {};
+  for (const spec of LIMIT_SPECS) {
+    const text = values[spec.flag];
+    if (typeof text === 'string') limits[spec.name] = parseLimit(text, `--${spec.flag}`);
+  }
+  return limits;
 }
 
 /** Files named, and every file under directories named (hidden entries skipped), in a stable order. */
