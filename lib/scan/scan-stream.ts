@@ -136,6 +136,8 @@ export async function scanStream(input: AsyncIterable<Uint8Array>, options: Scan
         // An event that breaks a rule's evaluation (a bug, a limit hit deep in a matcher) costs
         // itself only: counted unreadable with the reason, the other events still matched.
         unreadable++;
+        // Stage hits recorded before the throw belong to this event, not the next one.
+        seen?.(item.index);
         const message = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
         if (errors.length < MAX_ERRORS_KEPT) errors.push(`${uri}: record ${item.index}: rules could not be evaluated on this event (${message})`);
         continue;
