@@ -63,7 +63,10 @@ export async function buildAll(): Promise<void> {
       await bundle(`functions/${name}/index.ts`, `dist/functions/${name}/index.mjs`, '', true);
     }
   }
-  await bundle('lib/cli/winsift.ts', 'dist/winsift.mjs', '#!/usr/bin/env node\n');
+  // The CLI's entry is the Node-version check (lib/cli/start.mjs); everything that needs Node 22
+  // goes to chunks it imports only once the check passed, so an old Node prints why it cannot run.
+  rmSync(join(ROOT, 'dist/chunks'), { recursive: true, force: true });
+  await bundle('lib/cli/start.mjs', 'dist/winsift.mjs', '#!/usr/bin/env node\n', true);
   chmodSync(join(ROOT, 'dist/winsift.mjs'), 0o755);
 }
 

@@ -27,6 +27,8 @@ export interface ScanOptions {
    * default; off parses and validates every record, so malformed ones are reported unreadable.
    */
   readonly prefilter?: boolean;
+  /** Told the number of records read so far, every few thousand records (the CLI's progress line). */
+  readonly onRecords?: (records: number) => void;
 }
 
 export interface ObjectResult {
@@ -79,7 +81,10 @@ export async function scanStream(input: AsyncIterable<Uint8Array>, options: Scan
 
   try {
     const mayMatch = options.prefilter === false ? undefined : prefilterOf(detector)?.mayMatch;
+    const { onRecords } = options;
+    let records = 0;
     for await (const item of readEvents(counted, { ...options.ingest, uri, ...(mayMatch ? { mayMatch } : {}) })) {
+      if (onRecords && (++records & 4095) === 0) onRecords(records);
       if (item.kind === 'skipped') {
         skipped++;
         continue;

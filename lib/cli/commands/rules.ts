@@ -1,73 +1,72 @@
 /**
- * `winsift rules list [--rules DIR]...`: the rules that load (bundled plus any directories), one
- * per line. `winsift rules lint [DIR]...`: every rule error, one per line (file, rule id, item,
- * reason); exit 1 if there is any. Without DIR, lint checks the bundled pack.
+ * `winsift rules <sub-command>`: what the rules are and whether they load. Each sub-command is
+ * one entry in RULES_COMMANDS and one `defineCommand` below.
  */
 import { bundledRuleFiles } from '../../rules/bundled.ts';
-import { readRuleDir } from '../../rules/read-rule-dir.ts';
-import type { RuleError, RuleFile } from '../../rules/rule.ts';
 import { loadRulePack } from '../../rules/rule-pack.ts';
-import { parseCommandArgs } from '../args.ts';
+import { displayValue } from '../../alerts/sanitise.ts';
+import { defineCommand, defineGroup, type SubCommand, UsageError } from '../command.ts';
+import { EXIT } from '../exit-status.ts';
+import { describeRuleErrors, formatRuleError, loadRules, readRulePaths, RULE_OPTIONS } from '../rule-options.ts';
 
-const USAGE = 'usage: winsift rules list [--rules DIR]... | winsift rules lint [DIR]...';
+export { formatRuleError } from '../rule-options.ts';
 
-export async function run(args: string[]): Promise<number> {
-  const [sub, ...rest] = args;
-  switch (sub) {
-    case 'list':
-      return list(rest);
-    case 'lint':
-      return lint(rest);
-    default:
-      process.stderr.write(`${sub === undefined ? 'rules: missing sub-command' : `rules: unknown sub-command '${sub}'`}\n${USAGE}\n`);
-      return 2;
-  }
-}
+export const list = defineCommand({
+  name: 'rules list',
+  summary: 'the rules a scan loads (bundled plus --rules), one per line',
+  usage: '[--rules DIR]...',
+  description: `Prints one line per loaded rule: id, language (sigma, sigma-correlation:TYPE, eql), level,
+title, where it was loaded from (tab-separated). Rules that did not load are named on stderr
+with the reason.`,
+  options: { ...RULE_OPTIONS },
+  epilogue: 'exit status: 0 (also when some rules did not load: rules lint checks them), 1 on usage errors.',
+  action({ values, positionals }) {
+    if (positionals.length > 0) throw new UsageError(`unexpected argument '${positionals[0]}' (use --rules DIR)`);
+    const pack = loadRules(values);
+    // Correlations match across the events of a scan: their type says how.
+    const correlationType = new Map(pack.correlations.map((c) => [c.meta, c.type]));
+    for (const rule of pack.detector.rules) {
+      const type = correlationType.get(rule);
+      const language = type ? `sigma-correlation:${type}` : rule.language;
+      process.stdout.write(`${[rule.id, language, rule.level, rule.title, rule.source].map((v) => displayValue(v, 300)).join('\t')}\n`);
+    }
+    const count = pack.detector.rules.length;
+    process.stderr.write(`${count} rules loaded${pack.errors.length > 0 ? `, ${pack.errors.length} not loaded:` : ''}\n`);
+    if (pack.errors.length > 0) process.stderr.write(`${describeRuleErrors(pack.errors).join('\n')}\n`);
+    return EXIT.ok;
+  },
+});
 
-function readDirs(dirs: readonly string[]): RuleFile[] | undefined {
-  try {
-    return dirs.flatMap((dir) => readRuleDir(dir));
-  } catch (error) {
-    process.stderr.write(`rules: cannot read ${(error as NodeJS.ErrnoException).path ?? dirs.join(', ')}: ${(error as Error).message}\n`);
-    return undefined;
-  }
-}
+export const lint = defineCommand({
+  name: 'rules lint',
+  summary: 'every rule that does not load, and why (bundled pack plus DIRs, as scan loads them)',
+  usage: '[DIR|FILE]... [--rules DIR]...',
+  description: `Loads the bundled pack together with the rule files under each DIR, exactly as
+'winsift scan --rules DIR' would, and prints every rule that does not load on stdout, one per
+line: file, rule id, item, reason. A rule whose id is already taken (often a copy of a bundled
+rule) is reported as a duplicate. Without DIR, checks the bundled pack.`,
+  options: { ...RULE_OPTIONS },
+  epilogue: 'exit status: 0 when every rule loads, 2 when any does not, 1 on usage errors (a DIR that does not exist).',
+  action({ values, positionals }) {
+    const extra = [...readRulePaths(positionals, ''), ...readRulePaths(values.rules ?? [])];
+    const bundled = bundledRuleFiles();
+    const pack = loadRulePack([...bundled, ...extra]);
+    for (const error of pack.errors) process.stdout.write(`${formatRuleError(error)}\n`);
+    const checked = pack.detector.rules.length + pack.errors.length;
+    process.stderr.write(
+      `${bundled.length + extra.length} files (${bundled.length} bundled), ${pack.detector.rules.length} rules ok, ` +
+        `${pack.errors.length} errors (${checked} checked)\n`,
+    );
+    return pack.errors.length > 0 ? EXIT.badInput : EXIT.ok;
+  },
+});
 
-function list(args: string[]): number {
-  const { values, positionals } = parseCommandArgs('rules list', args, { rules: { type: 'string', multiple: true } });
-  if (positionals.length > 0) {
-    process.stderr.write(`rules list: unexpected argument '${positionals[0]}' (use --rules DIR)\n${USAGE}\n`);
-    return 2;
-  }
-  const extra = readDirs(values.rules ?? []);
-  if (!extra) return 2;
-  const files = [...bundledRuleFiles(), ...extra];
-  const pack = loadRulePack(files);
-  // Correlations match across the events of a scan: their type says how.
-  const correlationType = new Map(pack.correlations.map((c) => [c.meta, c.type]));
-  for (const rule of pack.detector.rules) {
-    const type = correlationType.get(rule);
-    const language = type ? `sigma-correlation:${type}` : rule.language;
-    process.stdout.write(`${rule.id}\t${language}\t${rule.level}\t${rule.title}\t${rule.source}\n`);
-  }
-  const count = pack.detector.rules.length;
-  process.stdout.write(`${count} rules loaded${pack.errors.length > 0 ? `, ${pack.errors.length} not loaded (see winsift rules lint)` : ''}\n`);
-  return 0;
-}
+/** The sub-commands of `winsift rules`: adding one is one line here. */
+export const RULES_COMMANDS: Record<string, SubCommand> = {
+  list: { summary: list.summary, load: async () => list },
+  lint: { summary: lint.summary, load: async () => lint },
+};
 
-function lint(args: string[]): number {
-  const { positionals } = parseCommandArgs('rules lint', args, {});
-  const files = positionals.length === 0 ? bundledRuleFiles() : readDirs(positionals);
-  if (!files) return 2;
-  const pack = loadRulePack(files);
-  for (const error of pack.errors) process.stdout.write(`${formatRuleError(error)}\n`);
-  const checked = pack.detector.rules.length + pack.errors.length;
-  process.stderr.write(`${files.length} files, ${pack.detector.rules.length} rules ok, ${pack.errors.length} errors (${checked} checked)\n`);
-  return pack.errors.length > 0 ? 1 : 0;
-}
+export const rules = defineGroup({ name: 'rules', summary: 'list and lint the rules', commands: RULES_COMMANDS });
 
-/** `file: rule id: item: reason`, with `-` for what is unknown, on one line. */
-export function formatRuleError(error: RuleError): string {
-  const oneLine = (s: string) => s.replace(/\s*\n\s*/g, ' ');
-  return `${error.file}: ${error.ruleId ?? '-'}: ${error.item ?? '-'}: ${oneLine(error.reason)}`;
-}
+export const run = rules.run;

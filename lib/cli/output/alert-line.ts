@@ -1,0 +1,41 @@
+/**
+ * `--format jsonl`: one JSON object per alert (per match with `--group event`, the default for
+ * jsonl). It extends the match line of lib/alerts/match-line.ts (`rule`, `source`, `event`,
+ * exact values) with why it matched and what the rule says about ATT&CK.
+ */
+import type { Alert } from '../../alerts/alert.ts';
+import { attackRefs } from '../../alerts/attack-tags.ts';
+import { eventTime } from '../../alerts/event-facts.ts';
+import { toMatchLine } from '../../alerts/match-line.ts';
+
+export function toAlertLine(alert: Alert): Record<string, unknown> {
+  const first = alert.matches[0];
+  if (!first) throw new Error(`alert ${alert.id} has no match`);
+  const line = toMatchLine(first);
+  const refs = attackRefs(alert.rule.tags);
+  const time = eventTime(first.event);
+  return {
+    rule: {
+      ...line.rule,
+      tags: alert.rule.tags,
+      attack: {
+        techniques: refs.techniques.map((t) => t.uid),
+        tactics: refs.tactics.map((t) => t.name),
+      },
+      ...(alert.rule.license ? { license: alert.rule.license } : {}),
+    },
+    source: line.source,
+    event: line.event,
+    evidence: first.evidence.map((e) => ({ field: e.field, value: e.value, test: e.test })),
+    host: alert.host,
+    ...(time === undefined ? {} : { time }),
+    id: alert.id,
+    count: alert.count,
+    indexes: alert.matches.map((m) => m.source.index),
+  };
+}
+
+/** JSON.stringify escapes every control character, so event data can never split a line. */
+export function formatAlertLine(alert: Alert): string {
+  return `${JSON.stringify(toAlertLine(alert))}\n`;
+}
