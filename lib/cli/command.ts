@@ -164,7 +164,7 @@ export function commandHelp(command: Command): string {
   const width = Math.min(26, Math.max(...specs.map((s) => label(s).length)) + 2);
   lines.push('options:');
   for (const spec of specs) {
-    const [first, ...more] = spec[1].help.split('\n');
+    const [first, ...more] = wrap(spec[1].help, HELP_WIDTH - 2 - width);
     const name = label(spec);
     lines.push(
       name.length + 2 > width ? `  ${name}\n  ${' '.repeat(width)}${first}` : `  ${name.padEnd(width)}${first}`,
@@ -173,6 +173,24 @@ export function commandHelp(command: Command): string {
   }
   if (command.epilogue) lines.push('', command.epilogue);
   return lines.join('\n');
+}
+
+/** Help fits an 80-column terminal. */
+const HELP_WIDTH = 80;
+
+/** Words refilled into lines of at most `width` (a longer word gets a line of its own). */
+function wrap(text: string, width: number): string[] {
+  const lines: string[] = [];
+  let line = '';
+  for (const word of text.split(/\s+/).filter(Boolean)) {
+    if (line !== '' && line.length + 1 + word.length > width) {
+      lines.push(line);
+      line = word;
+    } else {
+      line = line === '' ? word : `${line} ${word}`;
+    }
+  }
+  return [...lines, line];
 }
 
 export function groupHelp(group: CommandGroup): string {
