@@ -6,6 +6,7 @@
  */
 import { parseArgs } from 'node:util';
 import { EXIT } from './exit-status.ts';
+import { wrap } from './output/text.ts';
 
 /** One option: node:util parseArgs' config plus what help shows. */
 export interface OptionSpec {
@@ -177,21 +178,6 @@ export function commandHelp(command: Command): string {
 
 /** Help fits an 80-column terminal. */
 const HELP_WIDTH = 80;
-
-/** Words refilled into lines of at most `width` (a longer word gets a line of its own). */
-function wrap(text: string, width: number): string[] {
-  const lines: string[] = [];
-  let line = '';
-  for (const word of text.split(/\s+/).filter(Boolean)) {
-    if (line !== '' && line.length + 1 + word.length > width) {
-      lines.push(line);
-      line = word;
-    } else {
-      line = line === '' ? word : `${line} ${word}`;
-    }
-  }
-  return [...lines, line];
-}
 
 export function groupHelp(group: CommandGroup): string {
   const prog = group.name === '' ? 'winsift' : `winsift ${group.name}`;

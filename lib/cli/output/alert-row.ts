@@ -70,12 +70,15 @@ export function toAlertRow(alert: Alert): AlertRow {
 
 /** `RemoteName contains "http://1" (http://45.77.165.21/x.exe); ...` on one line. */
 export function whyText(row: AlertRow): string {
-  // The routing fields (EventID, Channel) say little: the telling field comes first.
-  const routing = (w: AlertRow['why'][number]) => (ROUTING_FIELDS.has(w.field) ? 1 : 0);
-  return [...row.why]
-    .sort((a, b) => routing(a) - routing(b))
+  return orderedWhy(row)
     .map((w) => (w.test.includes(w.value) ? `${w.field} ${w.test}` : `${w.field} ${w.test} (${w.value})`))
     .join('; ');
+}
+
+/** The evidence with the telling fields first: the routing ones (EventID, Channel) say little. */
+export function orderedWhy(row: AlertRow): AlertRow['why'] {
+  const routing = (w: AlertRow['why'][number]) => (ROUTING_FIELDS.has(w.field) ? 1 : 0);
+  return [...row.why].sort((a, b) => routing(a) - routing(b));
 }
 
 const ROUTING_FIELDS = new Set(['EventID', 'Channel', 'Provider_Name', 'event.code', 'event.category', 'winlog.channel']);

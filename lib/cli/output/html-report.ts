@@ -7,7 +7,7 @@
 import { displayValue } from '../../alerts/sanitise.ts';
 import { LEVELS, type Level } from '../../rules/rule.ts';
 import { formatBytes, formatCount, formatDuration, type RunStats } from '../scan/run-stats.ts';
-import type { AlertRow } from './alert-row.ts';
+import { type AlertRow, orderedWhy } from './alert-row.ts';
 import type { AlertOutput } from './outputs.ts';
 
 /** Alerts listed in the page; counts and the chart always cover every alert. */
@@ -106,7 +106,7 @@ function problems(stats: RunStats): string {
   for (const f of stats.partial) items.push(`<li><code>${esc(f.path)}</code>: ${formatCount(f.unreadable)} unreadable records; first: ${esc(displayValue(f.reason, 300))}</li>`);
   for (const f of stats.failed) items.push(`<li><code>${esc(displayValue(f.path, 300))}</code>: not read whole: ${esc(displayValue(f.reason, 300))}</li>`);
   const skipped = [
-    stats.notLogs.length > 0 ? `${formatCount(stats.notLogs.length)} files not logs` : '',
+    stats.notLogs.length > 0 ? `${formatCount(stats.notLogs.length)} file${stats.notLogs.length === 1 ? '' : 's'} not logs` : '',
     stats.hidden > 0 ? `${formatCount(stats.hidden)} hidden` : '',
     stats.excluded > 0 ? `${formatCount(stats.excluded)} left out by --include/--exclude` : '',
   ].filter(Boolean);
@@ -123,8 +123,11 @@ function chart(times: readonly (readonly [number, Level, number])[]): string {
     if (t < min) min = t;
     if (t > max) max = t;
   }
-  const STEPS = [60e3, 300e3, 900e3, 3600e3, 6 * 3600e3, 86400e3, 7 * 86400e3, 30 * 86400e3, 365 * 86400e3];
-  const step = STEPS.find((s) => (max - min) / s < 60) ?? Math.ceil((max - min) / 60);
+  const STEPS: [number, string][] = [
+    [60e3, 'minute'], [300e3, '5 minutes'], [900e3, '15 minutes'], [3600e3, 'hour'], [6 * 3600e3, '6 hours'],
+    [86400e3, 'day'], [7 * 86400e3, 'week'], [30 * 86400e3, '30 days'], [365 * 86400e3, '365 days'],
+  ];
+  const [step, stepName] = STEPS.find(([s]) => (max - min) / s < 60) ?? [Math.ceil((max - min) / 60), `${formatDuration(Math.ceil((max - min) / 60))}`];
   const start = Math.floor(min / step) * step;
   const n = Math.floor((max - start) / step) + 1;
   const buckets = Array.from({ length: n }, () => ({ informational: 0, low: 0, medium: 0, high: 0, critical: 0 }) as Record<Level, number>);
@@ -151,8 +154,8 @@ function chart(times: readonly (readonly [number, Level, number])[]): string {
   return `<svg class="chart" viewBox="0 0 ${W} ${H + 18}" role="img" aria-label="matches over time by level">
 <line x1="0" y1="${H}" x2="${W}" y2="${H}" stroke="#999"/>${bars.join('')}
 <text x="0" y="${H + 14}" font-size="11">${label(start)} UTC</text><text x="${W}" y="${H + 14}" font-size="11" text-anchor="end">${label(start + n * step)} UTC</text>
-<text x="${W}" y="10" font-size="11" text-anchor="end">peak ${peak} / ${formatDuration(step)}</text></svg>
-<p class="legend">${legend} <span class="note">bars: matches per ${formatDuration(step)}</span></p>`;
+<text x="${W}" y="10" font-size="11" text-anchor="end">peak ${peak} per ${stepName}</text></svg>
+<p class="legend">${legend} <span class="note">bars: matches per ${stepName}</span></p>`;
 }
 
 function topRules(stats: RunStats): string {
@@ -186,7 +189,7 @@ function alertTable(rows: readonly AlertRow[]): string {
       const why =
         r.why.length === 0
           ? '<span class="note">no field evidence (a correlation or sequence)</span>'
-          : `<ul>${r.why.map((w) => `<li><code>${esc(w.field)}</code> ${esc(w.test)}: <code>${esc(w.value)}</code></li>`).join('')}</ul>`;
+          : `<ul>${orderedWhy(r).map((w) => `<li><code>${esc(w.field)}</code> ${esc(w.test)}: <code>${esc(w.value)}</code></li>`).join('')}</ul>`;
       return (
         `<tr class="alert" data-level="${r.level}"><td>${esc(r.time ? r.time.replace('T', ' ').replace(/\.000Z$/, 'Z') : '-')}</td>` +
         `<td><span class="lvl lvl-${r.level}">${r.level}</span></td><td>${esc(r.host)}</td>` +

@@ -7,6 +7,9 @@
  */
 import type { Level } from '../../rules/rule.ts';
 import { attackText, type AlertRow, whyText } from './alert-row.ts';
+import { fit, middleCut, wrap } from './text.ts';
+
+export { fit, middleCut } from './text.ts';
 
 const LEVEL: Readonly<Record<Level, string>> = {
   informational: 'info',
@@ -83,7 +86,7 @@ export function tableRow(row: AlertRow, layout: TableLayout): string {
       ? [why + tail]
       : Array.from(tail).length + 40 <= room
         ? [fit(why, room - Array.from(tail).length) + tail]
-        : [fit(why, room), fit(tail.slice(3), room)];
+        : [fit(why, room), ...wrap(tail.slice(3), room).map((l) => fit(l, room))];
   return `${line(cells, cols)}\n${detail.map((d) => `${indent}${d}\n`).join('')}`;
 }
 
@@ -96,19 +99,4 @@ function line(cells: readonly string[], cols: readonly Column[]): string {
       return col.right ? text.padStart(col.width) : text.padEnd(col.width);
     })
     .join(GAP);
-}
-
-/** At most `width` characters, with `…` when cut; whole code points only. */
-export function fit(text: string, width: number): string {
-  const chars = Array.from(text);
-  if (chars.length <= width) return text;
-  return width <= 0 ? '' : `${chars.slice(0, width - 1).join('')}…`;
-}
-
-/** Keeps both ends (directory and file name, record index) and cuts the middle. */
-export function middleCut(text: string, width: number): string {
-  const chars = Array.from(text);
-  if (chars.length <= width) return text;
-  const tail = Math.ceil((width - 1) * 0.6);
-  return `${chars.slice(0, width - 1 - tail).join('')}…${chars.slice(chars.length - tail).join('')}`;
 }
