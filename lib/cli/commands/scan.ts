@@ -95,7 +95,8 @@ errors. A closed stdout (| head) ends winsift quietly by SIGPIPE (status 141 in 
     const totalBytes = plan.files.every((f) => f.size !== undefined) ? plan.files.reduce((n, f) => n + (f.size ?? 0), 0) : undefined;
     const progress = createProgress(err, { files: plan.files.length, ...(totalBytes === undefined ? {} : { bytes: totalBytes }) }, err.isTTY === true && !quiet);
 
-    const out = streamWriter(process.stdout);
+    // Stdout and stderr on one terminal: the progress line is erased before alerts are written.
+    const out = streamWriter(process.stdout, stdoutTty ? () => progress.clear() : undefined);
     const outputs: AlertOutput[] = [
       timeline
         ? timelineOutput(out, format === 'jsonl' ? 'jsonl' : 'csv')
@@ -142,7 +143,7 @@ errors. A closed stdout (| head) ends winsift quietly by SIGPIPE (status 141 in 
       );
     }
     if (!quiet) {
-      err.write(formatSummary(stats, pack.detector.rules.length));
+      err.write(formatSummary(stats, pack.detector.rules.length, err.isTTY ? err.columns || 80 : undefined));
       if (reportPath !== undefined) err.write(`  report: ${reportPath}\n`);
     }
     return stats.badInput ? EXIT.badInput : EXIT.ok;

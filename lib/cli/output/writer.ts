@@ -3,10 +3,13 @@ export interface TextWriter {
   write(text: string): Promise<void> | void;
 }
 
-export function streamWriter(out: NodeJS.WritableStream): TextWriter {
+/** `beforeWrite`: e.g. erase the progress line when stdout and stderr share a terminal. */
+export function streamWriter(out: NodeJS.WritableStream, beforeWrite?: () => void): TextWriter {
   return {
     write(text) {
-      if (text === '' || out.write(text)) return;
+      if (text === '') return;
+      beforeWrite?.();
+      if (out.write(text)) return;
       return new Promise<void>((resolve) => out.once('drain', () => resolve()));
     },
   };

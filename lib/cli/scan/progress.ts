@@ -14,6 +14,8 @@ export interface Progress {
   fileDone(bytes: number, records: number): void;
   /** Writes a line to stderr without garbling the progress line. */
   log(text: string): void;
+  /** Erases the progress line (redrawn at the next update): before writing to the same terminal. */
+  clear(): void;
   end(): void;
 }
 
@@ -27,7 +29,7 @@ const REDRAW_MS = 200;
 
 export function createProgress(stream: NodeJS.WriteStream, plan: ProgressPlan, enabled: boolean): Progress {
   if (!enabled) {
-    return { fileStarted() {}, update() {}, fileDone() {}, log: (text) => void stream.write(text), end() {} };
+    return { fileStarted() {}, update() {}, fileDone() {}, log: (text) => void stream.write(text), clear() {}, end() {} };
   }
   const started = performance.now();
   let filesDone = 0;
@@ -52,7 +54,7 @@ export function createProgress(stream: NodeJS.WriteStream, plan: ProgressPlan, e
     const seconds = elapsedMs / 1000;
     const parts = [`[${Math.min(filesDone + 1, plan.files)}/${plan.files}]`];
     parts.push(plan.bytes ? `${formatBytes(bytes)} / ${formatBytes(plan.bytes)}` : formatBytes(bytes));
-    if (seconds > 0.5) parts.push(`${formatCount(Math.round(records / seconds))} records/s`);
+    if (seconds > 0.5 && records > 0) parts.push(`${formatCount(Math.round(records / seconds))} records/s`);
     if (plan.bytes && bytes > 0 && seconds > 1) {
       parts.push(`ETA ${formatDuration(((plan.bytes - bytes) / bytes) * elapsedMs)}`);
     }
@@ -86,6 +88,7 @@ export function createProgress(stream: NodeJS.WriteStream, plan: ProgressPlan, e
       clear();
       stream.write(text);
     },
+    clear,
     end: clear,
   };
 }

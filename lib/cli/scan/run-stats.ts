@@ -5,6 +5,7 @@
 import { displayValue } from '../../alerts/sanitise.ts';
 import { LEVELS, type Level } from '../../rules/rule.ts';
 import type { AlertRow } from '../output/alert-row.ts';
+import { fit, wrap } from '../output/text.ts';
 import type { InputPlan } from './inputs.ts';
 import type { FileReport } from './scan-file.ts';
 
@@ -134,7 +135,7 @@ export function formatDuration(ms: number): string {
 }
 
 /** The end-of-run summary for stderr: a few lines a person reads, each item bounded. */
-export function formatSummary(stats: RunStats, rulesLoaded: number): string {
+export function formatSummary(stats: RunStats, rulesLoaded: number, width?: number): string {
   const lines: string[] = [];
   const levels = [...LEVELS].reverse().filter((l) => stats.alertsByLevel[l] > 0).map((l) => `${formatCount(stats.alertsByLevel[l])} ${l}`);
   const folded = stats.matches !== stats.alerts ? ` (${plural(stats.matches, 'match')})` : '';
@@ -143,7 +144,9 @@ export function formatSummary(stats: RunStats, rulesLoaded: number): string {
   const rules = stats.topRules(5);
   if (rules.length > 0) {
     lines.push('  top rules:');
-    for (const r of rules) lines.push(`    ${formatCount(r.matches).padStart(7)}  ${displayValue(r.title, 70)} (${r.level}, ${displayValue(r.id, 40)}) by ${displayValue(r.author, 60)}`);
+    for (const r of rules) {
+      lines.push(`    ${formatCount(r.matches).padStart(7)}  ${r.level.padEnd(6)} ${displayValue(r.title, 100)} (${displayValue(r.id, 40)}) by ${displayValue(r.author, 100)}`);
+    }
   }
   const hosts = stats.topHosts(5);
   if (hosts.length > 0) {
@@ -173,5 +176,15 @@ export function formatSummary(stats: RunStats, rulesLoaded: number): string {
   if (stats.partial.length > 0) bad.push(`${plural(stats.partial.length, 'file')} with unreadable records (${plural(stats.unreadableRecords, 'record')})`);
   if (stats.failed.length > 0) bad.push(`${plural(stats.failed.length, 'input')} not read whole`);
   if (bad.length > 0) lines.push(`  bad input: ${bad.join(', ')} (named above); exit status 2`);
-  return `${lines.join('\n')}\n`;
+  // On a terminal each line is wrapped to its width, continuation lines indented under the text.
+  const fitted = width === undefined ? lines : lines.flatMap((line) => wrapIndented(line, width));
+  return `${fitted.join('\n')}\n`;
+}
+
+function wrapIndented(line: string, width: number): string[] {
+  if (Array.from(line).length <= width) return [line];
+  const indent = ' '.repeat((/^ */.exec(line)?.[0].length ?? 0) + 11);
+  const [first = '', ...rest] = wrap(line.trimStart(), width - indent.length);
+  const lead = line.slice(0, line.length - line.trimStart().length);
+  return [`${lead}${first}`, ...rest.map((l) => `${indent}${fit(l, width - indent.length)}`)];
 }
