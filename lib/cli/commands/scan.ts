@@ -9,6 +9,7 @@ import { EXIT } from '../exit-status.ts';
 import { reportCollector, renderReport } from '../output/html-report.ts';
 import { csvOutput, jsonlOutput, ocsfOutput, OUTPUT_FORMATS, tableOutput, type AlertOutput } from '../output/outputs.ts';
 import { timelineOutput } from '../output/timeline.ts';
+import { wrapIndented } from '../output/text.ts';
 import { streamWriter } from '../output/writer.ts';
 import { describeRuleErrors, loadRules, RULE_OPTIONS } from '../rule-options.ts';
 import { planInputs } from '../scan/inputs.ts';
@@ -87,8 +88,10 @@ errors. A closed stdout (| head) ends winsift quietly by SIGPIPE (status 141 in 
 
     const pack = loadRules(values);
     const err = process.stderr;
+    const errWidth = err.isTTY ? err.columns || 80 : undefined;
     if (pack.errors.length > 0) {
-      err.write(`winsift scan: ${pack.errors.length} rule(s) could not be loaded and are not used:\n${describeRuleErrors(pack.errors).join('\n')}\n`);
+      const lines = [`winsift scan: ${pack.errors.length} rule(s) could not be loaded and are not used:`, ...describeRuleErrors(pack.errors)];
+      err.write(`${(errWidth ? lines.flatMap((l) => wrapIndented(l, errWidth)) : lines).join('\n')}\n`);
     }
     const plan = planInputs(positionals, { include: values.include ?? [], exclude: values.exclude ?? [] });
     const quiet = values.quiet === true;
@@ -143,7 +146,7 @@ errors. A closed stdout (| head) ends winsift quietly by SIGPIPE (status 141 in 
       );
     }
     if (!quiet) {
-      err.write(formatSummary(stats, pack.detector.rules.length, err.isTTY ? err.columns || 80 : undefined));
+      err.write(formatSummary(stats, pack.detector.rules.length, errWidth));
       if (reportPath !== undefined) err.write(`  report: ${reportPath}\n`);
     }
     return stats.badInput ? EXIT.badInput : EXIT.ok;

@@ -29,3 +29,18 @@ export function wrap(text: string, width: number): string[] {
   }
   return [...lines, line];
 }
+
+/**
+ * One line of a report to a terminal: kept as written up to the last space that fits (so its
+ * columns stay aligned), the rest refilled under it, indented `hang` more than the line.
+ */
+export function wrapIndented(line: string, width: number, hang = 4): string[] {
+  const chars = Array.from(line);
+  if (chars.length <= width) return [line];
+  const lead = chars.length - Array.from(line.trimStart()).length;
+  const indent = ' '.repeat(Math.min(lead + hang, Math.floor(width / 2)));
+  const head = chars.slice(0, width).join('');
+  const cut = head.lastIndexOf(' ');
+  const [first, rest] = cut > lead ? [head.slice(0, cut), line.slice(cut + 1)] : [head, chars.slice(width).join('')];
+  return [first, ...wrap(rest, width - indent.length).map((l) => `${indent}${fit(l, width - indent.length)}`)];
+}

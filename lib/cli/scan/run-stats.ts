@@ -5,7 +5,7 @@
 import { displayValue } from '../../alerts/sanitise.ts';
 import { LEVELS, type Level } from '../../rules/rule.ts';
 import type { AlertRow } from '../output/alert-row.ts';
-import { fit, wrap } from '../output/text.ts';
+import { wrapIndented } from '../output/text.ts';
 import type { InputPlan } from './inputs.ts';
 import type { FileReport } from './scan-file.ts';
 
@@ -145,7 +145,7 @@ export function formatSummary(stats: RunStats, rulesLoaded: number, width?: numb
   if (rules.length > 0) {
     lines.push('  top rules:');
     for (const r of rules) {
-      lines.push(`    ${formatCount(r.matches).padStart(7)}  ${r.level.padEnd(6)} ${displayValue(r.title, 100)} (${displayValue(r.id, 40)}) by ${displayValue(r.author, 100)}`);
+      lines.push(`    ${formatCount(r.matches).padStart(7)}  ${r.level.padEnd(6)} ${displayValue(r.title, 100)} (${displayValue(r.id, 40)}) by ${displayValue(r.author, 300)}`);
     }
   }
   const hosts = stats.topHosts(5);
@@ -177,14 +177,6 @@ export function formatSummary(stats: RunStats, rulesLoaded: number, width?: numb
   if (stats.failed.length > 0) bad.push(`${plural(stats.failed.length, 'input')} not read whole`);
   if (bad.length > 0) lines.push(`  bad input: ${bad.join(', ')} (named above); exit status 2`);
   // On a terminal each line is wrapped to its width, continuation lines indented under the text.
-  const fitted = width === undefined ? lines : lines.flatMap((line) => wrapIndented(line, width));
+  const fitted = width === undefined ? lines : lines.flatMap((line) => wrapIndented(line, width, 11));
   return `${fitted.join('\n')}\n`;
-}
-
-function wrapIndented(line: string, width: number): string[] {
-  if (Array.from(line).length <= width) return [line];
-  const indent = ' '.repeat((/^ */.exec(line)?.[0].length ?? 0) + 11);
-  const [first = '', ...rest] = wrap(line.trimStart(), width - indent.length);
-  const lead = line.slice(0, line.length - line.trimStart().length);
-  return [`${lead}${first}`, ...rest.map((l) => `${indent}${fit(l, width - indent.length)}`)];
 }
