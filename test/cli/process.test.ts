@@ -228,6 +228,8 @@ describe('rules that do not load say why, everywhere', () => {
     const { code, stderr } = await runCli(['scan', '--rules', dir, '-q', SAMPLE]);
     expect(code).toBe(0);
     expect(stderr).toMatch(/2 rule\(s\) could not be loaded and are not used:\n {2}.*sigma-bits-direct-ip\.yml: 90f138c1-[^\n]*duplicate rule id/);
+    const summary = (await runCli(['scan', '--rules', dir, SAMPLE])).stderr;
+    expect(summary).toMatch(/4 rules \(2 not loaded, named above\)/);
   });
 
   it('rules list names them on stderr, keeping stdout one rule per line', async () => {

@@ -146,7 +146,7 @@ errors. A closed stdout (| head) ends winsift quietly by SIGPIPE (status 141 in 
       );
     }
     if (!quiet) {
-      err.write(formatSummary(stats, pack.detector.rules.length, errWidth));
+      err.write(formatSummary(stats, pack.detector.rules.length, errWidth, pack.errors.length));
       if (reportPath !== undefined) err.write(`  report: ${reportPath}\n`);
     }
     return stats.badInput ? EXIT.badInput : EXIT.ok;

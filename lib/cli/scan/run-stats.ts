@@ -135,7 +135,7 @@ export function formatDuration(ms: number): string {
 }
 
 /** The end-of-run summary for stderr: a few lines a person reads, each item bounded. */
-export function formatSummary(stats: RunStats, rulesLoaded: number, width?: number): string {
+export function formatSummary(stats: RunStats, rulesLoaded: number, width?: number, rulesNotLoaded = 0): string {
   const lines: string[] = [];
   const levels = [...LEVELS].reverse().filter((l) => stats.alertsByLevel[l] > 0).map((l) => `${formatCount(stats.alertsByLevel[l])} ${l}`);
   const folded = stats.matches !== stats.alerts ? ` (${plural(stats.matches, 'match')})` : '';
@@ -159,7 +159,8 @@ export function formatSummary(stats: RunStats, rulesLoaded: number, width?: numb
       (stats.skippedRecords > 0 ? ` (+${formatCount(stats.skippedRecords)} records no rule can match, skipped unparsed)` : '') +
       `, ${formatBytes(stats.bytes)} in ${formatDuration(stats.durationMs)}` +
       (seconds > 0 ? ` (${formatCount(stats.eventsPerSecond())} records/s)` : '') +
-      `, ${plural(rulesLoaded, 'rule')}`,
+      `, ${plural(rulesLoaded, 'rule')}` +
+      (rulesNotLoaded > 0 ? ` (${formatCount(rulesNotLoaded)} not loaded, named above)` : ''),
   );
   const skipped: string[] = [];
   if (stats.notLogs.length > 0) skipped.push(`${plural(stats.notLogs.length, 'file')} not logs`);
