@@ -7,21 +7,19 @@ import type { Alert } from '../../alerts/alert.ts';
 import { attackRefs } from '../../alerts/attack-tags.ts';
 import { eventTime } from '../../alerts/event-facts.ts';
 import { toMatchLine } from '../../alerts/match-line.ts';
+import type { RuleMeta } from '../../rules/rule.ts';
 
 export function toAlertLine(alert: Alert): Record<string, unknown> {
   const first = alert.matches[0];
   if (!first) throw new Error(`alert ${alert.id} has no match`);
   const line = toMatchLine(first);
-  const refs = attackRefs(alert.rule.tags);
+  const attack = attackOf(alert.rule);
   const time = eventTime(first.event);
   return {
     rule: {
       ...line.rule,
       tags: alert.rule.tags,
-      attack: {
-        techniques: refs.techniques.map((t) => t.uid),
-        tactics: refs.tactics.map((t) => t.name),
-      },
+      attack,
       ...(alert.rule.license ? { license: alert.rule.license } : {}),
     },
     source: line.source,
@@ -33,6 +31,19 @@ export function toAlertLine(alert: Alert): Record<string, unknown> {
     count: alert.count,
     indexes: alert.matches.map((m) => m.source.index),
   };
+}
+
+/** A rule's ATT&CK ids and tactic names, read from its tags once per rule. */
+const attackByRule = new WeakMap<RuleMeta, { techniques: string[]; tactics: string[] }>();
+
+function attackOf(rule: RuleMeta): { techniques: string[]; tactics: string[] } {
+  let attack = attackByRule.get(rule);
+  if (attack === undefined) {
+    const refs = attackRefs(rule.tags);
+    attack = { techniques: refs.techniques.map((t) => t.uid), tactics: refs.tactics.map((t) => t.name) };
+    attackByRule.set(rule, attack);
+  }
+  return attack;
 }
 
 /** JSON.stringify escapes every control character, so event data can never split a line. */

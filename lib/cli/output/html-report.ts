@@ -4,6 +4,7 @@
  * and the alert list with why each matched and links to ATT&CK. No script, no external request:
  * a Content-Security-Policy forbids any, and every value is sanitised, then HTML-escaped.
  */
+import { eventTimeMs } from '../../alerts/event-facts.ts';
 import { displayValue } from '../../alerts/sanitise.ts';
 import { LEVELS, type Level } from '../../rules/rule.ts';
 import { formatBytes, formatCount, formatDuration, type RunStats } from '../scan/run-stats.ts';
@@ -33,9 +34,11 @@ export function reportCollector(): AlertOutput & { rows: AlertRow[]; times: [num
   return {
     rows,
     times,
-    alert(_alert, row) {
-      if (rows.length < MAX_LISTED) rows.push(row);
-      if (row.timeMs !== undefined && times.length < MAX_TIMES) times.push([row.timeMs, row.level, row.count]);
+    alert(alert, rowOf) {
+      if (rows.length < MAX_LISTED) rows.push(rowOf());
+      const first = alert.matches[0];
+      const time = first ? eventTimeMs(first.event) : undefined;
+      if (time !== undefined && times.length < MAX_TIMES) times.push([time, alert.rule.level, alert.count]);
     },
   };
 }
@@ -164,8 +167,8 @@ function topRules(stats: RunStats): string {
   return `<table><thead><tr><th>matches</th><th>alerts</th><th>level</th><th>rule</th><th>author</th></tr></thead><tbody>${rows
     .map(
       (r) =>
-        `<tr data-rule="${esc(r.id)}"><td class="num">${formatCount(r.matches)}</td><td class="num">${formatCount(r.alerts)}</td><td><span class="lvl lvl-${r.level}">${r.level}</span></td>` +
-        `<td>${esc(r.title)}<br><code>${esc(r.id)}</code></td><td>${esc(r.author)}</td></tr>`,
+        `<tr data-rule="${esc(displayValue(r.id, 100))}"><td class="num">${formatCount(r.matches)}</td><td class="num">${formatCount(r.alerts)}</td><td><span class="lvl lvl-${r.level}">${r.level}</span></td>` +
+        `<td>${esc(displayValue(r.title, 200))}<br><code>${esc(displayValue(r.id, 100))}</code></td><td>${esc(displayValue(r.author, 300))}</td></tr>`,
     )
     .join('')}</tbody></table>`;
 }
@@ -174,7 +177,7 @@ function topHosts(stats: RunStats): string {
   const rows = stats.topHosts(15);
   if (rows.length === 0) return '<p class="note">No alerts.</p>';
   return `<table><thead><tr><th>matches</th><th>alerts</th><th>host</th></tr></thead><tbody>${rows
-    .map((h) => `<tr><td class="num">${formatCount(h.matches)}</td><td class="num">${formatCount(h.alerts)}</td><td>${esc(h.host)}</td></tr>`)
+    .map((h) => `<tr><td class="num">${formatCount(h.matches)}</td><td class="num">${formatCount(h.alerts)}</td><td>${esc(displayValue(h.host, 255))}</td></tr>`)
     .join('')}</tbody></table>`;
 }
 

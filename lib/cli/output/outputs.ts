@@ -15,7 +15,8 @@ export const OUTPUT_FORMATS = ['table', 'jsonl', 'csv', 'ocsf'] as const;
 export type OutputFormat = (typeof OUTPUT_FORMATS)[number];
 
 export interface AlertOutput {
-  alert(alert: Alert, row: AlertRow): Promise<void> | void;
+  /** `row()` builds the sanitised row on first call (machine formats never pay for it). */
+  alert(alert: Alert, row: () => AlertRow): Promise<void> | void;
   /** Once, after the last file. */
   finish?(): Promise<void> | void;
 }
@@ -23,7 +24,8 @@ export interface AlertOutput {
 export function tableOutput(out: TextWriter, layout: TableLayout): AlertOutput {
   let file: string | undefined;
   return {
-    async alert(_alert, row) {
+    async alert(_alert, rowOf) {
+      const row = rowOf();
       if (file === undefined) await out.write(tableHeader(layout));
       if (row.file !== file) {
         file = row.file;
@@ -48,7 +50,7 @@ export function csvOutput(out: TextWriter): AlertOutput {
   return {
     async alert(_alert, row) {
       await header();
-      await out.write(csvRow(row));
+      await out.write(csvRow(row()));
     },
     // A CSV with no alerts still has its header, so a spreadsheet or `xsv` reads it.
     finish: header,

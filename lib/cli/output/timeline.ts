@@ -14,7 +14,7 @@ export function timelineOutput(out: TextWriter, format: TimelineFormat): AlertOu
   const rows: { row: AlertRow; seq: number }[] = [];
   return {
     alert(_alert, row) {
-      rows.push({ row, seq: rows.length });
+      rows.push({ row: row(), seq: rows.length });
     },
     async finish() {
       rows.sort(byTime);

@@ -6,7 +6,7 @@
  */
 import { displayValue } from '../../alerts/sanitise.ts';
 import type { Detector } from '../../rules/rule.ts';
-import { toAlertRow } from '../output/alert-row.ts';
+import { type AlertRow, toAlertRow } from '../output/alert-row.ts';
 import type { AlertOutput } from '../output/outputs.ts';
 import type { InputPlan } from './inputs.ts';
 import type { Progress } from './progress.ts';
@@ -31,9 +31,10 @@ export async function runScan(run: ScanRun): Promise<RunStats> {
     let records = 0;
     const report = await scanFile(file, run.detector, run.settings, {
       emit: async (alert) => {
-        const row = toAlertRow(alert);
-        stats.addAlert(row);
-        for (const output of run.outputs) await output.alert(alert, row);
+        stats.addAlert(alert);
+        let row: AlertRow | undefined;
+        const rowOf = () => (row ??= toAlertRow(alert));
+        for (const output of run.outputs) await output.alert(alert, rowOf);
       },
       progress: (b, r) => progress.update((bytes = b), (records = r)),
     });

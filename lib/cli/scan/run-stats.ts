@@ -4,7 +4,8 @@
  */
 import { displayValue } from '../../alerts/sanitise.ts';
 import { LEVELS, type Level } from '../../rules/rule.ts';
-import type { AlertRow } from '../output/alert-row.ts';
+import type { Alert } from '../../alerts/alert.ts';
+import { eventHost } from '../../alerts/event-facts.ts';
 import { wrapIndented } from '../output/text.ts';
 import type { InputPlan } from './inputs.ts';
 import type { FileReport } from './scan-file.ts';
@@ -22,6 +23,10 @@ export interface FileProblem {
   readonly path: string;
   readonly reason: string;
 }
+
+const MAX_HOST_CHARS = 255;
+const MAX_HOSTS = 100_000;
+const OTHER_HOSTS = '(other hosts)';
 
 export class RunStats {
   readonly started = performance.now();
@@ -54,19 +59,33 @@ export class RunStats {
     for (const p of plan.problems) this.failed.push({ path: p.path, reason: p.reason });
   }
 
-  addAlert(row: AlertRow): void {
+  /** Counted from the alert as it is: sanitised only when shown. */
+  addAlert(alert: Alert): void {
+    const { rule, count } = alert;
     this.alerts++;
-    this.matches += row.count;
-    this.alertsByLevel[row.level]++;
-    this.matchesByLevel[row.level] += row.count;
-    const rule = this.rules.get(row.ruleId) ?? { id: row.ruleId, title: row.title, author: row.author, level: row.level, alerts: 0, matches: 0 };
-    rule.alerts++;
-    rule.matches += row.count;
-    this.rules.set(row.ruleId, rule);
-    const host = this.hosts.get(row.host) ?? { alerts: 0, matches: 0 };
+    this.matches += count;
+    this.alertsByLevel[rule.level]++;
+    this.matchesByLevel[rule.level] += count;
+    let r = this.rules.get(rule.id);
+    if (r === undefined) {
+      r = { id: rule.id, title: rule.title, author: rule.author, level: rule.level, alerts: 0, matches: 0 };
+      this.rules.set(rule.id, r);
+    }
+    r.alerts++;
+    r.matches += count;
+    const first = alert.matches[0];
+    // Host names are event data: bounded in length, and in number (crafted events could carry
+    // millions of distinct ones), the rest counted together.
+    const raw = first ? eventHost(first.event) : alert.host;
+    const name = raw.length > MAX_HOST_CHARS ? raw.slice(0, MAX_HOST_CHARS) : raw;
+    const hostName = this.hosts.has(name) || this.hosts.size < MAX_HOSTS ? name : OTHER_HOSTS;
+    let host = this.hosts.get(hostName);
+    if (host === undefined) {
+      host = { alerts: 0, matches: 0 };
+      this.hosts.set(hostName, host);
+    }
     host.alerts++;
-    host.matches += row.count;
-    this.hosts.set(row.host, host);
+    host.matches += count;
   }
 
   addFile(report: FileReport): void {
