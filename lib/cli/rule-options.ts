@@ -10,6 +10,7 @@ import type { RuleError, RuleFile } from '../rules/rule.ts';
 import { loadRulePack, type RulePack } from '../rules/rule-pack.ts';
 import { type OptionSpecs, type OptionValues, UsageError } from './command.ts';
 import { displayValue as display } from '../alerts/sanitise.ts';
+import { PIPELINE_OPTIONS, pipelineOptions } from './pipeline-options.ts';
 
 export const RULE_OPTIONS = {
   rules: {
@@ -18,6 +19,7 @@ export const RULE_OPTIONS = {
     value: 'DIR',
     help: 'add the rule files (.yml Sigma, .toml EQL) under DIR, or the file DIR; repeatable',
   },
+  ...PIPELINE_OPTIONS,
 } as const satisfies OptionSpecs;
 
 /** Rule files under each path; a path that cannot be read is a usage error naming `--option`. */
@@ -36,9 +38,10 @@ export function readRulePaths(paths: readonly string[], option = '--rules'): Rul
   });
 }
 
-/** The bundled pack plus every `--rules` path. */
+/** The bundled pack plus every `--rules` path, through the pipelines the options ask for. */
 export function loadRules(values: OptionValues<typeof RULE_OPTIONS>): RulePack {
-  return loadRulePack([...bundledRuleFiles(), ...readRulePaths(values.rules ?? [])]);
+  const options = pipelineOptions(values);
+  return loadRulePack([...bundledRuleFiles(), ...readRulePaths(values.rules ?? [])], options);
 }
 
 /**

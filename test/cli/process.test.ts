@@ -27,6 +27,7 @@ describe('help and version', () => {
     [['rules', '-h']],
     [['rules', 'list', '--help']],
     [['rules', 'lint', '--help']],
+    [['rules', 'explain', '--help']],
   ])('winsift %j prints usage on stdout and exits 0', async (args) => {
     const { code, stdout, stderr } = await runCli(args);
     expect(code, stderr).toBe(0);
@@ -63,6 +64,8 @@ describe('usage errors exit 1 and name what was wrong', () => {
     [['rules', 'list', '--rules', '/nonexistent/winsift'], /--rules \/nonexistent\/winsift: no such file or directory/],
     [['rules', 'lint', '/nonexistent/winsift'], /winsift rules lint: \/nonexistent\/winsift: no such file or directory/],
     [['inspect', '--layout', 'splunk', SAMPLE], /--layout 'splunk' is not a layout/],
+    [['scan', '--pipeline', 'no-such-pipeline', SAMPLE], /winsift scan: --pipeline: .*no-such-pipeline/],
+    [['rules', 'explain'], /winsift rules explain: name one rule id/],
     [['frob'], /winsift: unknown command 'frob'/],
     [[], /winsift: name a command/],
   ])('winsift %j', async (args, message) => {
@@ -203,6 +206,24 @@ describe('directory scans', () => {
     expect(stdout).toContain(`file:        ${join(dir, 'day2', 'bits-copy.ndjson')}`);
     expect(stdout).toMatch(/README\.md\nnot a log:\s+not a recognised log format/);
     expect(stderr).toMatch(/2 hidden entries skipped/);
+  });
+});
+
+describe('rules explain and lint --changes (the pipelines) on the same option layer', () => {
+  it('rules explain ID shows the rule as it runs, with its author', async () => {
+    const { code, stdout, stderr } = await runCli(['rules', 'explain', '90f138c1-f578-4ac3-8c49-eecfd847c8b7']);
+    expect(code, stderr).toBe(0);
+    expect(stdout).toMatch(/^90f138c1-f578-4ac3-8c49-eecfd847c8b7 {2}BITS Transfer Job Download From Direct IP {2}\(high, bundled:[^,]+, by Nasreddine Bencherchali/);
+    expect(stdout).toMatch(/route: channels Microsoft-Windows-Bits-Client\/Operational/);
+  });
+
+  it('rules explain of an unknown id is bad input (exit 2), rules lint --changes exits 0 on the bundled pack', async () => {
+    const unknown = await runCli(['rules', 'explain', '00000000-0000-0000-0000-000000000000']);
+    expect(unknown.code).toBe(2);
+    expect(unknown.stderr).toMatch(/no Sigma rule with id 00000000-/);
+    const lint = await runCli(['rules', 'lint', '--changes', '--no-builtin-pipelines']);
+    expect(lint.code, lint.stderr).toBe(0);
+    expect(lint.stderr).toMatch(/0 errors/);
   });
 });
 

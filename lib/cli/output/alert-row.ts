@@ -5,15 +5,19 @@
  */
 import type { Alert } from '../../alerts/alert.ts';
 import { attackRefs } from '../../alerts/attack-tags.ts';
-import { eventHost, eventTime } from '../../alerts/event-facts.ts';
+import { eventHost, eventTime, eventTimeMs } from '../../alerts/event-facts.ts';
 import { displayValue } from '../../alerts/sanitise.ts';
 import type { Level } from '../../rules/rule.ts';
 
 export interface AlertRow {
   readonly id: string;
   readonly level: Level;
-  /** ISO 8601 time of the (first) event, when it had one. */
+  /**
+   * Time of the (first) event, when it had one: ISO 8601 in UTC, or, when the log gave no zone
+   * (NXLog's EventTime), the text as written followed by ` (zone unknown)`.
+   */
   readonly time?: string;
+  /** Epoch ms, only when the time has a zone (a zone-less one is never guessed). */
   readonly timeMs?: number;
   readonly file: string;
   /** 0-based record index of the first event in its file. */
@@ -41,13 +45,15 @@ export function toAlertRow(alert: Alert): AlertRow {
   const first = alert.matches[0];
   const event = first?.event;
   const time = event ? eventTime(event) : undefined;
+  const timeMs = event ? eventTimeMs(event) : undefined;
   const refs = attackRefs(alert.rule.tags);
   const channel = event?.fields['Channel'];
   const eventId = event?.fields['EventID'];
   return {
     id: alert.id,
     level: alert.rule.level,
-    ...(time === undefined ? {} : { time, timeMs: Date.parse(time) }),
+    ...(time === undefined ? {} : { time: displayValue(time, 80) }),
+    ...(timeMs === undefined ? {} : { timeMs }),
     file: displayValue(alert.object.uri, 1000),
     index: first?.source.index ?? 0,
     count: alert.count,

@@ -39,7 +39,7 @@ const HOST_COLUMN_MIN_WIDTH = 100;
 function columns(layout: TableLayout): Column[] {
   const fixed: Column[] = [
     { header: 'LEVEL', width: 5 },
-    { header: 'TIME (UTC)', width: 19 },
+    { header: 'TIME', width: 20 },
     { header: 'RECORD', width: 7, right: true },
     ...(layout.counts ? [{ header: 'COUNT', width: 5, right: true }] : []),
   ];
@@ -69,7 +69,7 @@ export function tableRow(row: AlertRow, layout: TableLayout): string {
   const hostColumn = cols.some((c) => c.header === 'HOST');
   const cells = [
     LEVEL[row.level],
-    row.time ? row.time.slice(0, 19).replace('T', ' ') : '-',
+    timeCell(row),
     `#${row.index}`,
     ...(layout.counts ? [row.count > 1 ? `×${row.count}` : '1'] : []),
     ...(hostColumn ? [row.host] : []),
@@ -78,7 +78,8 @@ export function tableRow(row: AlertRow, layout: TableLayout): string {
   const indent = ' '.repeat(cols[0]!.width + GAP.length);
   const room = Math.max(20, layout.width - indent.length);
   const attack = attackText(row);
-  const why = `${hostColumn ? '' : `on ${row.host} · `}why: ${whyText(row) || '(no field evidence: a correlation or sequence)'}`;
+  const zone = row.time !== undefined && row.timeMs === undefined ? 'time zone unknown · ' : '';
+  const why = `${hostColumn ? '' : `on ${row.host} · `}${zone}why: ${whyText(row) || '(no field evidence: a correlation or sequence)'}`;
   const tail = ` · by ${row.author}${attack ? ` · ${attack}` : ''}`;
   // The author is never cut off: the why text gives way, or the author gets its own line.
   const detail =
@@ -88,6 +89,13 @@ export function tableRow(row: AlertRow, layout: TableLayout): string {
         ? [fit(why, room - Array.from(tail).length) + tail]
         : [fit(why, room), ...wrap(tail.slice(3), room).map((l) => fit(l, room))];
   return `${line(cells, cols)}\n${detail.map((d) => `${indent}${d}\n`).join('')}`;
+}
+
+/** `2024-05-14 07:21:08Z` (UTC), `2024-05-14 09:21:07?` when the log gave no zone, `-` when none. */
+function timeCell(row: AlertRow): string {
+  if (row.time === undefined) return '-';
+  if (row.timeMs !== undefined) return `${new Date(row.timeMs).toISOString().slice(0, 19).replace('T', ' ')}Z`;
+  return `${fit(row.time.replace(/ \(zone unknown\)$/, ''), 19)}?`;
 }
 
 function line(cells: readonly string[], cols: readonly Column[]): string {
