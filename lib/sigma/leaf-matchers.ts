@@ -8,6 +8,7 @@ import { foldString } from './case-fold.ts';
 import { cidrContains } from './cidr.ts';
 import { leafNumber, type Leaf } from './field-values.ts';
 import type { Pattern } from './pattern.ts';
+import { compileSigmaRegex } from './regex-flavour.ts';
 import {
   compileWildcard,
   endsWithFolded,
@@ -25,7 +26,7 @@ export function buildLeaf(value: ValueTest): LeafMatcher {
     case 'pattern':
       return buildPattern(value.pattern, value.cased);
     case 'regex': {
-      const re = new RegExp(value.source, value.flags);
+      const re = compileSigmaRegex(value);
       return (leaf) => leaf !== null && re.test(typeof leaf === 'string' ? leaf : String(leaf));
     }
     case 'number': {
