@@ -8,6 +8,7 @@ import { readRuleDir } from '../../rules/read-rule-dir.ts';
 import type { RuleError, RuleFile } from '../../rules/rule.ts';
 import { loadRulePack } from '../../rules/rule-pack.ts';
 import { parseCommandArgs } from '../args.ts';
+import { sanitiseDiagnostic } from '../../alerts/sanitise.ts';
 
 const USAGE = 'usage: winsift rules list [--rules DIR]... | winsift rules lint [DIR]...';
 
@@ -28,7 +29,7 @@ function readDirs(dirs: readonly string[]): RuleFile[] | undefined {
   try {
     return dirs.flatMap((dir) => readRuleDir(dir));
   } catch (error) {
-    process.stderr.write(`rules: cannot read ${(error as NodeJS.ErrnoException).path ?? dirs.join(', ')}: ${(error as Error).message}\n`);
+    process.stderr.write(`${sanitiseDiagnostic(`rules: cannot read ${(error as NodeJS.ErrnoException).path ?? dirs.join(', ')}: ${(error as Error).message}`)}\n`);
     return undefined;
   }
 }

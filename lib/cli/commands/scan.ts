@@ -8,6 +8,7 @@ import { readRuleDir } from '../../rules/read-rule-dir.ts';
 import { loadRulePack } from '../../rules/rule-pack.ts';
 import { ScanFailedError, scanStream } from '../../scan/scan-stream.ts';
 import { parseCommandArgs } from '../args.ts';
+import { sanitiseDiagnostic } from '../../alerts/sanitise.ts';
 
 const HELP = `usage: winsift scan [options] <file|dir|->...
 
@@ -73,13 +74,13 @@ export async function run(args: string[]): Promise<number> {
       totals.unreadable += summary.unreadable;
       if (summary.unreadable > 0) {
         totals.badFiles++;
-        console.error(`winsift: ${uri}: ${summary.unreadable} unreadable record(s); first: ${summary.errors[0]}`);
+        console.error(sanitiseDiagnostic(`winsift: ${uri}: ${summary.unreadable} unreadable record(s); first: ${summary.errors[0]}`));
       }
     } catch (error) {
       if (isFileSystemError(error)) {
         // A missing or unreadable file is bad input like any other: report it, scan the rest.
         totals.badFiles++;
-        console.error(`winsift: ${uri}: ${error.message}`);
+        console.error(sanitiseDiagnostic(`winsift: ${uri}: ${error.message}`));
         continue;
       }
       if (!(error instanceof ScanFailedError)) throw error;
@@ -89,7 +90,7 @@ export async function run(args: string[]): Promise<number> {
       totals.matches += summary.matches;
       totals.unreadable += summary.unreadable;
       totals.badFiles++;
-      console.error(`winsift: ${error.cause.message}`);
+      console.error(sanitiseDiagnostic(`winsift: ${error.cause.message}`));
     }
   }
   console.error(
