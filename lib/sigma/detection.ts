@@ -4,7 +4,7 @@
  * `field|modifier|...: value(s)` item becomes one FieldTest.
  */
 import type { Expr, FieldTest, ValueTest } from './ast.ts';
-import { parseCidr } from './cidr.ts';
+import { parseCidr } from '../matching/cidr.ts';
 import { parseSigmaRegex } from './regex-flavour.ts';
 import { SigmaCompileError } from './compile-error.ts';
 import { findModifier, type ItemState, type Working } from './modifiers.ts';

@@ -5,7 +5,7 @@
 import type { FieldValue } from '../events/win-event.ts';
 import type { CompareOp, ValueTest } from './ast.ts';
 import { foldString } from './case-fold.ts';
-import { cidrContains } from './cidr.ts';
+import { cidrContains } from '../matching/cidr.ts';
 import { leafNumber, type Leaf } from './field-values.ts';
 import type { Pattern } from './pattern.ts';
 import { compileSigmaRegex, toRe2Source } from './regex-flavour.ts';

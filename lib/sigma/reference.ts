@@ -5,7 +5,7 @@
  */
 import type { FieldValue } from '../events/win-event.ts';
 import type { Expr, FieldTest, ValueTest } from './ast.ts';
-import { cidrContains } from './cidr.ts';
+import { cidrContains } from '../matching/cidr.ts';
 import { foldString } from './case-fold.ts';
 import { leafNumber, leafText, someLeaf, timePartOf, type Leaf } from './field-values.ts';
 import { patternRegexSource } from './pattern.ts';
