@@ -39,16 +39,35 @@ export function parseSigmaRegex(pcre: string, modifierFlags: string): SigmaRegex
     for (const f of leading[1]!) if (!flags.includes(f)) flags += f;
     source = source.slice(leading[0].length);
   }
-  const compiled = compileRegex(toRe2Source(source, flags), { flags });
+  const compiled = compiledOnce(source, flags);
   return typeof compiled === 'string' ? compiled : { source, flags };
 }
 
 /** The compiled regex of a parsed `re` value. */
 export function compileSigmaRegex(regex: SigmaRegex): LinearRegex {
-  const compiled = compileRegex(toRe2Source(regex.source, regex.flags), { flags: regex.flags });
+  const compiled = compiledOnce(regex.source, regex.flags);
   // parseSigmaRegex accepted it, so this cannot fail; a throw here is a bug, not bad input.
   if (typeof compiled === 'string') throw new Error(`regex accepted at parse but not at compile: ${compiled}`);
   return compiled;
+}
+
+/**
+ * Parsing checks a regex by compiling it, and the compiled rule needs it again: one compilation
+ * serves both (re2js compiles cost milliseconds, which a cold start feels). Bounded, so property
+ * tests that make thousands of patterns do not grow it without end.
+ */
+const compiled = new Map<string, LinearRegex | string>();
+const MAX_COMPILED = 4096;
+
+function compiledOnce(source: string, flags: string): LinearRegex | string {
+  const key = `${flags}/${source}`;
+  let regex = compiled.get(key);
+  if (regex === undefined) {
+    regex = compileRegex(toRe2Source(source, flags), { flags });
+    if (compiled.size >= MAX_COMPILED) compiled.clear();
+    compiled.set(key, regex);
+  }
+  return regex;
 }
 
 const WHITE = '\\t\\n\\v\\f\\r ';
