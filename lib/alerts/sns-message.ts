@@ -70,21 +70,35 @@ function render(
   };
 }
 
-/** Caps of the minimal alert: small enough that it fits any SNS limit whatever the alert held. */
-const MINIMAL = { text: 256, reason: 512, indexes: 100 } as const;
+/** Caps of the minimal alert, tried in turn until it fits: even the last holds every fact, shortened. */
+const MINIMAL_STEPS = [
+  { text: 256, reason: 512, indexes: 100 },
+  { text: 64, reason: 128, indexes: 10 },
+  { text: 16, reason: 32, indexes: 1 },
+] as const;
 
 /**
  * What must reach the subscriber of any alert: which rule (with its author), how bad, which host
  * and object, how many events and where they are, and why the rest is missing. Built from
- * short, capped strings only, so it cannot fail for size.
+ * short, capped strings only, so it cannot fail for size (unless the limit is set absurdly low).
  */
 export function minimalSnsMessage(alert: Alert, reason: string, maxBytes = SNS_MAX_BYTES, now: () => number = Date.now): SnsMessage {
-  const cap = (value: unknown): string => truncate(typeof value === 'string' ? value : String(value ?? ''), MINIMAL.text);
+  let message: SnsMessage | undefined;
+  for (const caps of MINIMAL_STEPS) {
+    message = minimalWithin(alert, reason, caps, now);
+    if (message.size <= maxBytes) return message;
+  }
+  // A few hundred bytes at most by now; a limit below that is a configuration error worth failing loudly on.
+  throw new Error(`alert ${alert.id}: even the minimal alert is ${message?.size} bytes; limit ${maxBytes}`);
+}
+
+function minimalWithin(alert: Alert, reason: string, caps: (typeof MINIMAL_STEPS)[number], now: () => number): SnsMessage {
+  const cap = (value: unknown): string => truncate(typeof value === 'string' ? value : String(value ?? ''), caps.text);
   const rule = alert.rule;
   const host = cap(alert.host);
   const title = cap(rule.title);
-  const indexes = alert.matches.slice(0, MINIMAL.indexes).map((m) => m.source.index);
-  const why = truncate(reason, MINIMAL.reason);
+  const indexes = alert.matches.slice(0, caps.indexes).map((m) => m.source.index);
+  const why = truncate(reason, caps.reason);
   const level = rule.level;
   const finding = {
     activity_id: 1,
@@ -114,18 +128,18 @@ export function minimalSnsMessage(alert: Alert, reason: string, maxBytes = SNS_M
     },
   };
   const email = [
-    `${level.toUpperCase()}: ${displayValue(title, MINIMAL.text)}`,
-    `Host:     ${displayValue(host, MINIMAL.text)}`,
+    `${level.toUpperCase()}: ${displayValue(title, caps.text)}`,
+    `Host:     ${displayValue(host, caps.text)}`,
     `Matches:  ${alert.count}`,
     '',
-    `This alert could not be rendered in full (${displayValue(why, MINIMAL.reason)}); the events are in:`,
-    `  ${displayValue(alert.object.uri, MINIMAL.text)}`,
+    `This alert could not be rendered in full (${displayValue(why, caps.reason)}); the events are in:`,
+    `  ${displayValue(alert.object.uri, caps.text)}`,
     `  event index: ${indexes.join(', ')}${alert.matches.length > indexes.length ? ', ...' : ''}`,
     '',
     'Rule',
-    `  ${displayValue(title, MINIMAL.text)} (${displayValue(rule.id, MINIMAL.text)}, ${rule.language})`,
-    `  Author:  ${displayValue(rule.author, MINIMAL.text)}`,
-    `  License: ${displayValue(rule.license ?? 'see rule source', MINIMAL.text)}`,
+    `  ${displayValue(title, caps.text)} (${displayValue(rule.id, caps.text)}, ${rule.language})`,
+    `  Author:  ${displayValue(rule.author, caps.text)}`,
+    `  License: ${displayValue(rule.license ?? 'see rule source', caps.text)}`,
     '',
     `Alert id: ${alert.id}`,
     '',
@@ -134,7 +148,5 @@ export function minimalSnsMessage(alert: Alert, reason: string, maxBytes = SNS_M
   const attributes = messageAttributes(bounded);
   const message = JSON.stringify({ default: JSON.stringify(finding), email });
   const size = Buffer.byteLength(message) + attributesSize(attributes);
-  // A few KB at most; a limit set below that is a configuration error worth failing loudly on.
-  if (size > maxBytes) throw new Error(`alert ${alert.id}: even the minimal alert is ${size} bytes; limit ${maxBytes}`);
   return { alertId: alert.id, message, subject: emailSubject(bounded), attributes, size, trimmed: true, degraded: why };
 }

@@ -90,7 +90,8 @@ describe('every field of the rule and object is bounded too', () => {
       ),
       { numRuns: 25 },
     );
-  });
+    // Megabyte values rendered 25 times: CPU-bound, so give a shared 2-core machine room.
+  }, 180_000);
 });
 
 describe('an alert that cannot be rendered goes out minimal, saying why', () => {

@@ -7,8 +7,10 @@ import { bundledRuleFiles } from '../../rules/bundled.ts';
 import { readRuleDir } from '../../rules/read-rule-dir.ts';
 import { loadRulePack } from '../../rules/rule-pack.ts';
 import { ScanFailedError, scanStream } from '../../scan/scan-stream.ts';
+import { PipelineError } from '../../sigma/index.ts';
 import { parseCommandArgs } from '../args.ts';
 import { sanitiseDiagnostic } from '../../alerts/sanitise.ts';
+import { PIPELINE_ARGS, PIPELINE_HELP, pipelineOptions } from '../pipeline-options.ts';
 
 const HELP = `usage: winsift scan [options] <file|dir|->...
 
@@ -20,6 +22,7 @@ alert per match. Compression, framing and layout are detected per file.
   --layout LAYOUT    force a layout: ${LAYOUT_NAMES.join(' ')}
   --parse-all        parse every record, even those no loaded rule can match (by default they
                      are counted and skipped unparsed, so a malformed one is not reported)
+${PIPELINE_HELP}
 
 exit status: 0 when every file was read whole, 2 when any input was unreadable (a one-line reason
 per bad file goes to stderr; the other files are still scanned), 1 on usage errors.`;
@@ -31,6 +34,7 @@ export async function run(args: string[]): Promise<number> {
     layout: { type: 'string' },
     'parse-all': { type: 'boolean' },
     help: { type: 'boolean', short: 'h' },
+    ...PIPELINE_ARGS,
   });
   if (values.help) {
     console.log(HELP);
@@ -47,7 +51,15 @@ export async function run(args: string[]): Promise<number> {
   }
 
   const layout = values.layout === undefined ? undefined : parseLayoutName(values.layout, '--layout');
-  const pack = loadRulePack([...bundledRuleFiles(), ...(values.rules ?? []).flatMap((dir) => readRuleDir(dir))]);
+  let options;
+  try {
+    options = pipelineOptions(values);
+  } catch (error) {
+    if (!(error instanceof PipelineError)) throw error;
+    console.error(`winsift scan: ${error.message}`);
+    return 1;
+  }
+  const pack = loadRulePack([...bundledRuleFiles(), ...(values.rules ?? []).flatMap((dir) => readRuleDir(dir))], options);
   if (pack.errors.length > 0) {
     console.error(
       `winsift scan: ${pack.errors.length} rule(s) could not be loaded and are not used; 'winsift rules lint DIR' lists why`,
