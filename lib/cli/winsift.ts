@@ -2,6 +2,8 @@
  * `winsift`: the local main job. Each sub-command is a module under commands/ exporting
  * `run(args): Promise<exitCode>`, loaded only when asked for so `winsift scan` starts fast.
  */
+import { sanitiseDiagnostic } from '../alerts/sanitise.ts';
+
 const COMMANDS: Record<string, { summary: string; load: () => Promise<{ run(args: string[]): Promise<number> }> }> = {
   scan: { summary: 'scan files, directories or stdin with the bundled rules and print alerts', load: () => import('./commands/scan.ts') },
   inspect: { summary: 'show how a file is read: compression, framing, layout, events', load: () => import('./commands/inspect.ts') },
@@ -25,13 +27,13 @@ export async function main(argv: string[]): Promise<number> {
   }
   const command = COMMANDS[name];
   if (!command) {
-    console.error(`winsift: unknown command '${name}'\n\n${USAGE}`);
+    console.error(`winsift: unknown command '${sanitiseDiagnostic(name)}'\n\n${USAGE}`);
     return 1;
   }
   return (await command.load()).run(rest);
 }
 
 process.exitCode = await main(process.argv.slice(2)).catch((error: unknown) => {
-  console.error(`winsift: ${error instanceof Error ? error.message : String(error)}`);
+  console.error(sanitiseDiagnostic(`winsift: ${error instanceof Error ? error.message : String(error)}`));
   return 1;
 });

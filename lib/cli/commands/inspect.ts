@@ -4,6 +4,7 @@ import type { FieldValue } from '../../events/win-event.ts';
 import { type Inspection, inspectObject } from '../../ingest/inspect-object.ts';
 import { LAYOUT_NAMES, parseLayoutName } from '../../ingest/layout-names.ts';
 import { parseCommandArgs } from '../args.ts';
+import { displayValue, sanitiseDiagnostic } from '../../alerts/sanitise.ts';
 
 const HELP = `usage: winsift inspect [--layout LAYOUT] <file|->
 
@@ -38,7 +39,8 @@ export async function run(args: string[]): Promise<number> {
 
 export function formatInspection(i: Inspection): string {
   const lines: string[] = [];
-  const row = (name: string, value: string) => lines.push(`${`${name}:`.padEnd(13)}${value}`);
+  // Every value can come from the file (its name, its records): shown with invisible characters escaped.
+  const row = (name: string, value: string) => lines.push(`${`${name}:`.padEnd(13)}${sanitiseDiagnostic(value)}`);
   row('file', i.uri);
   // Outermost first: "gzip, then gzip" is Firehose's double gzip.
   row('compression', i.compression.length === 0 ? 'none' : i.compression.join(', then '));
@@ -47,7 +49,7 @@ export function formatInspection(i: Inspection): string {
   row('layouts', layouts.length > 0 ? layouts.join(', ') : '(none)');
   row('events', String(i.events));
   row('unreadable', String(i.unreadable));
-  for (const problem of i.problems) lines.push(`  - ${problem}`);
+  for (const problem of i.problems) lines.push(`  - ${sanitiseDiagnostic(problem)}`);
   if (i.stoppedBy) row('stopped', i.stoppedBy.message);
   if (i.evtxHeader) {
     const h = i.evtxHeader;
@@ -61,13 +63,12 @@ export function formatInspection(i: Inspection): string {
     lines.push(`first event (${i.firstEvent.layout}):`);
     const fields = Object.entries(i.firstEvent.fields);
     const width = Math.min(32, Math.max(...fields.map(([name]) => name.length)) + 2);
-    for (const [name, value] of fields) lines.push(`  ${name.padEnd(width)}${show(value)}`);
+    for (const [name, value] of fields) lines.push(`  ${sanitiseDiagnostic(name).padEnd(width)}${show(value)}`);
   }
   return lines.join('\n');
 }
 
 function show(value: FieldValue): string {
   const text = typeof value === 'string' ? value : JSON.stringify(value);
-  const oneLine = text.replace(/\r?\n/g, '\\n');
-  return oneLine.length > 200 ? `${oneLine.slice(0, 200)}...` : oneLine;
+  return displayValue(text, 200);
 }

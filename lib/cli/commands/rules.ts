@@ -18,6 +18,7 @@ import { simplify } from '../../sigma/compile.ts';
 import { requiredEventIds } from '../../sigma/route.ts';
 import type { ParsedRule } from '../../sigma/sigma-rule.ts';
 import { parseCommandArgs } from '../args.ts';
+import { sanitiseDiagnostic } from '../../alerts/sanitise.ts';
 import { PIPELINE_ARGS, PIPELINE_HELP, pipelineOptions } from '../pipeline-options.ts';
 
 const USAGE = `usage: winsift rules list [--rules DIR]... | winsift rules lint [--changes] [DIR]... | winsift rules explain ID [--rules DIR]...
@@ -42,7 +43,7 @@ function readDirs(dirs: readonly string[]): RuleFile[] | undefined {
   try {
     return dirs.flatMap((dir) => readRuleDir(dir));
   } catch (error) {
-    process.stderr.write(`rules: cannot read ${(error as NodeJS.ErrnoException).path ?? dirs.join(', ')}: ${(error as Error).message}\n`);
+    process.stderr.write(`${sanitiseDiagnostic(`rules: cannot read ${(error as NodeJS.ErrnoException).path ?? dirs.join(', ')}: ${(error as Error).message}`)}\n`);
     return undefined;
   }
 }

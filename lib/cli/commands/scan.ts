@@ -12,6 +12,7 @@ import { loadRulePack } from '../../rules/rule-pack.ts';
 import { ScanDeferredError, ScanFailedError, scanStream } from '../../scan/scan-stream.ts';
 import { PipelineError } from '../../sigma/index.ts';
 import { parseCommandArgs } from '../args.ts';
+import { sanitiseDiagnostic } from '../../alerts/sanitise.ts';
 import { PIPELINE_ARGS, PIPELINE_HELP, pipelineOptions } from '../pipeline-options.ts';
 
 const HELP = `usage: winsift scan [options] <file|dir|->...
@@ -100,13 +101,13 @@ export async function run(args: string[]): Promise<number> {
       totals.unreadable += summary.unreadable;
       if (summary.unreadable > 0) {
         totals.badFiles++;
-        console.error(`winsift: ${uri}: ${summary.unreadable} unreadable record(s); first: ${summary.errors[0]}`);
+        console.error(sanitiseDiagnostic(`winsift: ${uri}: ${summary.unreadable} unreadable record(s); first: ${summary.errors[0]}`));
       }
     } catch (error) {
       if (isFileSystemError(error)) {
         // A missing or unreadable file is bad input like any other: report it, scan the rest.
         totals.badFiles++;
-        console.error(`winsift: ${uri}: ${error.message}`);
+        console.error(sanitiseDiagnostic(`winsift: ${uri}: ${error.message}`));
         continue;
       }
       if (!(error instanceof ScanFailedError || error instanceof ScanDeferredError)) throw error;
@@ -116,7 +117,7 @@ export async function run(args: string[]): Promise<number> {
       totals.matches += summary.matches;
       totals.unreadable += summary.unreadable;
       totals.badFiles++;
-      console.error(`winsift: ${error.cause.message}`);
+      console.error(sanitiseDiagnostic(`winsift: ${error.cause.message}`));
     }
   }
   console.error(
