@@ -5,6 +5,7 @@
  * all come from here, so adding an option or a sub-command is one entry and nothing else.
  */
 import { parseArgs } from 'node:util';
+import { sanitiseDiagnostic } from '../alerts/sanitise.ts';
 import { EXIT } from './exit-status.ts';
 import { wrap } from './output/text.ts';
 
@@ -143,7 +144,7 @@ async function runGroup(group: CommandGroup, args: readonly string[]): Promise<n
   }
   const sub = Object.hasOwn(group.commands, first) ? group.commands[first] : undefined;
   if (!sub) {
-    const what = first.startsWith('-') ? `unknown option '${first}'` : `unknown command '${first}'`;
+    const what = sanitiseDiagnostic(first.startsWith('-') ? `unknown option '${first}'` : `unknown command '${first}'`, 300);
     process.stderr.write(`${prog}: ${what}\n\n${groupHelp(group)}\n`);
     return EXIT.usage;
   }
@@ -152,7 +153,8 @@ async function runGroup(group: CommandGroup, args: readonly string[]): Promise<n
 
 function usageFailure(prog: string, error: unknown): number {
   if (!(error instanceof UsageError)) throw error;
-  process.stderr.write(`${prog}: ${error.message}\n(${prog} --help shows the options)\n`);
+  // The message may quote what was typed (or a path): shown with invisible characters escaped.
+  process.stderr.write(`${prog}: ${sanitiseDiagnostic(error.message)}\n(${prog} --help shows the options)\n`);
   return EXIT.usage;
 }
 

@@ -3,6 +3,7 @@
  * asked for so `winsift scan` starts fast. People run `start.mjs` (the npm script, the bin),
  * which checks the Node version first; this module is the CLI itself.
  */
+import { sanitiseDiagnostic } from '../alerts/sanitise.ts';
 import { endQuietlyOnClosedPipe } from './closed-pipe.ts';
 import { defineGroup } from './command.ts';
 import { EXIT } from './exit-status.ts';
@@ -37,7 +38,7 @@ export async function start(argv: readonly string[] = process.argv.slice(2)): Pr
   process.exitCode = await main(argv).catch((error: unknown) => {
     // Not a usage error and not bad input (both are answered where they happen): a bug or an outage.
     const detail = error instanceof Error ? (process.env['WINSIFT_DEBUG'] ? error.stack : error.message) : String(error);
-    process.stderr.write(`winsift: ${detail}\n`);
+    process.stderr.write(`winsift: ${sanitiseDiagnostic(detail ?? '', 20_000)}\n`);
     return EXIT.usage;
   });
 }

@@ -30,6 +30,18 @@ describe('winsift rules lint', () => {
     expect(await run(['lint', dir])).toBe(2);
     expect(io.out()).toBe(`${join(dir, 'bad.yml')}: 00000000-0000-4000-8000-000000000002: sel: A|frobnicate: unsupported modifier 'frobnicate'\n`);
   });
+  it('lists a Sigma re only a backtracking engine could run, with the reason; a nested quantifier is fine', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'winsift-rules-'));
+    writeFileSync(join(dir, 'backref.yml'), ruleText("sel:\n  CommandLine|re: '(\\w+) \\1'\ncondition: sel"));
+    writeFileSync(join(dir, 'lookahead.yml'), ruleText("sel:\n  CommandLine|re: 'powershell(?!\\.exe)'\ncondition: sel").replace('000000000001', '000000000003'));
+    writeFileSync(join(dir, 'fine.yml'), ruleText("sel:\n  CommandLine|re: '(a+)+$'\ncondition: sel").replace('000000000001', '000000000004'));
+    const io = capture();
+    expect(await run(['lint', dir])).toBe(2); // rules that do not load: bad input
+    const lines = io.out().trim().split('\n');
+    expect(lines).toHaveLength(2);
+    expect(lines[0]).toMatch(/backref\.yml: .*sel: CommandLine\|re: regex a backreference at offset 6 needs a backtracking engine/);
+    expect(lines[1]).toMatch(/lookahead\.yml: .*regex lookahead at offset 10 needs a backtracking engine/);
+  });
   it('exits 0 on the bundled pack', async () => {
     const io = capture();
     expect(await run(['lint'])).toBe(0);

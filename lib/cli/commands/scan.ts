@@ -11,6 +11,7 @@ import { csvOutput, jsonlOutput, ocsfOutput, OUTPUT_FORMATS, tableOutput, type A
 import { timelineOutput } from '../output/timeline.ts';
 import { wrapIndented } from '../output/text.ts';
 import { streamWriter } from '../output/writer.ts';
+import { LIMIT_OPTIONS, workBudget } from '../limit-options.ts';
 import { describeRuleErrors, loadRules, RULE_OPTIONS } from '../rule-options.ts';
 import { planInputs } from '../scan/inputs.ts';
 import { createProgress } from '../scan/progress.ts';
@@ -60,6 +61,7 @@ OCSF Detection Findings the function publishes`,
     },
     width: { type: 'string', value: 'N', help: 'table width (default: the terminal\'s, 80 when not a terminal)' },
     quiet: { type: 'boolean', short: 'q', help: 'no progress line and no summary (problems are still reported)' },
+    ...LIMIT_OPTIONS,
   },
   epilogue: `Stdout carries only alerts: \`npx winsift scan logs/ > alerts.jsonl\` writes a clean file.
 
@@ -86,6 +88,7 @@ errors. A closed stdout (| head) ends winsift quietly by SIGPIPE (status 141 in 
       throw new UsageError(`--report ${reportPath}: no such directory ${dirname(reportPath)}`);
     }
 
+    const budget = workBudget(values);
     const pack = loadRules(values);
     const err = process.stderr;
     const errWidth = err.isTTY ? err.columns || 80 : undefined;
@@ -118,7 +121,8 @@ errors. A closed stdout (| head) ends winsift quietly by SIGPIPE (status 141 in 
       plan,
       detector: pack.detector,
       settings: {
-        ingest: layout ? { layout } : {},
+        ingest: { ...(layout ? { layout } : {}), limits: budget.limits },
+        ...(budget.timeLimitMs === undefined ? {} : { timeLimitMs: budget.timeLimitMs, timeLimitLabel: `--time-limit ${budget.timeLimitText}` }),
         prefilter: values['parse-all'] !== true,
         aggregation: { grouping, maxEventsPerAlert: DEFAULT_AGGREGATION.maxEventsPerAlert },
         filter: {

@@ -79,7 +79,7 @@ export function planInputs(paths: readonly string[], filter: InputFilter = { inc
     }
     const stat = statSync(path, { throwIfNoEntry: false });
     if (!stat) {
-      problems.push({ path, reason: 'no such file or directory' });
+      problems.push({ path, reason: 'no such file or directory (ENOENT)' });
     } else if (stat.isDirectory()) {
       visited.add(`${stat.dev}:${stat.ino}`);
       walk(path, path);

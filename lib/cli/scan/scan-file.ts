@@ -10,7 +10,8 @@ import type { Alert } from '../../alerts/alert.ts';
 import type { AlertSink } from '../../alerts/alert-sink.ts';
 import type { IngestOptions } from '../../ingest/ingest-item.ts';
 import type { Detector } from '../../rules/rule.ts';
-import { ScanFailedError, scanStream } from '../../scan/scan-stream.ts';
+import { deadlineIn } from '../../ingest/deadline.ts';
+import { ScanDeferredError, ScanFailedError, scanStream } from '../../scan/scan-stream.ts';
 import type { ScanSummary } from '../../scan/scan-summary.ts';
 import type { InputFile } from './inputs.ts';
 import { ruleSelector, type RuleFilterSpec } from './rule-filter.ts';
@@ -21,6 +22,9 @@ export interface FileScanSettings {
   readonly prefilter: boolean;
   readonly aggregation: AggregationOptions;
   readonly filter: RuleFilterSpec;
+  /** Stop reading a file after this long (`--time-limit`): it is reported as not read whole. */
+  readonly timeLimitMs?: number;
+  readonly timeLimitLabel?: string;
 }
 
 export type FileReport =
@@ -98,11 +102,12 @@ export async function scanFile(
       sink,
       ingest: settings.ingest,
       prefilter: settings.prefilter,
+      ...(settings.timeLimitMs === undefined ? {} : { deadline: deadlineIn(settings.timeLimitMs, settings.timeLimitLabel ?? 'time limit') }),
       ...(hooks.progress ? { onRecords: (n: number) => hooks.progress?.(bytes, (records = n)) } : {}),
     });
     return { kind: 'scanned', path, summary, alerts, hiddenMatches };
   } catch (error) {
-    if (error instanceof ScanFailedError) {
+    if (error instanceof ScanFailedError || error instanceof ScanDeferredError) {
       return { kind: 'scanned', path, summary: error.result.summary, alerts, hiddenMatches, stopped: error.cause.message };
     }
     // A missing or unreadable file is bad input like any other: report it, scan the rest.
@@ -125,11 +130,11 @@ function isFileSystemError(error: unknown): error is NodeJS.ErrnoException {
 function fsReason(error: NodeJS.ErrnoException): string {
   switch (error.code) {
     case 'ENOENT':
-      return 'no such file or directory';
+      return 'no such file or directory (ENOENT)';
     case 'EACCES':
-      return 'permission denied';
+      return 'permission denied (EACCES)';
     case 'EISDIR':
-      return 'is a directory';
+      return 'is a directory (EISDIR)';
     default:
       return error.message;
   }
