@@ -56,7 +56,7 @@ function describeProblem(report: FileReport): string | undefined {
   if (report.kind === 'not-a-log') return undefined;
   const { summary } = report;
   // InputError messages start with the file name already.
-  if (report.stopped !== undefined) return `${displayValue(report.stopped, 600)} (reading stopped after ${summary.events} events)`;
+  if (report.stopped !== undefined) return `${displayValue(report.stopped, 600)} (${summary.events} events read before)`;
   if (summary.unreadable > 0) {
     return `${path}: ${summary.unreadable} unreadable record(s); first: ${displayValue(summary.errors[0] ?? '?', 400)}`;
   }
