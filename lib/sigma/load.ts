@@ -3,7 +3,7 @@
  * RuleError naming the file, the rule id, the item and the reason. Filters are applied here, so
  * what comes out is ready to compile.
  */
-import type { RuleError, RuleFile } from '../rules/rule.ts';
+import type { RuleError, RuleFile, RuleReplaced } from '../rules/rule.ts';
 import type { Expr } from './ast.ts';
 import { SigmaCompileError } from './compile-error.ts';
 import { readDocuments } from './documents.ts';
@@ -21,6 +21,8 @@ export interface ParsedSigma {
   readonly errors: RuleError[];
   /** The part of `errors` that came from correlation documents. */
   readonly correlationErrors: RuleError[];
+  /** Rules a later layer's copy of the same id replaced (RuleFile.layer). */
+  readonly replaced: RuleReplaced[];
 }
 
 export interface ParseOptions {
@@ -35,8 +37,11 @@ export function parseSigmaFiles(files: readonly RuleFile[], options: ParseOption
   const correlations: Array<{ body: Record<string, unknown>; source: string }> = [];
   const errors: RuleError[] = [];
   const correlationErrors: RuleError[] = [];
-  const seen = new Map<string, string>();
+  const replaced: RuleReplaced[] = [];
+  // Per id, the index in `rules`, its file and layer: a later layer's copy replaces it in place.
+  const seen = new Map<string, { index: number; path: string; layer: number }>();
   for (const file of files) {
+    const layer = file.layer ?? 0;
     let documents;
     try {
       const read = readDocuments(file.text);
@@ -62,9 +67,13 @@ export function parseSigmaFiles(files: readonly RuleFile[], options: ParseOption
         const rule = parseRule(doc.body, file.path, ctx);
         const previous = seen.get(rule.meta.id);
         if (previous !== undefined) {
-          throw new SigmaCompileError(`duplicate rule id, first loaded from ${previous}`, 'id');
+          if (previous.layer >= layer) throw new SigmaCompileError(`duplicate rule id, first loaded from ${previous.path}`, 'id');
+          replaced.push({ id: rule.meta.id, kept: file.path, dropped: previous.path });
+          rules[previous.index] = rule;
+          seen.set(rule.meta.id, { index: previous.index, path: file.path, layer });
+          continue;
         }
-        seen.set(rule.meta.id, file.path);
+        seen.set(rule.meta.id, { index: rules.length, path: file.path, layer });
         rules.push(rule);
       } catch (error) {
         if (!(error instanceof SigmaCompileError)) {
@@ -81,5 +90,5 @@ export function parseSigmaFiles(files: readonly RuleFile[], options: ParseOption
     const expr: Expr = withFilters(rule, filters);
     return expr === rule.expr ? rule : { ...rule, expr };
   });
-  return { rules: filtered, filters, correlations, errors, correlationErrors };
+  return { rules: filtered, filters, correlations, errors, correlationErrors, replaced };
 }

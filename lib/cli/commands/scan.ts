@@ -6,6 +6,7 @@ import { LAYOUT_NAMES, parseLayoutName } from '../../ingest/layout-names.ts';
 import { bundledRuleFiles } from '../../rules/bundled.ts';
 import { readRuleDir } from '../../rules/read-rule-dir.ts';
 import { loadRulePack } from '../../rules/rule-pack.ts';
+import { FIRST_CONFIG_LAYER, loadConfiguredPack } from '../../rules/build-pack.ts';
 import { ScanFailedError, scanStream } from '../../scan/scan-stream.ts';
 import { parseCommandArgs } from '../args.ts';
 
@@ -15,6 +16,8 @@ Scans each file (directories recursively, - for stdin) with the bundled rules an
 alert per match. Compression, framing and layout are detected per file.
 
   --rules DIR        add the rule files (.yml Sigma, .toml EQL) under DIR; repeatable
+  --config FILE      the rules a pack configuration selects (lib/rules/pack-config.ts), as
+                     the function runs them; a rule directory stands for \`rules: [DIR]\`
   --format FORMAT    table (default on a terminal) or jsonl (one match per line)
   --layout LAYOUT    force a layout: ${LAYOUT_NAMES.join(' ')}
   --parse-all        parse every record, even those no loaded rule can match (by default they
@@ -26,6 +29,7 @@ per bad file goes to stderr; the other files are still scanned), 1 on usage erro
 export async function run(args: string[]): Promise<number> {
   const { values, positionals } = parseCommandArgs('scan', args, {
     rules: { type: 'string', multiple: true },
+    config: { type: 'string' },
     format: { type: 'string' },
     layout: { type: 'string' },
     'parse-all': { type: 'boolean' },
@@ -46,7 +50,15 @@ export async function run(args: string[]): Promise<number> {
   }
 
   const layout = values.layout === undefined ? undefined : parseLayoutName(values.layout, '--layout');
-  const pack = loadRulePack([...bundledRuleFiles(), ...(values.rules ?? []).flatMap((dir) => readRuleDir(dir))]);
+  if (values.config !== undefined && values.rules) {
+    console.error('winsift scan: --config and --rules do not go together (list the directories in the configuration)');
+    return 1;
+  }
+  const pack =
+    values.config !== undefined
+      ? loadConfiguredPack(values.config).pack
+      : loadRulePack([...bundledRuleFiles(), ...(values.rules ?? []).flatMap((dir, i) => readRuleDir(dir).map((f) => ({ ...f, layer: FIRST_CONFIG_LAYER + i })))]);
+  for (const r of pack.replaced) console.error(`winsift scan: rule ${r.id}: ${r.kept} replaces ${r.dropped}`);
   if (pack.errors.length > 0) {
     console.error(
       `winsift scan: ${pack.errors.length} rule(s) could not be loaded and are not used; 'winsift rules lint DIR' lists why`,
