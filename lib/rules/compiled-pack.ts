@@ -37,7 +37,8 @@ export interface CompiledPackHeader {
   readonly winsift: string;
   readonly name: string;
   readonly hash: string;
-  readonly createdAt: string;
+  /** When `rules pack` wrote it; null in packs built into a function, so a rebuild is byte-identical. */
+  readonly createdAt: string | null;
   /** The pack configuration it was built from (pack-config.ts), for the record. */
   readonly config: unknown;
 }
@@ -66,7 +67,7 @@ export function packVersion(name: string, hash: string): string {
   return `${name}@${hash.replace(/^sha256:/, '').slice(0, 12)}`;
 }
 
-export function writeCompiledPack(content: PackContent, options: { name: string; config: unknown; now?: Date }): string {
+export function writeCompiledPack(content: PackContent, options: { name: string; config: unknown; now?: Date | null }): string {
   const metas: RuleMeta[] = [];
   const index = new Map<RuleMeta, number>();
   const sigma = content.sigma.map((rule) => {
@@ -92,7 +93,7 @@ export function writeCompiledPack(content: PackContent, options: { name: string;
     winsift: packageJson.version,
     name: options.name,
     hash: `sha256:${sha256(contentText)}`,
-    createdAt: (options.now ?? new Date()).toISOString(),
+    createdAt: options.now === null ? null : (options.now ?? new Date()).toISOString(),
     config: options.config,
   };
   // The header first, so a reader (or a person) sees the version before megabytes of rules.
@@ -139,7 +140,7 @@ export function readCompiledPack(text: string, source: string): CompiledPack {
     winsift: String(document['winsift']),
     name: name as string,
     hash: hash as string,
-    createdAt: String(document['createdAt']),
+    createdAt: typeof document['createdAt'] === 'string' ? document['createdAt'] : null,
     config: document['config'],
   };
   return { header, version, content: read };
@@ -345,6 +346,8 @@ function encodeExpr(expr: Expr): unknown {
       return expr;
     case 'test':
       return { ...expr, values: expr.values.map(encodeValue) };
+    default:
+      return expr; // not an expression: written as it is, for the reader to refuse
   }
 }
 

@@ -23,27 +23,29 @@ export function compileGlob(glob: string): (path: string) => boolean {
 }
 
 function matches(tokens: readonly Token[], text: string): boolean {
-  // reach[j]: the tokens so far can consume exactly text[0..j).
+  // reach[j]: the tokens so far can consume exactly text[0..j). One linear sweep per token.
   let reach = new Uint8Array(text.length + 1);
   reach[0] = 1;
   for (const token of tokens) {
     const next = new Uint8Array(text.length + 1);
+    let active = false;
     for (let j = 0; j <= text.length; j++) {
-      if (!reach[j]) continue;
       switch (token.kind) {
         case 'text':
-          if (text[j] === token.char) next[j + 1] = 1;
+          if (reach[j] && text[j] === token.char) next[j + 1] = 1;
           break;
         case 'one':
-          if (j < text.length && text[j] !== '/') next[j + 1] = 1;
+          if (reach[j] && j < text.length && text[j] !== '/') next[j + 1] = 1;
           break;
         case 'star':
-          next[j] = 1;
-          for (let k = j; k < text.length && text[k] !== '/'; k++) next[k + 1] = 1;
+          // From a reached position, every later one up to the next `/`.
+          if (reach[j]) active = true;
+          if (active) next[j] = 1;
+          if (text[j] === '/') active = false;
           break;
         case 'globstar':
-          for (let k = j; k <= text.length; k++) next[k] = 1;
-          j = text.length; // every later position is reached already
+          if (reach[j]) active = true;
+          if (active) next[j] = 1;
           break;
       }
     }
