@@ -35,6 +35,8 @@ export class ScanFunction extends Construct {
   readonly deadLetters: sqs.Queue;
   /** The build-time pack's version (`-c rulePack`), when one is embedded. */
   readonly rulePackVersion: string | undefined;
+  /** The directory deployed as the function's code. */
+  readonly assetDir: string;
 
   constructor(scope: Construct, id: string, props: ScanFunctionProps) {
     super(scope, id);
@@ -106,6 +108,7 @@ export class ScanFunction extends Construct {
     // Built-time pack: precompiled beside the bundle, checked now (a broken rule fails the synth).
     const asset = config.rulePack === undefined ? undefined : functionAssetWithPack(config.functionAssetDir, config.rulePack);
     this.rulePackVersion = asset?.version;
+    this.assetDir = asset?.dir ?? config.functionAssetDir;
     // IAM5 findings on this role are acknowledged one by one in winsift-stack.ts, where logical ids are known.
 
     this.function = new lambda.Function(this, 'Function', {
