@@ -3,12 +3,14 @@
  * and the CLI (dist/winsift.mjs) with esbuild. The bundled rule pack is embedded: the module
  * lib/rules/bundled.ts is replaced by one holding the rule files' text, so no YAML is read from
  * disk at run time and a deployed function always runs exactly the rules it was built with.
+ * The built-in processing pipelines (pipelines/*.yml) are embedded the same way.
  */
 import { build, type Plugin } from 'esbuild';
 import { chmodSync, existsSync, readdirSync, rmSync } from 'node:fs';
 import { basename, dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { bundledRuleFiles } from '../lib/rules/bundled.ts';
+import { builtinPipelineFiles } from '../lib/sigma/pipelines/builtin-files.ts';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 
@@ -18,6 +20,11 @@ const embedBundledRules: Plugin = {
     b.onLoad({ filter: /[\\/]lib[\\/]rules[\\/]bundled\.ts$/ }, () => ({
       loader: 'js',
       contents: `export function bundledRuleFiles() { return ${JSON.stringify(bundledRuleFiles())}; }`,
+    }));
+    // The built-in processing pipelines (pipelines/*.yml), embedded the same way.
+    b.onLoad({ filter: /[\\/]lib[\\/]sigma[\\/]pipelines[\\/]builtin-files\.ts$/ }, () => ({
+      loader: 'js',
+      contents: `export function builtinPipelineFiles() { return ${JSON.stringify(builtinPipelineFiles())}; }`,
     }));
   },
 };

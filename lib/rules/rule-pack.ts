@@ -4,7 +4,7 @@
  */
 import type { WinEvent } from '../events/win-event.ts';
 import { compileEqlRules, readEqlRules } from '../eql/index.ts';
-import { correlationScanState, correlationsOf, parseSigmaFiles, type CorrelationRule, type SigmaOptions } from '../sigma/index.ts';
+import { correlationScanState, correlationsOf, parseOptionsOf, parseSigmaFiles, type CorrelationRule, type SigmaOptions } from '../sigma/index.ts';
 import { ChannelSigmaDetector } from '../sigma/channel-detector.ts';
 import { unionNeedles, type Needle } from '../scan/prefilter.ts';
 import { packVersion, sha256 } from './compiled-pack.ts';
@@ -37,7 +37,7 @@ export function loadRulePack(files: readonly RuleFile[], options: LoadOptions = 
 
 /** Reads rule files into pack content: parsed, filtered, pipelined, ready to compile or to write as a pack. */
 export function readRuleFiles(files: readonly RuleFile[], options: SigmaOptions = {}): PackContent {
-  const sigma = parseSigmaFiles(files.filter((f) => /\.ya?ml$/i.test(f.path)), options);
+  const sigma = parseSigmaFiles(files.filter((f) => /\.ya?ml$/i.test(f.path)), parseOptionsOf(options));
   const eql = readEqlRules(files.filter((f) => /\.toml$/i.test(f.path)));
   return {
     sigma: sigma.rules.map((r): PackSigmaRule => ({ meta: r.meta, route: r.route, expr: r.expr, ...(r.name === undefined ? {} : { name: r.name }) })),

@@ -49,9 +49,16 @@ export interface FieldTest {
   readonly label: string;
 }
 
-export type Expr =
-  | FieldTest
-  | { readonly kind: 'and'; readonly items: readonly Expr[] }
-  | { readonly kind: 'or'; readonly items: readonly Expr[] }
-  | { readonly kind: 'not'; readonly item: Expr }
+/**
+ * A boolean tree over leaves of type L: rules before resolution (detection items, see
+ * detection-item.ts) and after (field tests) share the shape, so the condition grammar and
+ * pipelines work on either.
+ */
+export type Tree<L> =
+  | L
+  | { readonly kind: 'and'; readonly items: readonly Tree<L>[] }
+  | { readonly kind: 'or'; readonly items: readonly Tree<L>[] }
+  | { readonly kind: 'not'; readonly item: Tree<L> }
   | { readonly kind: 'const'; readonly value: boolean };
+
+export type Expr = Tree<FieldTest>;

@@ -46,9 +46,10 @@ export class ChannelSigmaDetector implements Detector {
   /** `eager`: compile every channel now (rules lint, tests); by default each on first sight. */
   constructor(rules: readonly CompilableRule[], options: { eager?: boolean; minNeedlesForScan?: number } = {}) {
     const groupOptions = options.minNeedlesForScan === undefined ? {} : { minNeedlesForScan: options.minNeedlesForScan };
-    const metas = new Set<RuleMeta>();
-    for (const rule of rules) metas.add(rule.meta);
-    this.rules = [...metas];
+    // A rule's versions (a pipeline's variants) share its id: listed once, as SigmaDetector does.
+    const metas = new Map<string, RuleMeta>();
+    for (const rule of rules) if (!metas.has(rule.meta.id)) metas.set(rule.meta.id, rule.meta);
+    this.rules = [...metas.values()];
     this.#any = new ChannelGroup(groupOptions);
     this.#needles = channelNeedles(rules.map((r) => r.route));
     for (const rule of rules) {
@@ -87,7 +88,7 @@ export class ChannelSigmaDetector implements Detector {
     if (any.length === 0) return own;
     if (own.length === 0) return any;
     // Two variants of one rule (a pipeline's) may match on both sides: each rule once.
-    return [...own, ...any.filter((m) => !own.includes(m))];
+    return [...own, ...any.filter((m) => !own.some((o) => o.id === m.id))];
   }
 
   #groupOf(channel: string): ChannelGroup | null {

@@ -1,9 +1,10 @@
 /**
  * The detection `condition` grammar: `or` < `and` < `not` < `x of` < parentheses.
  * `1 of x*`, `any of x*`, `all of x*`, `N of x*`, `1 of them`, `all of them` (where `them`
- * leaves out identifiers starting with `_`). Identifiers resolve to the parsed searches.
+ * leaves out identifiers starting with `_`). Identifiers resolve to the parsed searches
+ * (any leaf type: the rule loader passes references to search names).
  */
-import type { Expr } from './ast.ts';
+import type { Tree } from './ast.ts';
 import { SigmaCompileError } from './compile-error.ts';
 
 type Token = { readonly text: string; readonly offset: number };
@@ -24,7 +25,8 @@ function tokenize(condition: string): Token[] {
 }
 
 /** Turns a condition string into an expression over the given searches. */
-export function parseCondition(condition: string, searches: ReadonlyMap<string, Expr>): Expr {
+export function parseCondition<L>(condition: string, searches: ReadonlyMap<string, Tree<L>>): Tree<L> {
+  type Expr = Tree<L>;
   const tokens = tokenize(condition);
   let pos = 0;
   const fail = (reason: string): never => {
@@ -100,7 +102,7 @@ export function parseCondition(condition: string, searches: ReadonlyMap<string, 
 }
 
 /** `N of` as a boolean expression: some N-subset holds. Rules use small N, so this stays small. */
-function atLeast(n: number, items: readonly Expr[]): Expr {
+function atLeast<L>(n: number, items: readonly Tree<L>[]): Tree<L> {
   if (n > items.length) return { kind: 'const', value: false };
   if (n === 1) return { kind: 'or', items };
   if (n === items.length) return { kind: 'and', items };

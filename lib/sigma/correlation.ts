@@ -14,7 +14,8 @@ import type { RuleError, RuleFile, RuleMeta } from '../rules/rule.ts';
 import type { EventSource } from '../scan/match.ts';
 import { SigmaCompileError } from './compile-error.ts';
 import { parseCorrelation, type CorrelationRule, type Op } from './correlation-rule.ts';
-import { parseSigmaFiles, type ParsedSigma, type ParseOptions } from './load.ts';
+import { parseSigmaFiles, type ParsedSigma } from './load.ts';
+import { parseOptionsOf, type SigmaOptions } from './options.ts';
 
 export type { CorrelationRule, CorrelationType } from './correlation-rule.ts';
 
@@ -45,8 +46,8 @@ export interface SigmaCorrelations {
 }
 
 /** Loads the correlation documents of these files (rule documents are resolved for names). */
-export function loadSigmaCorrelations(files: readonly RuleFile[], options: ParseOptions = {}): SigmaCorrelations {
-  return correlationsOf(parseSigmaFiles(files, options));
+export function loadSigmaCorrelations(files: readonly RuleFile[], options: SigmaOptions = {}): SigmaCorrelations {
+  return correlationsOf(parseSigmaFiles(files, parseOptionsOf(options)));
 }
 
 /** What resolving correlations reads of a parse: rule ids and names, the correlation documents. */

@@ -1,7 +1,6 @@
 /**
- * Parses a rule's `detection` search identifiers into expressions (ast.ts): maps AND their
- * items, lists OR their elements, a list of plain values is a keyword search, and each
- * `field|modifier|...: value(s)` item becomes one FieldTest.
+ * Resolves detection items (detection-item.ts, after any processing pipeline) into field tests
+ * (ast.ts): each item's modifiers become its value tests, `expand` placeholders are filled in.
  */
 import type { Expr, FieldTest, ValueTest } from './ast.ts';
 import { parseCidr } from './cidr.ts';
@@ -9,60 +8,42 @@ import { toJsRegex } from './regex-flavour.ts';
 import { SigmaCompileError } from './compile-error.ts';
 import { findModifier, type ItemState, type Working } from './modifiers.ts';
 import { normalisePattern, parsePattern } from './pattern.ts';
+import { makeItem, readSearch, type DetectionItem, type Scalar, type SearchTree } from './detection-item.ts';
 
 export interface DetectionContext {
   readonly placeholders: Readonly<Record<string, readonly string[]>>;
 }
 
-type Scalar = string | number | boolean | null;
-
-function isScalar(value: unknown): value is Scalar {
-  return value === null || ['string', 'number', 'boolean'].includes(typeof value);
-}
-
-/** One search identifier (`selection: ...`) as an expression. */
+/** One search identifier, read and resolved at once (tests and filters that need no pipeline). */
 export function parseSearch(name: string, body: unknown, ctx: DetectionContext): Expr {
-  if (Array.isArray(body)) {
-    if (body.length === 0) throw new SigmaCompileError('empty list', name);
-    if (body.every(isScalar)) return parseItem(name, '', body, ctx);
-    return {
-      kind: 'or',
-      items: body.map((element, i) => {
-        if (isMap(element)) return parseMap(name, element, ctx);
-        if (isScalar(element)) return parseItem(`${name}[${i}]`, '', [element], ctx);
-        throw new SigmaCompileError('a list may hold maps or plain values, not nested lists', `${name}[${i}]`);
-      }),
-    };
-  }
-  if (isMap(body)) return parseMap(name, body, ctx);
-  if (isScalar(body) && body !== null) return parseItem(name, '', [body], ctx);
-  throw new SigmaCompileError('a search identifier must be a map, a list or a keyword', name);
+  return resolveSearch(readSearch(name, body), ctx);
 }
 
-function isMap(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
-function parseMap(name: string, map: Record<string, unknown>, ctx: DetectionContext): Expr {
-  const keys = Object.keys(map);
-  if (keys.length === 0) throw new SigmaCompileError('empty map', name);
-  const items = keys.map((key) => {
-    const value = map[key];
-    const values = Array.isArray(value) ? value : [value];
-    if (!values.every(isScalar)) {
-      throw new SigmaCompileError('a field value must be a string, number, boolean, null or a list of them', `${name}: ${key}`);
-    }
-    if (values.length === 0) throw new SigmaCompileError('empty value list', `${name}: ${key}`);
-    return parseItem(name, key, values, ctx);
-  });
-  return items.length === 1 ? items[0]! : { kind: 'and', items };
-}
-
-/** `field|mod1|mod2` with its values; an empty field (`'|all'`) is a keyword search. */
+/** `field|mod1|mod2` with its values, read and resolved at once. */
 export function parseItem(name: string, key: string, values: readonly Scalar[], ctx: DetectionContext): FieldTest {
-  const label = key === '' ? `${name}: (keywords)` : `${name}: ${key}`;
-  const [fieldName = '', ...modifierNames] = key.split('|');
-  const field = fieldName === '' ? null : fieldName;
+  return resolveItem(makeItem(name, key, values), ctx);
+}
+
+/** A search tree with every detection item resolved (an unavailable field's item is its constant). */
+export function resolveSearch(tree: SearchTree, ctx: DetectionContext): Expr {
+  switch (tree.kind) {
+    case 'item':
+      return resolveItem(tree, ctx);
+    case 'absent':
+      return { kind: 'const', value: tree.value };
+    case 'and':
+    case 'or':
+      return { kind: tree.kind, items: tree.items.map((item) => resolveSearch(item, ctx)) };
+    case 'not':
+      return { kind: 'not', item: resolveSearch(tree.item, ctx) };
+    case 'const':
+      return tree;
+  }
+}
+
+/** A detection item's modifiers, applied left to right, make its value tests. */
+export function resolveItem(item: DetectionItem, ctx: DetectionContext): FieldTest {
+  const { label, field, modifiers: modifierNames, values } = item;
   const state: ItemState = {
     testKind: 'match',
     all: false,
@@ -111,11 +92,14 @@ function toWorking(value: Scalar): Working {
   return { kind: 'string', pattern: parsePattern(value), binary: false, raw: value };
 }
 
-const PLACEHOLDER = /%([A-Za-z0-9_.-]+)%/g;
+export const PLACEHOLDER = /%([A-Za-z0-9_.-]+)%/g;
 
 /** `expand`: each `%name%` is replaced by every configured value; unknown names reject the rule. */
 function expandPlaceholders(values: readonly Scalar[], expand: boolean, ctx: DetectionContext, label: string): Scalar[] {
   if (!expand) return [...values];
+  // A pipeline may have filled some values' placeholders already: only an item with none left is an error.
+  const some = values.some((v) => typeof v === 'string' && /%[A-Za-z0-9_.-]+%/.test(v));
+  if (!some) throw new SigmaCompileError(`'expand' on ${values.map((v) => `'${String(v)}'`).join(', ')}, which has no %placeholder%`, label);
   return values.flatMap((value): Scalar[] => {
     if (typeof value !== 'string') return [value];
     let results = [''];
@@ -130,7 +114,7 @@ function expandPlaceholders(values: readonly Scalar[], expand: boolean, ctx: Det
       results = results.flatMap((prefix) => replacements.map((r) => prefix + literal + r));
       last = m.index + m[0].length;
     }
-    if (last === 0) throw new SigmaCompileError(`'expand' on '${value}', which has no %placeholder%`, label);
+    if (last === 0) return [value];
     return results.map((prefix) => prefix + value.slice(last));
   });
 }

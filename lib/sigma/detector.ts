@@ -14,9 +14,14 @@ import type { SkipSearch } from './skip-search.ts';
 import { FieldScanners, keywordNeedles } from './field-scanners.ts';
 import type { LogsourceRoute } from './logsource.ts';
 import { channelNeedles, type Needle } from '../scan/prefilter.ts';
-import { eventIdOf, eventIdsMatch, requiredEventIds } from './route.ts';
+import { evaluate } from './reference.ts';
+import { eventIdOf, eventIdsMatch, requiredEventIds, routeAccepts } from './route.ts';
 import { ruleGate, type RuleGate } from './rule-gates.ts';
 
+/**
+ * One rule version to compile. Several may share one `meta` (a variant pipeline's versions of a
+ * rule, each on its own logsource): the rule is listed once and matches at most once per event.
+ */
 export interface CompilableRule {
   readonly meta: RuleMeta;
   readonly route: LogsourceRoute;
@@ -25,6 +30,9 @@ export interface CompilableRule {
 
 interface CompiledRule {
   readonly meta: RuleMeta;
+  readonly route: LogsourceRoute;
+  /** Another version has the same meta: a match is added only if that meta is not in the list yet. */
+  readonly shared: boolean;
   /** The logsource's event ids, for events whose EventID is not one number. */
   readonly routeIds: readonly number[] | null;
   readonly expr: Expr;
@@ -97,7 +105,7 @@ export class SigmaDetector implements Detector {
   /** Folded channel names, to find a bucket when the event spells the channel differently. */
   readonly #channelNames: Array<{ folded: string; bucket: Bucket }> = [];
   readonly #anyChannel = new Bucket();
-  readonly #byMeta = new Map<RuleMeta, CompiledRule>();
+  readonly #byMeta = new Map<RuleMeta, CompiledRule[]>();
   /** Per rule that matched at least once, its evidence walk (compiled on first use). */
   readonly #explainers = new Map<CompiledRule, ReturnType<typeof compiledExplainer>>();
   readonly #scanners: FieldScanners;
@@ -108,7 +116,15 @@ export class SigmaDetector implements Detector {
 
   /** `minNeedlesForScan`: how many needles a field needs before it gets a shared scan (tests lower it). */
   constructor(rules: readonly CompilableRule[], options: { minNeedlesForScan?: number } = {}) {
-    this.rules = rules.map((r) => r.meta);
+    // Versions are grouped by rule id (a pack read back from JSON has one meta object per version):
+    // the first version's meta stands for the rule.
+    const canonical = new Map<string, RuleMeta>();
+    const counts = new Map<string, number>();
+    for (const r of rules) {
+      if (!canonical.has(r.meta.id)) canonical.set(r.meta.id, r.meta);
+      counts.set(r.meta.id, (counts.get(r.meta.id) ?? 0) + 1);
+    }
+    this.rules = [...canonical.values()];
     // Every rule is routed to channels (or to any): an event matches only if its Channel is one.
     this.#prefilterNeedles = channelNeedles(rules.map((r) => r.route));
     const simplified = rules.map((r) => simplify(r.expr));
@@ -116,8 +132,12 @@ export class SigmaDetector implements Detector {
     for (const [i, rule] of rules.entries()) {
       const matcher = compileExpr(simplified[i]!, this.#scanners);
       const gate = rule.route.foreign ? undefined : ruleGate(simplified[i]!, this.#scanners);
-      const compiled: CompiledRule = { meta: rule.meta, routeIds: rule.route.eventIds, expr: rule.expr, keywords: keywordNeedles(simplified[i]!, rule.expr), matcher, gate };
-      this.#byMeta.set(rule.meta, compiled);
+      const meta = canonical.get(rule.meta.id)!;
+      const shared = counts.get(rule.meta.id)! > 1;
+      const compiled: CompiledRule = { meta, route: rule.route, shared, routeIds: rule.route.eventIds, expr: rule.expr, keywords: keywordNeedles(simplified[i]!, rule.expr), matcher, gate };
+      const versions = this.#byMeta.get(meta);
+      if (versions) versions.push(compiled);
+      else this.#byMeta.set(meta, [compiled]);
       if (rule.route.foreign) continue;
       const eventIds = intersect(rule.route.eventIds, requiredEventIds(simplified[i]!));
       if (!rule.route.channels) {
@@ -168,8 +188,11 @@ export class SigmaDetector implements Detector {
   }
 
   explain(rule: RuleMeta, event: WinEvent): readonly Evidence[] {
-    const compiled = this.#byMeta.get(rule) ?? [...this.#byMeta.values()].find((r) => r.meta.id === rule.id);
-    if (!compiled) return [];
+    const versions = this.#byMeta.get(rule) ?? [...this.#byMeta.values()].find((r) => r[0]!.meta.id === rule.id);
+    if (!versions) return [];
+    // The version that matched this event, asked of the reference interpreter (cold path; the
+    // compiled matchers read scans only the matched bucket's rules are sure to have).
+    const compiled = versions.length === 1 ? versions[0]! : (versions.find((v) => routeAccepts(v.route, event.fields) && evaluate(v.expr, event.fields)) ?? versions[0]!);
     let explainer = this.#explainers.get(compiled);
     if (!explainer) this.#explainers.set(compiled, (explainer = compiledExplainer(compiled.expr, this.#scanners)));
     // Right after matching this event, its scans are still current: the explainer reads them.
@@ -189,7 +212,7 @@ function runBucket(
   // An EventID that is not one number (a list, a name): no index, each rule checks its logsource.
   if (!idKnown) {
     for (const rule of bucket.all) {
-      if ((rule.routeIds === null || eventIdsMatch(fields, rule.routeIds)) && rule.matcher(fields)) (found ??= []).push(rule.meta);
+      if ((rule.routeIds === null || eventIdsMatch(fields, rule.routeIds)) && rule.matcher(fields)) found = add(found, rule);
     }
     return found;
   }
@@ -215,8 +238,15 @@ function run(list: GatedRules, fields: Readonly<Record<string, FieldValue>>, sca
     const second = seconds[i]!;
     if (second >= 0 && gateSeen[second] !== epoch) continue;
     const rule = rules[i]!;
-    if (rule.matcher(fields)) (found ??= []).push(rule.meta);
+    if (rule.matcher(fields)) found = add(found, rule);
   }
+  return found;
+}
+
+/** Adds a matched rule's meta; a rule with several versions is listed once. */
+function add(found: RuleMeta[] | undefined, rule: CompiledRule): RuleMeta[] {
+  if (!found) return [rule.meta];
+  if (!rule.shared || !found.includes(rule.meta)) found.push(rule.meta);
   return found;
 }
 

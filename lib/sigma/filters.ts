@@ -1,13 +1,15 @@
 /**
  * Sigma filters (sigma-filters-specification.md): a separate document with `filter: {rules,
  * <searches>, condition}` whose condition is ANDed onto each rule it names (by id or name,
- * or `any`), when the rule's logsource carries the filter's logsource fields.
+ * or `any`), when the rule's logsource carries the filter's logsource fields. Applied to rules
+ * as written, before processing pipelines, so a pipeline maps a filter's fields with its rule's.
  */
-import type { Expr } from './ast.ts';
+import type { Tree } from './ast.ts';
 import { SigmaCompileError } from './compile-error.ts';
-import type { DetectionContext } from './detection.ts';
+import type { RawDetection, SearchRef, SearchTree } from './detection-item.ts';
 import type { Logsource } from './logsource.ts';
-import { parseDetection, readLogsource, type ParsedRule } from './sigma-rule.ts';
+import type { DetectionContext } from './detection.ts';
+import { readDetection, readLogsource, resolveDetection, type RawRule } from './sigma-rule.ts';
 
 export interface SigmaFilter {
   readonly id: string;
@@ -15,10 +17,11 @@ export interface SigmaFilter {
   /** Rule ids or names; `any` applies to every rule with a matching logsource. */
   readonly rules: readonly string[] | 'any';
   readonly logsource: Logsource;
-  readonly expr: Expr;
+  readonly detection: RawDetection;
   readonly source: string;
 }
 
+/** `ctx` only checks the filter's items resolve: it is resolved again with each rule it joins. */
 export function parseFilter(body: Record<string, unknown>, source: string, ctx: DetectionContext): SigmaFilter {
   const filter = body['filter'];
   if (typeof filter !== 'object' || filter === null || Array.isArray(filter)) {
@@ -33,10 +36,12 @@ export function parseFilter(body: Record<string, unknown>, source: string, ctx: 
   const id = typeof body['id'] === 'string' ? body['id'] : '';
   const title = typeof body['title'] === 'string' ? body['title'] : '';
   const logsource = body['logsource'] === undefined ? {} : readLogsource(body['logsource']);
-  return { id, title, rules: names, logsource, expr: parseDetection(detection, ctx), source };
+  const raw = readDetection(detection);
+  resolveDetection(raw, ctx);
+  return { id, title, rules: names, logsource, detection: raw, source };
 }
 
-export function filterApplies(filter: SigmaFilter, rule: ParsedRule): boolean {
+export function filterApplies(filter: SigmaFilter, rule: RawRule): boolean {
   const named = filter.rules === 'any' || filter.rules.some((r) => r === rule.meta.id || r === rule.name);
   if (!named) return false;
   const ls = filter.logsource;
@@ -47,9 +52,33 @@ export function filterApplies(filter: SigmaFilter, rule: ParsedRule): boolean {
   );
 }
 
-/** The rule's detection with every applicable filter ANDed on. */
-export function withFilters(rule: ParsedRule, filters: readonly SigmaFilter[]): Expr {
+/**
+ * The rule with every applicable filter ANDed on: the filter's searches join the rule's under
+ * names no condition can spell (`filter N: name`), its condition is ANDed onto the rule's.
+ */
+export function withFilters(rule: RawRule, filters: readonly SigmaFilter[]): RawRule {
   const applicable = filters.filter((f) => filterApplies(f, rule));
-  if (applicable.length === 0) return rule.expr;
-  return { kind: 'and', items: [rule.expr, ...applicable.map((f) => f.expr)] };
+  if (applicable.length === 0) return rule;
+  const searches = new Map<string, SearchTree>(rule.detection.searches);
+  const conditions: Tree<SearchRef>[] = [rule.detection.condition];
+  applicable.forEach((filter, i) => {
+    const rename = (name: string): string => `filter ${i + 1} (${filter.id || filter.title}): ${name}`;
+    for (const [name, search] of filter.detection.searches) searches.set(rename(name), search);
+    conditions.push(renameRefs(filter.detection.condition, rename));
+  });
+  return { ...rule, detection: { searches, condition: { kind: 'and', items: conditions } } };
+}
+
+function renameRefs(tree: Tree<SearchRef>, rename: (name: string) => string): Tree<SearchRef> {
+  switch (tree.kind) {
+    case 'ref':
+      return { kind: 'ref', name: rename(tree.name) };
+    case 'and':
+    case 'or':
+      return { kind: tree.kind, items: tree.items.map((t) => renameRefs(t, rename)) };
+    case 'not':
+      return { kind: 'not', item: renameRefs(tree.item, rename) };
+    case 'const':
+      return tree;
+  }
 }

@@ -1,6 +1,7 @@
 /**
  * The Sigma engine: rule files in, a compiled Detector and every problem out.
- * parse (documents.ts, sigma-rule.ts, detection.ts, condition.ts) -> compile (compile.ts,
+ * parse (documents.ts, sigma-rule.ts, detection-item.ts, condition.ts) -> filters (filters.ts) ->
+ * pipelines (pipelines/) -> resolve (detection.ts) -> compile (compile.ts,
  * detector.ts) -> evaluate. reference.ts is the plain interpreter the compiled form is tested against.
  */
 import type { Detector, RuleError, RuleFile } from '../rules/rule.ts';
@@ -8,14 +9,9 @@ import { SigmaCompileError } from './compile-error.ts';
 import { SigmaDetector } from './detector.ts';
 import { correlationsOf, type SigmaCorrelations } from './correlation.ts';
 import { parseSigmaFiles } from './load.ts';
-import type { LogsourceConfig } from './logsource.ts';
+import { parseOptionsOf, type SigmaOptions } from './options.ts';
 
-export interface SigmaOptions {
-  /** values for `|expand` placeholders, e.g. { admins: ['root','admin'] } */
-  readonly placeholders?: Readonly<Record<string, readonly string[]>>;
-  /** Logsources beyond the Windows taxonomy, keyed `service:NAME`, `category:NAME` or `product:NAME`. */
-  readonly logsources?: LogsourceConfig;
-}
+export { parseOptionsOf, type SigmaOptions };
 
 export interface SigmaRules {
   readonly detector: Detector;
@@ -26,7 +22,7 @@ export interface SigmaRules {
 }
 
 export function loadSigmaRules(files: readonly RuleFile[], options: SigmaOptions = {}): SigmaRules {
-  const parsed = parseSigmaFiles(files, options);
+  const parsed = parseSigmaFiles(files, parseOptionsOf(options));
   const correlations = correlationsOf(parsed);
   // correlations.errors repeats the correlation documents' parse errors: keep each error once.
   const errors = [...parsed.errors.filter((e) => !parsed.correlationErrors.includes(e)), ...correlations.errors];
@@ -39,3 +35,5 @@ export type { ParsedSigma } from './load.ts';
 export { correlationsOf, loadSigmaCorrelations, eventTime } from './correlation.ts';
 export { correlationScanState } from './correlation-scan-state.ts';
 export type { CorrelationMatch, CorrelationRule, Correlator, SigmaCorrelations } from './correlation.ts';
+export { builtinPipelines, parsePipeline, PipelineError, resolvePipelines } from './pipelines/index.ts';
+export type { ProcessingPipeline, DroppedVariant } from './pipelines/index.ts';

@@ -7,8 +7,11 @@ import { bundledRuleFiles } from '../../rules/bundled.ts';
 import { readRuleDir } from '../../rules/read-rule-dir.ts';
 import { loadRulePack } from '../../rules/rule-pack.ts';
 import { FIRST_CONFIG_LAYER, loadConfiguredPack } from '../../rules/build-pack.ts';
+import { PackConfigError } from '../../rules/pack-config.ts';
 import { ScanFailedError, scanStream } from '../../scan/scan-stream.ts';
+import { PipelineError } from '../../sigma/index.ts';
 import { parseCommandArgs } from '../args.ts';
+import { PIPELINE_ARGS, PIPELINE_HELP, pipelineOptions } from '../pipeline-options.ts';
 
 const HELP = `usage: winsift scan [options] <file|dir|->...
 
@@ -22,6 +25,7 @@ alert per match. Compression, framing and layout are detected per file.
   --layout LAYOUT    force a layout: ${LAYOUT_NAMES.join(' ')}
   --parse-all        parse every record, even those no loaded rule can match (by default they
                      are counted and skipped unparsed, so a malformed one is not reported)
+${PIPELINE_HELP}
 
 exit status: 0 when every file was read whole, 2 when any input was unreadable (a one-line reason
 per bad file goes to stderr; the other files are still scanned), 1 on usage errors.`;
@@ -34,6 +38,7 @@ export async function run(args: string[]): Promise<number> {
     layout: { type: 'string' },
     'parse-all': { type: 'boolean' },
     help: { type: 'boolean', short: 'h' },
+    ...PIPELINE_ARGS,
   });
   if (values.help) {
     console.log(HELP);
@@ -50,14 +55,29 @@ export async function run(args: string[]): Promise<number> {
   }
 
   const layout = values.layout === undefined ? undefined : parseLayoutName(values.layout, '--layout');
-  if (values.config !== undefined && values.rules) {
-    console.error('winsift scan: --config and --rules do not go together (list the directories in the configuration)');
+  let options;
+  try {
+    options = pipelineOptions(values);
+  } catch (error) {
+    if (!(error instanceof PipelineError)) throw error;
+    console.error(`winsift scan: ${error.message}`);
     return 1;
   }
-  const pack =
-    values.config !== undefined
-      ? loadConfiguredPack(values.config).pack
-      : loadRulePack([...bundledRuleFiles(), ...(values.rules ?? []).flatMap((dir, i) => readRuleDir(dir).map((f) => ({ ...f, layer: FIRST_CONFIG_LAYER + i })))]);
+  if (values.config !== undefined && (values.rules || values.pipeline || values['no-builtin-pipelines'])) {
+    console.error('winsift scan: --config goes alone (its rules and pipelines are in the configuration)');
+    return 1;
+  }
+  let pack;
+  try {
+    pack =
+      values.config !== undefined
+        ? loadConfiguredPack(values.config).pack
+        : loadRulePack([...bundledRuleFiles(), ...(values.rules ?? []).flatMap((dir, i) => readRuleDir(dir).map((f) => ({ ...f, layer: FIRST_CONFIG_LAYER + i })))], options);
+  } catch (error) {
+    if (!(error instanceof PackConfigError)) throw error;
+    console.error(`winsift scan: ${error.message}`);
+    return 1;
+  }
   for (const r of pack.replaced) console.error(`winsift scan: rule ${r.id}: ${r.kept} replaces ${r.dropped}`);
   if (pack.errors.length > 0) {
     console.error(

@@ -11,6 +11,7 @@ import { readEvents } from '../../ingest/read-events.ts';
 import type { RuleError } from '../../rules/rule.ts';
 import { SigmaDetector } from '../detector.ts';
 import { parseSigmaFiles } from '../load.ts';
+import { parseOptionsOf } from '../options.ts';
 import { readRuleDir } from '../../rules/read-rule-dir.ts';
 
 export const RULE_DIRS = ['rules/windows', 'rules-threat-hunting/windows', 'rules-emerging-threats'];
@@ -42,13 +43,16 @@ export interface RegressionReport {
 
 export async function checkCorpus(sigmaDir: string): Promise<{ compile: CompileReport; regression: RegressionReport }> {
   const files = RULE_DIRS.flatMap((dir) => readRuleDir(join(sigmaDir, dir)).filter((f) => /\.ya?ml$/i.test(f.path))).map((f) => ({ ...f, path: relative(sigmaDir, f.path) }));
-  const parsed = parseSigmaFiles(files);
+  // With the built-in pipelines, as every user gets them.
+  const parsed = parseSigmaFiles(files, parseOptionsOf({}));
+  // A rule a variant pipeline split into versions is one rule.
+  const rules = new Set(parsed.rules.map((r) => r.meta)).size;
   const failedDocs = new Set(parsed.errors.map((e) => `${e.file}\u0000${e.ruleId ?? e.item ?? ''}`));
   const compile: CompileReport = {
     files: files.length,
-    total: parsed.rules.length + parsed.filters.length + parsed.correlations.length + failedDocs.size,
-    compiled: parsed.rules.length + parsed.filters.length + parsed.correlations.length,
-    foreign: parsed.rules.filter((r) => r.route.foreign).length,
+    total: rules + parsed.filters.length + parsed.correlations.length + failedDocs.size,
+    compiled: rules + parsed.filters.length + parsed.correlations.length,
+    foreign: new Set(parsed.rules.filter((r) => r.route.foreign).map((r) => r.meta)).size,
     errors: parsed.errors,
   };
   const detector = new SigmaDetector(parsed.rules);
