@@ -125,7 +125,7 @@ describe('bundled BITS rules', () => {
     expect(datadog.triage.length).toBeGreaterThanOrEqual(5);
     expect(datadog.language).toBe('sigma');
     const sigma = detector.rules.find((r) => r.id === SIGMA_DIRECT_IP)!;
-    expect(sigma).toMatchObject({ level: 'high', author: 'Nasreddine Bencherchali (Nextron Systems)', license: 'DRL-1.1', source: 'rules/sigma-bits-direct-ip.yml' });
+    expect(sigma).toMatchObject({ level: 'high', author: 'Nasreddine Bencherchali (Nextron Systems)', license: 'DRL-1.1', source: 'bundled:sigma-bits-direct-ip.yml' });
     expect(sigma.tags).toContain('attack.t1197');
     expect(sigma.triage).toEqual([]);
   });
