@@ -30,11 +30,16 @@ function readPolicyResources(template: ReturnType<typeof synthStack>['template']
 }
 
 let tree: TempTree;
+const assetDirs: string[] = [];
 beforeAll(async () => {
   await ensureFunctionBundle();
   tree = tempTree();
 }, 180_000);
-afterAll(() => tree?.remove());
+afterAll(() => {
+  tree?.remove();
+  // The packed assets synthesis wrote beside dist/functions/scan.
+  for (const dir of assetDirs) rmSync(dir, { recursive: true, force: true });
+});
 
 describe('a runtime rule pack', () => {
   it('in a bucket the stack creates: read on exactly the pack object, RULES_S3_URI set, refusals alarmed', () => {
@@ -50,7 +55,7 @@ describe('a runtime rule pack', () => {
     template.hasResourceProperties('AWS::CloudWatch::Alarm', { MetricName: 'RulePackRejected', Namespace: 'winsift', Threshold: 0 });
     template.hasOutput('RulePackUri', {});
     expect(stack.scan.rulePackVersion).toBeUndefined();
-  });
+  }, 180_000); // the first synthesis of a process loads aws-cdk-lib and cdk-nag: slow on a busy machine
 
   it('an existing object: read on exactly that key', () => {
     const { template } = synthStack({ rulesS3Uri: 's3://corp-detections/packs/winsift.json' });
@@ -58,19 +63,19 @@ describe('a runtime rule pack', () => {
       'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':s3:::corp-detections/packs/winsift.json']],
     });
     expect(Object.keys(template.findResources('AWS::S3::Bucket')).some((id) => id.startsWith('RulePackBucket'))).toBe(false);
-  });
+  }, 120_000);
 
   it('without one: no pack permission, no alarm, no variable', () => {
     const { template } = synthStack({});
     expect(JSON.stringify(template.toJSON())).not.toContain('RULES_S3_URI');
     expect(JSON.stringify(template.toJSON())).not.toContain('RulePackRejected');
-  });
+  }, 120_000);
 
   it('bad context is refused with the key', () => {
     expect(() => synthStack({ rulesS3Uri: 'corp-detections/pack.json' })).toThrow(/context rulesS3Uri: .* is not s3:\/\/bucket\/key/);
     expect(() => synthStack({ rulePackBucket: 'yes' })).toThrow(/context rulePackBucket/);
     expect(() => synthStack({ rulePackBucket: 'create', rulesS3Uri: 's3://a-b/c' })).toThrow(/give one/);
-  });
+  }, 120_000);
 });
 
 describe('a build-time pack (-c rulePack)', () => {
@@ -98,6 +103,7 @@ describe('a build-time pack (-c rulePack)', () => {
   it('a rule directory: precompiled into the asset, next to the bundled rules, and it alerts', async () => {
     tree.write('corp/rules/c2.yml', bitsRule('00000000-0000-4000-8000-0000000000c2', 'corp-c2.example'));
     const { stack } = synthStack({ rulePack: join(tree.dir, 'corp/rules') });
+    assetDirs.push(stack.scan.assetDir);
     expect(stack.scan.rulePackVersion).toMatch(/^rules@[0-9a-f]{12}$/);
     expect(existsSync(join(stack.scan.assetDir, FUNCTION_PACK_FILE))).toBe(true);
     const alerts = await runAsset(stack.scan.assetDir, 'ecs/corp.json.gz', gzipLines([bits16403('http://45.33.32.156/corp-c2.example/a.exe')]));
@@ -109,11 +115,12 @@ describe('a build-time pack (-c rulePack)', () => {
   it('a broken rule fails the synth, listing it', () => {
     tree.write('broken/rules/bad.yml', bitsRule('00000000-0000-4000-8000-0000000000ba', 'x').replace('RemoteName|contains', 'RemoteName|frobnicate'));
     expect(() => synthStack({ rulePack: join(tree.dir, 'broken/rules') })).toThrow(/1 rule\(s\) cannot be loaded[\s\S]*bad\.yml: 00000000-0000-4000-8000-0000000000ba: .*frobnicate/);
-  });
+  }, 120_000);
 
   describeShared('SigmaHQ rules/windows', () => {
     it('the asset alerts on a SigmaHQ-only detection (regression event, raw .evtx)', async () => {
       const { stack } = synthStack({ rulePack: sharedPath('corpus', 'sigma', 'rules', 'windows') });
+      assetDirs.push(stack.scan.assetDir);
       const evtx = sharedPath(
         'corpus/sigma/regression_data/rules/windows/process_creation/proc_creation_win_amsi_registry_tampering/7dbbcac2-57a0-45ac-b306-ff30a8bd2981.evtx',
       );
