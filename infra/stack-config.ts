@@ -17,6 +17,12 @@
  * | backfillToleratedFailurePercent | share of objects that may fail before the run fails   | 5                      |
  * | publishRecordDays      | days published-alert markers are kept (re-scans older re-alert) | 400                   |
  * | functionAssetDir       | the bundled function (scripts/build.ts output)                 | dist/functions/scan    |
+ * | rulePack               | build-time pack: a rule directory or pack configuration file,  | bundled rules only     |
+ * |                        | precompiled into the function asset (infra/rule-pack-asset.ts) |                        |
+ * | rulesS3Uri             | runtime pack object s3://bucket/key the function reads         | none                   |
+ * | rulePackBucket         | `create`: make a pack bucket, runtime pack at rulePackKey in it | none                  |
+ * | rulePackKey            | the pack's key in the created bucket                           | rule-packs/winsift.json |
+ * | rulesRefreshSeconds    | how often the function re-checks the runtime pack's ETag       | 300                    |
  */
 import { LEVELS, type Level } from '../lib/rules/rule.ts';
 
@@ -35,6 +41,10 @@ export interface StackConfig {
   readonly backfillToleratedFailurePercent: number;
   readonly publishRecordDays: number;
   readonly functionAssetDir: string;
+  readonly rulePack?: string;
+  /** The runtime pack: an existing object, or a key in the bucket the stack creates. */
+  readonly runtimePack?: { readonly uri: string } | { readonly createBucket: true; readonly key: string };
+  readonly rulesRefreshSeconds: number;
 }
 
 type Context = (key: string) => unknown;
@@ -68,6 +78,18 @@ export function readStackConfig(context: Context): StackConfig {
   const keyPrefix = text('keyPrefix') ?? '';
   const keySuffix = text('keySuffix');
   const logBucketName = text('logBucketName');
+  const rulePack = text('rulePack');
+  const rulesS3Uri = text('rulesS3Uri');
+  const rulePackBucket = text('rulePackBucket');
+  const rulePackKey = text('rulePackKey') ?? 'rule-packs/winsift.json';
+  if (rulesS3Uri !== undefined && !/^s3:\/\/[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]\/.+$/.test(rulesS3Uri)) {
+    throw new Error(`context rulesS3Uri: '${rulesS3Uri}' is not s3://bucket/key`);
+  }
+  if (rulePackBucket !== undefined && rulePackBucket !== 'create') throw new Error(`context rulePackBucket: '${rulePackBucket}' is not 'create' (to use an existing bucket, give rulesS3Uri)`);
+  if (rulePackBucket !== undefined && rulesS3Uri !== undefined) throw new Error('context rulePackBucket and rulesS3Uri: give one (create a pack bucket, or read an existing object)');
+  if (/^\/|\*|\?/.test(rulePackKey) || rulePackKey.length > 1024) throw new Error(`context rulePackKey: '${rulePackKey}' is not a plain object key`);
+  const runtimePack: StackConfig['runtimePack'] =
+    rulesS3Uri !== undefined ? { uri: rulesS3Uri } : rulePackBucket === 'create' ? { createBucket: true, key: rulePackKey } : undefined;
 
   return {
     ...(logBucketName === undefined ? {} : { logBucketName }),
@@ -84,6 +106,9 @@ export function readStackConfig(context: Context): StackConfig {
     backfillToleratedFailurePercent: int('backfillToleratedFailurePercent', 5, 0, 100),
     publishRecordDays: int('publishRecordDays', 400, 1, 3650),
     functionAssetDir: text('functionAssetDir') ?? 'dist/functions/scan',
+    ...(rulePack === undefined ? {} : { rulePack }),
+    ...(runtimePack === undefined ? {} : { runtimePack }),
+    rulesRefreshSeconds: int('rulesRefreshSeconds', 300, 1, 86400),
   };
 }
 

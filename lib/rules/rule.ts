@@ -27,6 +27,10 @@ export interface RuleMeta {
   readonly source: string;
   /** Licence of the rule text, e.g. `DRL-1.1`, `Elastic-2.0`. */
   readonly license?: string;
+  /** Sigma `status` (stable, test, experimental, deprecated, unsupported), for rule selection. */
+  readonly status?: string;
+  /** The rule pack this rule was loaded from, `name@hash` (lib/rules/pack-version.ts): every alert names it. */
+  readonly pack?: string;
 }
 
 /** Why one field made a rule match: shown to the person reading the alert. */
@@ -84,4 +88,19 @@ export interface RuleError {
 export interface RuleFile {
   readonly path: string;
   readonly text: string;
+  /**
+   * Which source the file came from, in load order (lib/rules/rule-sources.ts): when two files
+   * of different layers carry one rule id, the higher layer's copy wins; within one layer a
+   * repeated id is an error. Absent: layer 0.
+   */
+  readonly layer?: number;
+}
+
+/** A rule of a lower layer that a later source's copy of the same id replaced: logged once, as info. */
+export interface RuleReplaced {
+  readonly id: string;
+  /** The copy kept (the later source's file). */
+  readonly kept: string;
+  /** The copy dropped. */
+  readonly dropped: string;
 }

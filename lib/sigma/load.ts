@@ -4,7 +4,7 @@
  * read (detection items) -> filters ANDed on -> processing pipelines (maybe several versions) ->
  * resolve (routes, field tests). What comes out is ready to compile.
  */
-import type { RuleError, RuleFile } from '../rules/rule.ts';
+import type { RuleError, RuleFile, RuleReplaced } from '../rules/rule.ts';
 import { simplify } from './compile.ts';
 import { SigmaCompileError } from './compile-error.ts';
 import { readDocuments } from './documents.ts';
@@ -27,6 +27,8 @@ export interface ParsedSigma {
   readonly correlationErrors: RuleError[];
   /** Variants a pipeline did not add, and why (information for lint/explain, not errors). */
   readonly dropped: DroppedVariant[];
+  /** Rules a later layer's copy of the same id replaced (RuleFile.layer). */
+  readonly replaced: RuleReplaced[];
 }
 
 export interface ParseOptions {
@@ -54,8 +56,11 @@ export function parseSigmaFiles(files: readonly RuleFile[], options: ParseOption
   let at = 0;
   const correlationErrors: RuleError[] = [];
   const dropped: DroppedVariant[] = [];
-  const seen = new Map<string, string>();
+  const replaced: RuleReplaced[] = [];
+  // Per id, the index in `raws`, its file and layer: a later layer's copy replaces it in place.
+  const seen = new Map<string, { index: number; path: string; layer: number }>();
   for (const file of files) {
+    const layer = file.layer ?? 0;
     let documents;
     try {
       const read = readDocuments(file.text);
@@ -83,9 +88,13 @@ export function parseSigmaFiles(files: readonly RuleFile[], options: ParseOption
         const rule = readRule(doc.body, file.path);
         const previous = seen.get(rule.meta.id);
         if (previous !== undefined) {
-          throw new SigmaCompileError(`duplicate rule id, first loaded from ${previous}`, 'id');
+          if (previous.layer >= layer) throw new SigmaCompileError(`duplicate rule id, first loaded from ${previous.path}`, 'id');
+          replaced.push({ id: rule.meta.id, kept: file.path, dropped: previous.path });
+          raws[previous.index] = { rule, at };
+          seen.set(rule.meta.id, { index: previous.index, path: file.path, layer });
+          continue;
         }
-        seen.set(rule.meta.id, file.path);
+        seen.set(rule.meta.id, { index: raws.length, path: file.path, layer });
         raws.push({ rule, at });
       } catch (error) {
         const ruleError = toRuleError(error, file.path, id, `line ${doc.line}`);
@@ -121,5 +130,5 @@ export function parseSigmaFiles(files: readonly RuleFile[], options: ParseOption
     }
   }
   const errors = ordered.sort((a, b) => a.at - b.at).map((e) => e.error);
-  return { rules, filters, correlations, errors, correlationErrors, dropped };
+  return { rules, filters, correlations, errors, correlationErrors, dropped, replaced };
 }

@@ -12,6 +12,7 @@ export function readRuleMeta(body: Record<string, unknown>, source: string): Rul
     throw new SigmaCompileError(`level '${String(level)}' is not one of ${LEVELS.join(', ')}`, 'level');
   }
   const license = body['license'];
+  const status = body['status'];
   return {
     id,
     title,
@@ -25,6 +26,7 @@ export function readRuleMeta(body: Record<string, unknown>, source: string): Rul
     language: 'sigma',
     source,
     ...(typeof license === 'string' ? { license } : {}),
+    ...(typeof status === 'string' ? { status } : {}),
   };
 }
 

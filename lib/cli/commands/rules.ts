@@ -1,14 +1,21 @@
 /**
  * `winsift rules <sub-command>`: what the rules are and whether they load. Each sub-command is
  * one entry in RULES_COMMANDS and one `defineCommand` below. All load rules through RULE_OPTIONS
- * (--rules, --pipeline NAME|FILE, --no-builtin-pipelines).
+ * (--rules, --config, --pipeline NAME|FILE, --no-builtin-pipelines). `rules pack` writes a
+ * precompiled pack (lib/rules/compiled-pack.ts) and `rules publish` uploads one for a function
+ * with RULES_S3_URI to pick up at its next refresh.
  */
+import { readFileSync, writeFileSync } from 'node:fs';
 import { bundledRuleFiles } from '../../rules/bundled.ts';
-import { loadRulePack } from '../../rules/rule-pack.ts';
+import { buildPack, recordedConfig } from '../../rules/build-pack.ts';
+import { readCompiledPack, writeCompiledPack } from '../../rules/compiled-pack.ts';
+import { defaultPackConfig } from '../../rules/pack-config.ts';
+import { loadPackContent, loadRulePack } from '../../rules/rule-pack.ts';
+import { parseS3Uri } from '../../rules/s3-pack-source.ts';
 import { displayValue } from '../../alerts/sanitise.ts';
 import { defineCommand, defineGroup, type SubCommand, UsageError } from '../command.ts';
 import { EXIT } from '../exit-status.ts';
-import { describeRuleErrors, formatRuleError, loadRules, readRulePaths, RULE_OPTIONS } from '../rule-options.ts';
+import { asUsageError, describeRuleErrors, formatRuleError, loadRules, readRulePaths, RULE_OPTIONS } from '../rule-options.ts';
 import { pipelineOptions } from '../pipeline-options.ts';
 import { parseSigmaFiles } from '../../sigma/load.ts';
 import { parseOptionsOf } from '../../sigma/index.ts';
@@ -40,7 +47,7 @@ with the reason.`,
       process.stdout.write(`${[rule.id, language, rule.level, rule.title, rule.source].map((v) => displayValue(v, 300)).join('\t')}\n`);
     }
     const count = pack.detector.rules.length;
-    process.stderr.write(`${count} rules loaded${pack.errors.length > 0 ? `, ${pack.errors.length} not loaded:` : ''}\n`);
+    process.stderr.write(`${count} rules loaded (pack ${displayValue(pack.version, 200)})${pack.errors.length > 0 ? `, ${pack.errors.length} not loaded:` : ''}\n`);
     if (pack.errors.length > 0) process.stderr.write(`${describeRuleErrors(pack.errors).join('\n')}\n`);
     return EXIT.ok;
   },
@@ -52,8 +59,9 @@ export const lint = defineCommand({
   usage: '[--changes] [DIR|FILE]... [--rules DIR]...',
   description: `Loads the bundled pack together with the rule files under each DIR, exactly as
 'winsift scan --rules DIR' would, and prints every rule that does not load on stdout, one per
-line: file, rule id, item, reason. A rule whose id is already taken (often a copy of a bundled
-rule) is reported as a duplicate. Without DIR, checks the bundled pack. What the processing
+line: file, rule id, item, reason. A DIR's copy of a bundled rule's id replaces it (said on
+stderr); two copies within one DIR are an error. Without DIR, checks the bundled pack; with
+--config, the rules the configuration selects. What the processing
 pipelines changed is counted; --changes lists it per rule.`,
   options: {
     ...RULE_OPTIONS,
@@ -61,10 +69,20 @@ pipelines changed is counted; --changes lists it per rule.`,
   },
   epilogue: 'exit status: 0 when every rule loads, 2 when any does not, 1 on usage errors (a DIR that does not exist).',
   action({ values, positionals }) {
-    const options = pipelineOptions(values);
+    if (values.config !== undefined) {
+      if (positionals.length > 0) throw new UsageError('--config goes alone (list the rule directories in the configuration)');
+      // The configuration's rules, as the function would load them, every channel compiled now.
+      const pack = loadRules(values, { eager: true });
+      for (const error of pack.errors) process.stdout.write(`${formatRuleError(error)}\n`);
+      process.stderr.write(`pack ${displayValue(pack.version, 200)}: ${pack.detector.rules.length} rules ok, ${pack.errors.length} errors\n`);
+      return pack.errors.length > 0 ? EXIT.badInput : EXIT.ok;
+    }
+    const options = sigmaOptionsOf(values);
     const extra = [...readRulePaths(positionals, ''), ...readRulePaths(values.rules ?? [])];
     const bundled = bundledRuleFiles();
-    const pack = loadRulePack([...bundled, ...extra], options);
+    // Every channel compiled now: lint wants every error, not those of the channels seen.
+    const pack = loadRulePack([...bundled, ...extra], { ...options, eager: true });
+    for (const r of pack.replaced) process.stderr.write(`rule ${displayValue(r.id, 100)}: ${displayValue(r.kept, 300)} replaces ${displayValue(r.dropped, 300)}\n`);
     for (const error of pack.errors) process.stdout.write(`${formatRuleError(error)}\n`);
     // What the pipelines did is information, not an error: counted, listed with --changes. For the
     // files named (the bundled pack when none is).
@@ -99,7 +117,8 @@ detection, and what the pipelines changed or did not add.`,
   epilogue: 'exit status: 0 when the rule loads, 2 when it does not or no rule has the id, 1 on usage errors.',
   action({ values, positionals }) {
     if (positionals.length !== 1) throw new UsageError('name one rule id');
-    const options = pipelineOptions(values);
+    if (values.config !== undefined) throw new UsageError('rules explain takes --rules and --pipeline, not --config');
+    const options = sigmaOptionsOf(values);
     const id = positionals[0]!;
     const files = [...bundledRuleFiles(), ...readRulePaths(values.rules ?? [])].filter((f) => /\.ya?ml$/i.test(f.path));
     const sigma = parseSigmaFiles(files, parseOptionsOf(options));
@@ -138,11 +157,112 @@ function eventIdsOf(rule: ParsedRule): string {
   return ids ? ids.join(', ') : 'any';
 }
 
+/** The Sigma options of the pipeline flags; a pipeline file that cannot be used is a usage error. */
+function sigmaOptionsOf(values: Parameters<typeof pipelineOptions>[0]): ReturnType<typeof pipelineOptions> {
+  try {
+    return pipelineOptions(values);
+  } catch (error) {
+    throw asUsageError(error);
+  }
+}
+
+export const pack = defineCommand({
+  name: 'rules pack',
+  summary: 'compile, lint and write a versioned rule pack for the function',
+  usage: '[--config FILE|DIR] -o pack.json [--skip-broken]',
+  description: `Reads the rules a pack configuration selects (without --config: the bundled rules alone),
+runs them through its pipelines, compiles every rule, and writes the result precompiled
+(lib/rules/compiled-pack.ts): rules after pipelines, the configuration, a content hash and the
+pack-format version. A broken rule stops it, every one listed, unless --skip-broken leaves
+them out (and records them in the pack).`,
+  options: {
+    config: { type: 'string', value: 'FILE|DIR', help: 'the pack configuration (a rule directory stands for `rules: [DIR]`)' },
+    output: { type: 'string', short: 'o', value: 'FILE', help: 'where to write the pack (required)' },
+    'skip-broken': { type: 'boolean', help: 'leave broken rules out instead of writing no pack' },
+  },
+  epilogue: 'exit status: 0 when the pack was written, 2 when a rule is broken (no pack written), 1 on usage errors.',
+  action({ values, positionals }) {
+    if (positionals.length > 0) throw new UsageError(`unexpected argument '${displayValue(positionals[0]!, 200)}'`);
+    if (values.output === undefined) throw new UsageError('name the output file with -o');
+    try {
+      const built = buildPack(values.config ?? defaultPackConfig([], process.cwd(), 'bundled'));
+      // Compiled whole now, so a rule that breaks the compiler fails here, not in the function.
+      const check = loadPackContent(built.content, built.version, { eager: true });
+      const broken = check.errors;
+      for (const error of broken) process.stderr.write(`${formatRuleError(error)}\n`);
+      if (broken.length > 0 && !values['skip-broken']) {
+        process.stderr.write(`winsift rules pack: ${broken.length} broken rule(s), no pack written (fix them, or --skip-broken to leave them out)\n`);
+        return EXIT.badInput;
+      }
+      const text = writeCompiledPack(built.content, { name: built.config.name, config: recordedConfig(built.config) });
+      const written = readCompiledPack(text, values.output); // what the function will do on load
+      writeFileSync(values.output, text);
+      const { leftOut, levelsChanged, unknownLevelIds } = built.selection;
+      for (const r of built.content.replaced) process.stderr.write(`rule ${r.id}: ${r.kept} replaces ${r.dropped}\n`);
+      for (const id of unknownLevelIds) process.stderr.write(`winsift rules pack: levels: ${id} names no rule\n`);
+      const out = Object.entries(leftOut).filter(([, n]) => n > 0).map(([why, n]) => `${n} by ${why}`);
+      process.stderr.write(
+        `wrote ${values.output}: pack ${written.version}, ${check.detector.rules.length} rules from ${built.files} files` +
+          `${out.length > 0 ? `, left out ${out.join(', ')}` : ''}${levelsChanged > 0 ? `, ${levelsChanged} level(s) overridden` : ''}` +
+          `${broken.length > 0 ? `, ${broken.length} broken rule(s) skipped` : ''}, ${(Buffer.byteLength(text) / 1024).toFixed(0)} KiB\n`,
+      );
+      return EXIT.ok;
+    } catch (error) {
+      throw asUsageError(error);
+    }
+  },
+});
+
+export const publish = defineCommand({
+  name: 'rules publish',
+  summary: 'check a pack and upload it to S3 for a deployed function',
+  usage: 'pack.json s3://bucket/key',
+  description: `Checks the pack as the function will (format, version, hash, every rule) and uploads it.
+A function with RULES_S3_URI set to that object picks it up at its next refresh
+(RULES_REFRESH_SECONDS). Credentials and region come from the usual AWS SDK settings.`,
+  options: {},
+  epilogue: 'exit status: 0 when uploaded, 1 on usage errors or a pack that does not check.',
+  async action({ positionals }) {
+    const [file, uri] = positionals;
+    if (file === undefined || uri === undefined || positionals.length > 2) throw new UsageError('name the pack file and the s3:// destination');
+    let compiled: ReturnType<typeof readCompiledPack>;
+    let text: string;
+    let target: ReturnType<typeof parseS3Uri>;
+    try {
+      target = parseS3Uri(uri, 'rules publish');
+      text = readFileSync(file, 'utf8');
+      // Refused here rather than by every function that would read it.
+      compiled = readCompiledPack(text, file);
+    } catch (error) {
+      throw asUsageError(error);
+    }
+    const { S3Client, PutObjectCommand } = await import('@aws-sdk/client-s3');
+    const s3 = new S3Client({});
+    try {
+      const put = await s3.send(
+        new PutObjectCommand({
+          Bucket: target.bucket,
+          Key: target.key,
+          Body: text,
+          ContentType: 'application/json',
+          Metadata: { 'winsift-pack-version': compiled.version, 'winsift-pack-format': String(compiled.header.formatVersion) },
+        }),
+      );
+      process.stderr.write(`published pack ${compiled.version} to ${uri} (ETag ${put.ETag ?? 'unknown'})\n`);
+      return EXIT.ok;
+    } finally {
+      s3.destroy();
+    }
+  },
+});
+
 /** The sub-commands of `winsift rules`: adding one is one line here. */
 export const RULES_COMMANDS: Record<string, SubCommand> = {
   list: { summary: list.summary, load: async () => list },
   lint: { summary: lint.summary, load: async () => lint },
   explain: { summary: explain.summary, load: async () => explain },
+  pack: { summary: pack.summary, load: async () => pack },
+  publish: { summary: publish.summary, load: async () => publish },
 };
 
 export const rules = defineGroup({ name: 'rules', summary: 'list and lint the rules', commands: RULES_COMMANDS });

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { PipelineError } from '../../../lib/sigma/index.ts';
+import { SigmaDetector } from '../../../lib/sigma/detector.ts';
 import { event, fires, load, parsed, pipeline, PROC, ruleText, SYSMON } from './support.ts';
 
 const SEC = { Channel: 'Security', EventID: 4688 };
@@ -126,6 +127,13 @@ transformations:
     expect(result.rules[1]!.changes!.map((c) => c.item)).toEqual(['logsource', 'eventid', 'fields']);
     expect(result.rules[0]!.meta).toBe(result.rules[1]!.meta);
   });
+  it('versions read back from JSON (a precompiled pack) are still one rule', () => {
+    const copy = JSON.parse(JSON.stringify(parsed(rule, [security]).rules)) as ReturnType<typeof parsed>['rules'];
+    expect(copy[0]!.meta).not.toBe(copy[1]!.meta);
+    const detector = new SigmaDetector(copy);
+    expect(detector.rules).toHaveLength(1);
+    expect(detector.match(event({ ...SEC, NewProcessName: 'C:\\dnscmd.exe' }))).toEqual([detector.rules[0]]);
+  });
   it('a rule none of its items apply to gets no variant', () => {
     const other = ruleText('sel:\n  ImageLoaded: x\ncondition: sel', 'product: windows\ncategory: image_load');
     expect(parsed(other, [security]).rules).toHaveLength(1);
@@ -250,15 +258,27 @@ transformations:
   });
   it('System fields stay available with except', () => {
     const rule = ruleText('sel:\n  EventID: 1\n  Image: x\ncondition: sel', 'product: windows');
-    expect(parsed(rule, [only]).rules).toHaveLength(2);
+    // Nothing unavailable: no copy (it would be the rule again), nothing dropped.
+    expect(parsed(rule, [only]).rules).toHaveLength(1);
+    expect(parsed(rule, [only]).dropped).toEqual([]);
   });
   it('an exists: false test on an unavailable field fires on absence: refused', () => {
     const rule = ruleText('sel:\n  Image: x\n  Hashes|exists: false\ncondition: sel', 'product: windows');
     expect(parsed(rule, [only]).dropped[0]!.reason).toMatch(/absence of Hashes/);
   });
+  it('fieldref: an unavailable referenced field is dropped from the values; the others still decide', () => {
+    const rule = ruleText('sel:\n  Image|fieldref:\n    - CommandLine\n    - OriginalFileName\ncondition: sel', 'product: windows');
+    const result = parsed(rule, [only]);
+    expect(result.dropped).toEqual([]);
+    const { detector } = load(rule, [only]);
+    expect(detector.match(event({ Image: 'x', CommandLine: 'x' }))).toHaveLength(1);
+    const all = ruleText('sel:\n  Image|fieldref|all:\n    - CommandLine\n    - OriginalFileName\ncondition: sel', 'product: windows');
+    expect(parsed(all, [only]).dropped[0]!.reason).toMatch(/can never match: needs OriginalFileName/);
+  });
   it('keywords are untouched', () => {
     const rule = ruleText('keywords:\n  - mimikatz\ncondition: keywords', 'product: windows');
-    expect(parsed(rule, [only]).rules).toHaveLength(2);
+    expect(parsed(rule, [only]).rules).toHaveLength(1);
+    expect(parsed(rule, [only]).dropped).toEqual([]);
   });
 });
 
