@@ -44,6 +44,7 @@ async function ensureBundles(): Promise<void> {
   // scripts/build.ts does), so the figure is compilation, not TS stripping or disk reads.
   const { build } = await import('esbuild');
   const { bundledRuleFiles } = await import('../lib/rules/bundled.ts');
+  const { embedBundledRules } = await import('../scripts/build.ts');
   await build({
     stdin: {
       contents: `export { loadRulePack } from './lib/rules/rule-pack.ts'; export const files = ${JSON.stringify(bundledRuleFiles())};`,
@@ -57,6 +58,8 @@ async function ensureBundles(): Promise<void> {
     target: 'node24',
     minify: true,
     banner: { js: `import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);` },
+    // The built-in pipelines embedded too, as in the function.
+    plugins: [embedBundledRules],
     logLevel: 'error',
   });
 }

@@ -14,7 +14,7 @@ import { builtinPipelineFiles } from '../lib/sigma/pipelines/builtin-files.ts';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 
-const embedBundledRules: Plugin = {
+export const embedBundledRules: Plugin = {
   name: 'embed-bundled-rules',
   setup(b) {
     b.onLoad({ filter: /[\\/]lib[\\/]rules[\\/]bundled\.ts$/ }, () => ({
