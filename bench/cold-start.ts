@@ -21,8 +21,14 @@ export interface ColdStart {
   readonly nodeBootMs: number;
   /** `import()` of the function bundle: module evaluation, config, rule compilation. */
   readonly importMs: number;
-  /** Compiling the bundled rules alone, in a fresh process. */
+  /** Compiling the bundled rules alone, in a fresh process (with the built-in pipelines, the default). */
   readonly compileMs: number;
+  /**
+   * The same with no pipelines (`pipelines: []`), in fresh processes alternating with the ones
+   * above: compileCpuMs / compileNoBuiltinsCpuMs is what the built-in pipelines cost at cold start.
+   */
+  readonly compileNoBuiltinsMs: number;
+  readonly compileNoBuiltinsCpuMs: number;
   /** Process start to handler ready. */
   readonly totalMs: number;
   /**
@@ -38,14 +44,16 @@ export interface ColdStart {
 
 async function ensureBundles(): Promise<void> {
   // Always rebuilt: a dist/ left from an older checkout would time old code.
-  const { buildAll } = await import('../scripts/build.ts');
+  const { buildAll, embedBundledRules } = await import('../scripts/build.ts');
   await buildAll();
-  // The rule loader on its own, bundled like the function (rule texts embedded, as
-  // scripts/build.ts does), so the figure is compilation, not TS stripping or disk reads.
+  // The rule loader on its own, bundled like the function (rule texts and the built-in
+  // pipelines embedded by scripts/build.ts's plugin), so the figure is compilation, not TS
+  // stripping or disk reads.
   const { build } = await import('esbuild');
   const { bundledRuleFiles } = await import('../lib/rules/bundled.ts');
   const { embedBundledRules } = await import('../scripts/build.ts');
   await build({
+    plugins: [embedBundledRules],
     stdin: {
       contents: `export { loadRulePack } from './lib/rules/rule-pack.ts'; export const files = ${JSON.stringify(bundledRuleFiles())};`,
       resolveDir: ROOT,
@@ -77,7 +85,7 @@ const importCpuMs = cpuMs(c0);
 const rules = await import(env.BENCH_RULES);
 const t2 = performance.now();
 const c2 = process.cpuUsage();
-rules.loadRulePack(rules.files);
+rules.loadRulePack(rules.files, env.BENCH_NO_PIPELINES ? { pipelines: [] } : {});
 const t3 = performance.now();
 const compileCpuMs = cpuMs(c2);
 process.stdout.write('\\nBENCH_RESULT ' + JSON.stringify({
@@ -86,28 +94,45 @@ process.stdout.write('\\nBENCH_RESULT ' + JSON.stringify({
 }) + '\\n');
 `;
 
+type ChildResult = Omit<ColdStart, 'runs' | 'compileNoBuiltinsMs' | 'compileNoBuiltinsCpuMs'>;
+
+async function child(noPipelines: boolean): Promise<ChildResult> {
+  const { stdout } = await promisify(execFile)(process.execPath, ['--input-type=module', '-e', CHILD], {
+    env: {
+      ...process.env,
+      ...(noPipelines ? { BENCH_NO_PIPELINES: '1' } : {}),
+      BENCH_FUNCTION: pathToFileURL(FUNCTION_BUNDLE).href,
+      BENCH_RULES: pathToFileURL(RULES_BUNDLE).href,
+      // What the function's configuration requires; nothing is called at import.
+      TOPIC_ARN: 'arn:aws:sns:us-east-1:000000000000:winsift-bench',
+      AWS_REGION: 'us-east-1',
+      POWERTOOLS_LOG_LEVEL: 'SILENT',
+    },
+  });
+  const line = stdout.split('\n').find((l) => l.startsWith('BENCH_RESULT '));
+  if (!line) throw new Error(`cold-start child printed no result: ${stdout.slice(0, 500)}`);
+  return JSON.parse(line.slice('BENCH_RESULT '.length)) as ChildResult;
+}
+
 export async function measureColdStart(runs = 5): Promise<ColdStart> {
   await ensureBundles();
-  const results: Omit<ColdStart, 'runs'>[] = [];
+  const results: ChildResult[] = [];
+  const without: ChildResult[] = [];
   for (let i = 0; i < runs; i++) {
-    const { stdout } = await promisify(execFile)(process.execPath, ['--input-type=module', '-e', CHILD], {
-      env: {
-        ...process.env,
-        BENCH_FUNCTION: pathToFileURL(FUNCTION_BUNDLE).href,
-        BENCH_RULES: pathToFileURL(RULES_BUNDLE).href,
-        // What the function's configuration requires; nothing is called at import.
-        TOPIC_ARN: 'arn:aws:sns:us-east-1:000000000000:winsift-bench',
-        AWS_REGION: 'us-east-1',
-        POWERTOOLS_LOG_LEVEL: 'SILENT',
-      },
-    });
-    const line = stdout.split('\n').find((l) => l.startsWith('BENCH_RESULT '));
-    if (!line) throw new Error(`cold-start child printed no result: ${stdout.slice(0, 500)}`);
-    results.push(JSON.parse(line.slice('BENCH_RESULT '.length)));
+    // Alternating, so a noisy neighbour slows both kinds alike and the ratio holds.
+    if (i % 2 === 0) {
+      results.push(await child(false));
+      without.push(await child(true));
+    } else {
+      without.push(await child(true));
+      results.push(await child(false));
+    }
   }
   rmSync(RULES_BUNDLE, { force: true });
-  const med = (key: keyof Omit<ColdStart, 'runs'>): number => median(results.map((r) => r[key]));
+  const med = (key: keyof ChildResult): number => median(results.map((r) => r[key]));
   return {
+    compileNoBuiltinsMs: median(without.map((r) => r.compileMs)),
+    compileNoBuiltinsCpuMs: median(without.map((r) => r.compileCpuMs)),
     nodeBootMs: med('nodeBootMs'),
     importMs: med('importMs'),
     compileMs: med('compileMs'),

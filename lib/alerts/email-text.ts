@@ -53,9 +53,18 @@ export function emailText(alert: Alert, limits: RenderLimits = FULL): string {
     if (match.evidence.length === 0) line('    (the rule matched; no field-level explanation available)');
     // One field often passes several tests (a selection and the filters it escaped): the value
     // is shown once, the tests under it.
-    for (const [field, items] of groupByField(match.evidence)) {
+    const byField = groupByField(match.evidence);
+    for (const [field, items] of byField) {
       line(`    ${sanitiseLine(field)} = ${quote(items[0]!.value, valueMax)}`);
       for (const e of items) line(`      - ${displayValue(e.test, TEST_MAX)}`);
+    }
+    // EQL on ECS: which host, user, process and file this is, beyond the tests that held.
+    if (match.fields !== undefined) {
+      const rest = Object.entries(match.fields).filter(([name]) => name.includes('.') || name.startsWith('@')).filter(([name]) => !byField.has(name));
+      const room = Math.min(EVENT_FIELDS_MAX, limits.maxFieldsPerEvent);
+      if (rest.length > 0) line('    event:');
+      for (const [name, value] of rest.slice(0, room)) line(`      ${sanitiseLine(name)} = ${quote(value, valueMax)}`);
+      if (rest.length > room) line(`      ... and ${rest.length - room} more fields`);
     }
   }
   if (alert.count > shown.length) line(`  ... and ${alert.count - shown.length} more matching events`);
@@ -97,6 +106,9 @@ export function emailText(alert: Alert, limits: RenderLimits = FULL): string {
   line(`Alert id: ${alert.id}`);
   return lines.join('\n') + '\n';
 }
+
+/** ECS fields listed per event in an e-mail beside the evidence: identity and the rule's fields. */
+const EVENT_FIELDS_MAX = 30;
 
 /** Long enough for a real regex, short enough for an inbox. */
 const TEST_MAX = 160;

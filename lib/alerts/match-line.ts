@@ -4,6 +4,7 @@
  */
 import type { FieldValue } from '../events/win-event.ts';
 import type { Match } from '../scan/match.ts';
+import { shownFields } from './event-facts.ts';
 
 export interface MatchLine {
   readonly rule: { readonly id: string; readonly title: string; readonly level: string; readonly author: string };
@@ -12,11 +13,11 @@ export interface MatchLine {
 }
 
 export function toMatchLine(match: Match): MatchLine {
-  const { rule, source, event } = match;
+  const { rule, source } = match;
   return {
     rule: { id: rule.id, title: rule.title, level: rule.level, author: rule.author },
     source: { uri: source.uri, index: source.index },
-    event: event.fields,
+    event: shownFields(match),
   };
 }
 

@@ -7,7 +7,7 @@ import packageJson from '../../package.json' with { type: 'json' };
 import type { Level } from '../rules/rule.ts';
 import type { Alert } from './alert.ts';
 import { attackRefs } from './attack-tags.ts';
-import { eventTimeMs } from './event-facts.ts';
+import { eventReadTime, eventTimeMs, shownFields } from './event-facts.ts';
 import { truncate } from './sanitise.ts';
 import { FULL, isTrimmed, limitFields, limitRaw, limitValue, type RenderLimits } from './render-limits.ts';
 
@@ -109,8 +109,9 @@ export function toOcsfFinding(alert: Alert, limits: RenderLimits = FULL, now: ()
         matched: match.evidence
           .slice(0, Math.max(limits.maxFieldsPerEvent, 1))
           .map((e) => ({ field: e.field, value: limitValue(e.value, limits), test: truncate(e.test, limits.maxValueChars) })),
-        fields: limitFields(match.event.fields, limits),
+        fields: limitFields(shownFields(match), limits),
         layout: match.event.layout,
+        ...timeEvidence(match),
         ...rawEvidence(match.event.raw, limits),
       },
     })),
@@ -133,6 +134,16 @@ export function toOcsfFinding(alert: Alert, limits: RenderLimits = FULL, now: ()
       },
     },
   };
+}
+
+/**
+ * The event's own time: epoch ms when it says its zone; a zone-less time (NXLog `EventTime`)
+ * as written under `time_unzoned`, never turned into a moment by guessing a zone.
+ */
+function timeEvidence(match: Alert['matches'][number]): { time?: number; time_unzoned?: string } {
+  const time = eventReadTime(match.event);
+  if (time === undefined) return {};
+  return time.kind === 'zoned' ? { time: time.ms } : { time_unzoned: time.text };
 }
 
 /** The raw record, as much of it as the limits allow; omitted (and `truncated` set) when none. */

@@ -8,7 +8,8 @@
  * and `explain` then gives the evidence of every event in it. `startScan()` forgets pending
  * sequences; a scanner that calls it per object keeps sequences within one object.
  */
-import type { WinEvent } from '../events/win-event.ts';
+import type { FieldValue, WinEvent } from '../events/win-event.ts';
+import { alertFieldReader, type AlertFieldReader } from './alert-fields.ts';
 import type { Detector, Evidence, RuleMeta } from '../rules/rule.ts';
 import { eventCategory } from './ecs-document.ts';
 import type { CompiledQuery } from './query.ts';
@@ -28,6 +29,8 @@ export class EqlDetector implements Detector {
   private readonly anyCategory: readonly Extract<EqlRule, { kind: 'event' }>[];
   private readonly sequences: readonly Extract<EqlRule, { kind: 'sequence' }>[];
   private readonly byRule: ReadonlyMap<RuleMeta, EqlRule>;
+  /** Per rule, built on its first alert (cold path). */
+  private readonly fieldReaders = new Map<RuleMeta, AlertFieldReader>();
   /** For `explain`: the events of the sequence each (event, rule) completed. */
   private completions = new WeakMap<object, Map<RuleMeta, readonly unknown[]>>();
 
@@ -102,8 +105,27 @@ export class EqlDetector implements Detector {
     return out;
   }
 
+  /**
+   * The ECS document as the alert shows it: its identity fields and every field the rule read,
+   * by ECS name, then the Sigma view (Winlogbeat's EventData, `Computer`, the time).
+   */
+  alertFields(rule: RuleMeta, event: WinEvent): Readonly<Record<string, FieldValue>> | undefined {
+    const compiled = this.compiledRule(rule);
+    if (compiled === undefined || event.layout !== 'ecs') return undefined;
+    let reader = this.fieldReaders.get(compiled.meta);
+    if (reader === undefined) {
+      reader = alertFieldReader(compiled.kind === 'event' ? compiled.query.fields : compiled.sequence.fields());
+      this.fieldReaders.set(compiled.meta, reader);
+    }
+    return { ...reader(event.raw), ...event.fields };
+  }
+
+  private compiledRule(rule: RuleMeta): EqlRule | undefined {
+    return this.byRule.get(rule) ?? [...this.byRule.values()].find((r) => r.meta.id === rule.id);
+  }
+
   explain(rule: RuleMeta, event: WinEvent): readonly Evidence[] {
-    const compiled = this.byRule.get(rule) ?? [...this.byRule.values()].find((r) => r.meta.id === rule.id);
+    const compiled = this.compiledRule(rule);
     if (compiled === undefined || event.layout !== 'ecs') return [];
     if (compiled.kind === 'event') return compiled.query.explain(event.raw);
     const raw = event.raw;

@@ -41,7 +41,8 @@ function readValue(field: FieldNode, doc: unknown): FieldValue {
   return fieldGetter(field.path)(doc) ?? null;
 }
 
-function fieldsOf(node: Node): FieldNode[] {
+/** Every field a node reads, in query order (repeats included). */
+export function fieldsOf(node: Node): FieldNode[] {
   switch (node.type) {
     case 'literal':
       return [];

@@ -33,7 +33,11 @@ const TILDE_KEYWORDS = new Set(['in', 'like', 'regex']);
 /** Longest first, so `<=` is not read as `<` `=`. */
 const OPERATORS = ['==', '!=', '<=', '>=', '<', '>', ':', '(', ')', '[', ']', ',', '.', '+', '-', '*', '/', '%', '?', '|', '!', '='];
 
-const ESCAPES: Readonly<Record<string, string>> = { n: '\n', r: '\r', t: '\t', '\\': '\\', '"': '"' };
+/** Elasticsearch's EQL escapes (its parser's `unquoteString`): `\'` is one, so Elastic rules that
+ *  carry PowerShell's quote tricks (`h\''t\''tp`) read as Elasticsearch reads them. */
+const ESCAPES: Readonly<Record<string, string>> = {
+  n: '\n', r: '\r', t: '\t', b: '\b', f: '\f', '\\': '\\', '"': '"', "'": "'",
+};
 
 export function tokenize(query: string): Token[] {
   const tokens: Token[] = [];
@@ -126,6 +130,8 @@ function readString(query: string, from: number): { value: string; end: number }
       if (!/^[0-9a-fA-F]{2,8}$/.test(hex) || Number.parseInt(hex, 16) > 0x10ffff) {
         throw new EqlError('bad unicode escape: expected \\u{XX} with 2 to 8 hex digits', i);
       }
+      const code = Number.parseInt(hex, 16);
+      if (code >= 0xd800 && code <= 0xdfff) throw new EqlError(`bad unicode escape: \\u{${hex}} is a surrogate, not a character`, i);
       value += String.fromCodePoint(Number.parseInt(hex, 16));
       i = close + 1;
     } else {

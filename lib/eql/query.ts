@@ -3,10 +3,11 @@
  * `explain` re-walks the query as written to say which tests held, for the alert.
  */
 import type { Evidence } from '../rules/rule.ts';
-import type { EventQuery } from './ast.ts';
+import type { EventQuery, FieldNode } from './ast.ts';
+import { distinctFields } from './alert-fields.ts';
 import { condition as compileCondition } from './compile.ts';
 import { categoryIncludes, eventCategory } from './ecs-document.ts';
-import { explainCondition } from './explain.ts';
+import { explainCondition, fieldsOf } from './explain.ts';
 import { optimise } from './optimise.ts';
 import { parseEql } from './parser.ts';
 
@@ -22,6 +23,8 @@ export interface CompiledQuery {
   /** The condition alone, for a caller that has already checked the category. */
   matchesCondition(doc: unknown): boolean;
   explain(doc: unknown): Evidence[];
+  /** Every field the condition reads, once each, in query order: what an alert shows. */
+  readonly fields: readonly FieldNode[];
 }
 
 /** Throws `EqlError` (with the offset into `text`) when the query cannot be parsed or compiled. */
@@ -39,6 +42,7 @@ export function compileEventQuery(parsed: EventQuery): CompiledQuery {
     kind: 'event',
     category,
     parsed,
+    fields: distinctFields(fieldsOf(parsed.condition)),
     matchesCondition,
     matchesWithCategory,
     matches: (doc) => matchesWithCategory(doc, category === null ? undefined : eventCategory(doc)),

@@ -7,10 +7,13 @@
  * State lives until `reset()`. Pending sequences are bounded: at most MAX_PENDING_KEYS join-key
  * values per rule, the least recently touched dropped first.
  */
+import { readTime, zonedTimeMs } from '../events/event-time.ts';
 import type { FieldValue } from '../events/win-event.ts';
 import type { Evidence } from '../rules/rule.ts';
 import type { FieldNode, Node, SequenceQuery, SequenceStage } from './ast.ts';
+import { distinctFields } from './alert-fields.ts';
 import { compileNode } from './compile.ts';
+import { fieldsOf } from './explain.ts';
 import { fieldGetter } from './ecs-document.ts';
 import { compileEventQuery, type CompiledQuery } from './query.ts';
 import { scalar } from './values.ts';
@@ -32,12 +35,14 @@ interface Stage {
 
 const readTimestamp = fieldGetter(['@timestamp']);
 
+/** `@timestamp` in epoch ms. A zone-less one is UTC, as Elasticsearch reads dates, never the
+ *  scanning machine's local time. */
 export function eventTime(doc: unknown): number | null {
   const value = scalar(readTimestamp(doc));
   if (typeof value === 'number') return value;
-  if (typeof value !== 'string') return null;
-  const ms = Date.parse(value);
-  return Number.isNaN(ms) ? null : ms;
+  const time = readTime(value);
+  if (time === undefined) return null;
+  return time.kind === 'zoned' ? time.ms : (zonedTimeMs(`${time.text}Z`) ?? null);
 }
 
 export class SequenceMatcher {
@@ -53,6 +58,12 @@ export class SequenceMatcher {
     this.stages = query.stages.map(compileStage);
     this.until = query.until === null ? null : compileStage(query.until);
     this.maxspanMs = query.maxspanMs;
+  }
+
+  /** Every field the stages, their join keys and `until` read, once each. */
+  fields(): FieldNode[] {
+    const stages = [...this.query.stages, ...(this.query.until ? [this.query.until] : [])];
+    return distinctFields(stages.flatMap((stage) => [...stage.keys.flatMap(fieldsOf), ...fieldsOf(stage.query.condition)]));
   }
 
   reset(): void {

@@ -9,6 +9,7 @@
  * All offsets are relative to the start of the chunk: names and template definitions are
  * referenced by chunk offset and may live in earlier records of the same chunk.
  */
+import { PREDEFINED_ENTITIES } from '../ingest/layouts/xml-element.ts';
 import { EvtxFormatError, need } from './evtx-format-error.ts';
 import { decodeLatin1UntilNul, decodeUtf16 } from './utf16.ts';
 import {
@@ -235,15 +236,19 @@ class BinXmlParser {
         out.push(this.lengthPrefixedUtf16());
         return true;
       }
+      // References are decoded, as evtx_dump does: Defender's FWLink is `...?linkid=1&name=...`,
+      // not `&amp;name`. A UTF-16 unit per character reference (a pair of them makes one
+      // astral character once joined); an entity XML does not predefine stays as written.
       case TOKEN_CHAR_REF: {
         need(this.pos, 3, this.end, 'character reference');
-        out.push(`&#${this.view.getUint16(this.pos + 1, true)};`);
+        out.push(String.fromCharCode(this.view.getUint16(this.pos + 1, true)));
         this.pos += 3;
         return true;
       }
       case TOKEN_ENTITY_REF: {
         this.pos++;
-        out.push(`&${this.name()};`);
+        const name = this.name();
+        out.push(Object.hasOwn(PREDEFINED_ENTITIES, name) ? PREDEFINED_ENTITIES[name]! : `&${name};`);
         return true;
       }
       case TOKEN_PI_TARGET: {

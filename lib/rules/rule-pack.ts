@@ -76,6 +76,9 @@ function combineDetectors(detectors: readonly Detector[], correlations: Correlat
     explain(rule: RuleMeta, event: WinEvent): readonly Evidence[] {
       return owner.get(rule)?.explain(rule, event) ?? [];
     },
+    alertFields(rule: RuleMeta, event: WinEvent) {
+      return owner.get(rule)?.alertFields?.(rule, event);
+    },
     startScan(): ScanState | undefined {
       const states = [...active.map((d) => d.startScan?.()), correlations.startCorrelations()].filter(
         (s): s is ScanState => s !== undefined,

@@ -45,6 +45,11 @@ export interface Detector {
   /** For a rule that matched: which fields and tests made it match. Cold path. */
   explain(rule: RuleMeta, event: WinEvent): readonly Evidence[];
   /**
+   * The event's fields as an alert for this match shows them, when the rule reads something
+   * other than the Sigma view (EQL on ECS documents); undefined means `event.fields`. Cold path.
+   */
+  alertFields?(rule: RuleMeta, event: WinEvent): Readonly<Record<string, FieldValue>> | undefined;
+  /**
    * Begins one scan (one object, one CLI file): forgets what the previous scan left (pending
    * EQL sequences) and returns the state of rules that span events (Sigma correlations), if any.
    */

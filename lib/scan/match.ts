@@ -1,4 +1,4 @@
-import type { WinEvent } from '../events/win-event.ts';
+import type { FieldValue, WinEvent } from '../events/win-event.ts';
 import type { Evidence, RuleMeta } from '../rules/rule.ts';
 
 /** Where an event came from: the object (or file) and its 0-based position among its records. */
@@ -19,4 +19,9 @@ export interface Match {
   readonly event: WinEvent;
   readonly source: EventSource;
   readonly evidence: readonly Evidence[];
+  /**
+   * The event as alerts show it when that is not its Sigma view (`event.fields`): for an EQL
+   * match on an ECS document, the ECS fields the rule read and the document's identity fields.
+   */
+  readonly fields?: Readonly<Record<string, FieldValue>>;
 }

@@ -96,7 +96,9 @@ export async function scanStream(input: AsyncIterable<Uint8Array>, options: Scan
       state?.observe(item.event, hits, source);
       for (const rule of hits) {
         if (detector.alertsAlone?.(rule) === false) continue;
-        await deliver({ rule, event: item.event, source, evidence: detector.explain(rule, item.event) });
+        const fields = detector.alertFields?.(rule, item.event);
+        const evidence = detector.explain(rule, item.event);
+        await deliver(fields === undefined ? { rule, event: item.event, source, evidence } : { rule, event: item.event, source, evidence, fields });
       }
     }
   } catch (error) {

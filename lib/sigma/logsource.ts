@@ -32,6 +32,9 @@ const SERVICES: Readonly<Record<string, readonly string[]>> = {
   application: ['Application'],
   sysmon: [SYSMON],
   powershell: [PS],
+  // PowerShell 7 writes module (4103) and script-block (4104) logging here; the built-in
+  // pipeline pipelines/powershell-core.yml routes ps_module/ps_script rules to it too.
+  'powershell-core': ['PowerShellCore/Operational'],
   'powershell-classic': [PS_CLASSIC],
   'bits-client': ['Microsoft-Windows-Bits-Client/Operational'],
   windefend: ['Microsoft-Windows-Windows Defender/Operational'],

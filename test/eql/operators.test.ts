@@ -268,6 +268,11 @@ describe('strings and field names', () => {
   it('unescapes \\n \\r \\t \\\\ \\"', () => {
     expect(evaluate('"example \\r of \\" escaped \\n characters\\t\\\\"')).toBe('example \r of " escaped \n characters\t\\');
   });
+  it("unescapes \\' \\b \\f as Elasticsearch does, and refuses surrogate code points", () => {
+    expect(evaluate("\"h\\'t\\'tp\"")).toBe("h't'tp");
+    expect(evaluate('"a\\bb\\fc"')).toBe('a\bb\fc');
+    expect(() => evaluate('"\\u{d800}"')).toThrow(/surrogate/);
+  });
   it('unescapes \\u{...} with 2 to 8 hex digits', () => {
     expect(evaluate('"\\u{200f}"')).toBe('\u200f');
     expect(evaluate('"\\u{200F}"')).toBe('\u200f');

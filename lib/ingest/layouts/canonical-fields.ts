@@ -21,13 +21,17 @@ export function setField(fields: MutableFields, name: string, value: unknown): v
 }
 
 /** Copies a map of EventData-style items from parsed JSON (already field values, so no
- *  conversion), keeping existing (System) fields on collision unless `overwrite`. */
-export function addDataItems(fields: MutableFields, items: unknown, overwrite = true): void {
-  if (!isRecord(items)) return;
+ *  conversion), keeping existing (System) fields on collision unless `overwrite`. Returns
+ *  whether a copied name holds a space (then the layout calls `stripSpacedNames`). */
+export function addDataItems(fields: MutableFields, items: unknown, overwrite = true): boolean {
+  if (!isRecord(items)) return false;
+  let spaced = false;
   for (const name in items) {
     if (!overwrite && name in fields) continue;
     fields[name] = items[name] as FieldValue;
+    if (!spaced && name.includes(' ')) spaced = true;
   }
+  return spaced;
 }
 
 /** `a.b.c` of a parsed JSON object, or undefined. */

@@ -7,6 +7,7 @@ import type { WinEvent } from '../../events/win-event.ts';
 import { type MutableFields, pathValue, setField } from './canonical-fields.ts';
 import { toFieldValue } from './evtx-json.ts';
 import { isRecord } from './record.ts';
+import { stripSpacedNames } from './spaced-names.ts';
 
 export function isDatadog(record: Record<string, unknown>): boolean {
   return isRecord(pathValue(record, 'attributes', 'Event', 'System'));
@@ -32,22 +33,29 @@ export function fromDatadog(record: Record<string, unknown>): WinEvent {
   }
   if (fields['Computer'] === undefined) setField(fields, 'Computer', record['host']);
   const data = pathValue(record, 'attributes', 'Event', 'EventData', 'Data') ?? pathValue(record, 'attributes', 'Event', 'EventData');
-  addNamedData(fields, data);
+  if (addNamedData(fields, data)) stripSpacedNames(fields);
   return { fields, raw: record, layout: 'datadog' };
 }
 
-/** `{Name: value}` maps, or `[{Name, #text}]` lists as the XML had them. */
-function addNamedData(fields: MutableFields, data: unknown): void {
+/** `{Name: value}` maps, or `[{Name, #text}]` lists as the XML had them. Returns whether a
+ *  name holds a space. */
+function addNamedData(fields: MutableFields, data: unknown): boolean {
+  let spaced = false;
   if (Array.isArray(data)) {
     for (const item of data) {
       if (!isRecord(item)) continue;
       const name = item['Name'] ?? item['@Name'] ?? pathValue(item, '#attributes', 'Name');
-      if (typeof name === 'string') fields[name] = toFieldValue(item['#text'] ?? item['value'] ?? '');
+      if (typeof name !== 'string') continue;
+      fields[name] = toFieldValue(item['#text'] ?? item['value'] ?? '');
+      spaced ||= name.includes(' ');
     }
-    return;
+    return spaced;
   }
-  if (!isRecord(data)) return;
+  if (!isRecord(data)) return false;
   for (const [name, value] of Object.entries(data)) {
-    if (name !== '#attributes') fields[name] = toFieldValue(isRecord(value) && '#text' in value ? value['#text'] : value);
+    if (name === '#attributes') continue;
+    fields[name] = toFieldValue(isRecord(value) && '#text' in value ? value['#text'] : value);
+    spaced ||= name.includes(' ');
   }
+  return spaced;
 }

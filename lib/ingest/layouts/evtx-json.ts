@@ -5,6 +5,7 @@
  */
 import type { FieldValue, WinEvent } from '../../events/win-event.ts';
 import { isRecord } from './record.ts';
+import { stripSpacedNames } from './spaced-names.ts';
 
 export function isEvtxJson(record: unknown): boolean {
   return isRecord(record) && isRecord(record['Event']) && isRecord(record['Event']['System']);
@@ -14,8 +15,8 @@ export function fromEvtxJson(record: Record<string, unknown>): WinEvent {
   const event = record['Event'] as Record<string, unknown>;
   const fields: Record<string, FieldValue> = {};
   flattenSystem(event['System'] as Record<string, unknown>, fields);
-  addEventData(event['EventData'], fields);
-  addUserData(event['UserData'], fields);
+  const spaced = addEventData(event['EventData'], fields);
+  if (addUserData(event['UserData'], fields) || spaced) stripSpacedNames(fields);
   return { fields, raw: record, layout: 'evtx-json' };
 }
 
@@ -47,30 +48,36 @@ function flattenSystem(system: Record<string, unknown>, fields: Record<string, F
  * `Data: {"#text": [...]}` or `Data: "..."`, which Sigma rules address as `Data`; so is text
  * standing directly in `<EventData>`.
  */
-function addEventData(eventData: unknown, fields: Record<string, FieldValue>): void {
-  if (eventData === undefined || eventData === null) return;
+function addEventData(eventData: unknown, fields: Record<string, FieldValue>): boolean {
+  if (eventData === undefined || eventData === null) return false;
   // `<EventData>text</EventData>` with no <Data> children: keep the text where rules look for unnamed data.
   if (!isRecord(eventData)) {
     fields['Data'] = toFieldValue(eventData);
-    return;
+    return false;
   }
+  let spaced = false;
   for (const [name, value] of Object.entries(eventData)) {
     if (name === '#attributes') continue;
     if (isRecord(value) && '#text' in value) fields[name] = toFieldValue(value['#text']);
     else fields[name] = toFieldValue(value);
+    spaced ||= name.includes(' ');
   }
+  return spaced;
 }
 
 /** `<UserData><Root>children</Root></UserData>`: the children are addressed by their own names. */
-function addUserData(userData: unknown, fields: Record<string, FieldValue>): void {
-  if (!isRecord(userData)) return;
+function addUserData(userData: unknown, fields: Record<string, FieldValue>): boolean {
+  if (!isRecord(userData)) return false;
+  let spaced = false;
   for (const root of Object.values(userData)) {
     if (!isRecord(root)) continue;
     for (const [name, value] of Object.entries(root)) {
       if (name === '#attributes' || name in fields) continue;
       fields[name] = toFieldValue(isRecord(value) && '#text' in value ? value['#text'] : value);
+      spaced ||= name.includes(' ');
     }
   }
+  return spaced;
 }
 
 export function toFieldValue(value: unknown): FieldValue {

@@ -7,6 +7,7 @@ import type { WinEvent } from '../../events/win-event.ts';
 import { eventIdValue, type MutableFields, setField } from './canonical-fields.ts';
 import { toFieldValue } from './evtx-json.ts';
 import { insertNames } from './insert-names.ts';
+import { stripSpacedNames } from './spaced-names.ts';
 
 /** Fluent Bit name -> Sigma name. */
 const SYSTEM: Readonly<Record<string, string>> = {
@@ -47,5 +48,7 @@ export function fromFluentBit(record: Record<string, unknown>): WinEvent {
   inserts.forEach((value, i) => {
     fields[names?.[i] ?? `param${i + 1}`] = toFieldValue(value);
   });
+  // Only the name table can give a spaced name (Defender's, as the provider writes them).
+  if (names?.some((name) => name.includes(' '))) stripSpacedNames(fields);
   return { fields, raw: record, layout: 'fluentbit' };
 }

@@ -11,8 +11,17 @@ const BITS = 'Microsoft-Windows-Bits-Client';
 const SECURITY = 'Microsoft-Windows-Security-Auditing';
 const SYSMON = 'Microsoft-Windows-Sysmon';
 const POWERSHELL = 'Microsoft-Windows-PowerShell';
+const DEFENDER = 'Microsoft-Windows-Windows Defender';
 
 const list = (names: string) => names.split(',');
+
+/** Defender writes its names with spaces (`Threat Name`); the Sigma view strips them (spaced-names.ts). */
+const DEFENDER_DETECTION =
+  'Product Name,Product Version,Detection ID,Detection Time,Unused,Unused2,Threat ID,Threat Name,Severity ID,Severity Name,' +
+  'Category ID,Category Name,FWLink,Status Code,Status Description,State,Source ID,Source Name,Process Name,Detection User,' +
+  'Unused3,Path,Origin ID,Origin Name,Execution ID,Execution Name,Type ID,Type Name,Pre Execution Status,Action ID,Action Name,' +
+  'Unused4,Error Code,Error Description,Unused5,Post Clean Status,Additional Actions ID,Additional Actions String,' +
+  'Remediation User,Unused6,Security intelligence Version,Engine Version';
 
 const SUBJECT = 'SubjectUserSid,SubjectUserName,SubjectDomainName,SubjectLogonId';
 const BITS_JOB = 'User,jobTitle,jobId,jobOwner,fileCount';
@@ -61,6 +70,10 @@ const TABLE = new Map<string, readonly string[]>([
   [`${SYSMON}|18|1`, list('RuleName,EventType,UtcTime,ProcessGuid,ProcessId,PipeName,Image')],
   [`${SYSMON}|22|5`, list('RuleName,UtcTime,ProcessGuid,ProcessId,QueryName,QueryStatus,QueryResults,Image')],
   [`${SYSMON}|23|5`, list('RuleName,UtcTime,ProcessGuid,ProcessId,User,Image,TargetFilename,Hashes,IsExecutable,Archived')],
+
+  [`${DEFENDER}|1116|0`, list(DEFENDER_DETECTION)],
+  [`${DEFENDER}|1117|0`, list(DEFENDER_DETECTION)],
+  [`${DEFENDER}|5007|0`, list('Product Name,Product Version,Old Value,New Value')],
 
   ['Service Control Manager|7045|0', list('ServiceName,ImagePath,ServiceType,StartType,AccountName')],
 ]);

@@ -3,8 +3,10 @@
  * level. Every key is kept as written (EventData names, NXLog's own metadata) and the Sigma names
  * for NXLog's System fields are added beside them.
  */
+import { endsWithZone, zonedTimeMs } from '../../events/event-time.ts';
 import type { FieldValue, WinEvent } from '../../events/win-event.ts';
 import { eventIdValue, type MutableFields } from './canonical-fields.ts';
+import { stripSpacedNames } from './spaced-names.ts';
 
 /** NXLog name -> Sigma name. The renamed System fields always win. */
 const RENAMED: readonly (readonly [string, string])[] = [
@@ -24,6 +26,15 @@ const ALIASED: readonly (readonly [string, string])[] = [
   ['UserID', 'Security_UserID'],
   ['ActivityID', 'Correlation_ActivityID'],
 ];
+
+/**
+ * NXLog's `EventTime` is the sender's wall clock without a zone (`2020-06-09 22:50:54`). The
+ * event's time (`TimeCreated_SystemTime`) is taken only from a field that says its zone: `EventTime`
+ * when NXLog was told to write one, else `TimeCreated` or the pipeline's `@timestamp` (in the
+ * Security-Datasets corpus set on receipt, seconds after the event). With none, the event has no
+ * `TimeCreated_SystemTime` and alerts show `EventTime` as unzoned (lib/events/event-time.ts).
+ */
+const ZONED_TIME_FIELDS = ['EventTime', 'TimeCreated', '@timestamp'] as const;
 
 export function isNxlog(record: Record<string, unknown>): boolean {
   return 'EventID' in record && ('SourceName' in record || 'Hostname' in record || 'SourceModuleType' in record);
@@ -56,7 +67,31 @@ export function fromNxlog(record: Record<string, unknown>): WinEvent {
     added.push(to);
     fields[to] = value as FieldValue;
   }
+  if (record['TimeCreated_SystemTime'] === undefined) {
+    for (const name of ZONED_TIME_FIELDS) {
+      const time = zonedTime(record[name]);
+      if (time === undefined) continue;
+      added.push('TimeCreated_SystemTime');
+      fields['TimeCreated_SystemTime'] = time;
+      break;
+    }
+  }
+  // Spaced EventData names (Defender's `Source Name`) join the view without spaces; `raw` gets
+  // the spaced name, and whatever the stripped one replaced (NXLog's own `SourceName`), back.
+  for (const rename of stripSpacedNames(fields) ?? []) {
+    (replaced ??= []).push([rename.spaced, fields[rename.stripped]]);
+    if ('replaced' in rename) replaced.push([rename.stripped, rename.replaced]);
+    else added.push(rename.stripped);
+  }
   return new NxlogEvent(fields, added, replaced);
+}
+
+/** ISO 8601 with a zone as written (the common case, no parsing); other zoned forms as UTC ISO. */
+function zonedTime(value: unknown): string | undefined {
+  if (typeof value !== 'string' || !endsWithZone(value)) return undefined;
+  if (value.charCodeAt(10) === 0x54 /* T */) return value;
+  const ms = zonedTimeMs(value);
+  return ms === undefined ? undefined : new Date(ms).toISOString();
 }
 
 /** An NXLog event whose fields are its parsed record, with the Sigma names added in place. */

@@ -4,6 +4,7 @@
  */
 import type { WinEvent } from '../../events/win-event.ts';
 import { addDataItems, type MutableFields, setField } from './canonical-fields.ts';
+import { stripSpacedNames } from './spaced-names.ts';
 
 /** Accepted top-level names -> Sigma name (first present wins). */
 const SYSTEM: readonly (readonly [string, readonly string[]])[] = [
@@ -34,7 +35,7 @@ export function fromPanther(record: Record<string, unknown>): WinEvent {
     const from = names.find((name) => record[name] !== undefined);
     if (from) setField(fields, to, record[from]);
   }
-  addDataItems(fields, record['EventData']);
-  addDataItems(fields, record['ExtraEventData'], false);
+  const spaced = addDataItems(fields, record['EventData']);
+  if (addDataItems(fields, record['ExtraEventData'], false) || spaced) stripSpacedNames(fields);
   return { fields, raw: record, layout: 'panther' };
 }

@@ -126,7 +126,9 @@ function isNameEnd(c: number): boolean {
 }
 
 const ENTITY = /&(#x[0-9a-fA-F]+|#[0-9]+|amp|lt|gt|quot|apos);/g;
-const NAMED: Readonly<Record<string, string>> = { amp: '&', lt: '<', gt: '>', quot: '"', apos: "'" };
+/** XML's five predefined entities: the only ones Event XML (no DTD) and BinXML can name. */
+export const PREDEFINED_ENTITIES: Readonly<Record<string, string>> = { amp: '&', lt: '<', gt: '>', quot: '"', apos: "'" };
+const NAMED = PREDEFINED_ENTITIES;
 
 export function decodeEntities(text: string): string {
   if (!text.includes('&')) return text;
