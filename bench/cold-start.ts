@@ -51,7 +51,6 @@ async function ensureBundles(): Promise<void> {
   // stripping or disk reads.
   const { build } = await import('esbuild');
   const { bundledRuleFiles } = await import('../lib/rules/bundled.ts');
-  const { embedBundledRules } = await import('../scripts/build.ts');
   await build({
     plugins: [embedBundledRules],
     stdin: {
@@ -66,8 +65,6 @@ async function ensureBundles(): Promise<void> {
     target: 'node24',
     minify: true,
     banner: { js: `import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);` },
-    // The built-in pipelines embedded too, as in the function.
-    plugins: [embedBundledRules],
     logLevel: 'error',
   });
 }
