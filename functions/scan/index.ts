@@ -2,7 +2,9 @@
  * The scan Lambda: every S3-driven invocation shape in, alerts to SNS out. Only wiring lives
  * here (environment, clients, rules, logger, metrics); the behaviour is lib/invocation.
  * Environment: TOPIC_ARN (required), MAX_OBJECT_BYTES, TIME_RESERVE_MS, ABORT_MARGIN_MS,
- * INPUT_LAYOUT (lib/invocation/handler-config.ts); ALERT_STATE_BUCKET / ALERT_STATE_PREFIX (where
+ * INPUT_LAYOUT (lib/invocation/handler-config.ts); the ingest work budget MAX_RECORD_BYTES,
+ * MAX_DECOMPRESSED_BYTES, MAX_COMPRESSION_RATIO, MAX_NESTING_DEPTH, MAX_RECORD_EXPANSION,
+ * MAX_EXPANSION_RATIO (lib/ingest/limits.ts); ALERT_STATE_BUCKET / ALERT_STATE_PREFIX (where
  * published alert ids and per-object claims are kept so retries, re-scans and concurrent scans
  * do not alert twice), ALERT_GROUPING, ALERT_MAX_EVENTS, ALERT_CLAIM_LEASE_MS
  * (lib/alerts/alert-config.ts); and the Powertools POWERTOOLS_* settings.
@@ -47,7 +49,7 @@ const scan = createScanHandler({
     detector: pack.detector,
     // Without a state bucket, alerts are deduplicated only within one warm container.
     sinkFor: createSnsSinkFactory(snsSinkOptions({ sns, s3, topicArn: config.topicArn, config: alertConfig, logger, metrics })),
-    ...(config.layout ? { ingest: { layout: config.layout } } : {}),
+    ingest: { ...(config.layout ? { layout: config.layout } : {}), limits: config.limits },
   }),
   limits: {
     reserveMs: config.reserveMs,

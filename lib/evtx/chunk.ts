@@ -14,6 +14,7 @@ import { ChunkTables, parseFragment } from './binxml.ts';
 import { CHUNK_SIZE } from './chunk-stream.ts';
 import { toEvtxDumpJson } from './evtx-dump-json.ts';
 import { EvtxFormatError } from './evtx-format-error.ts';
+import { defaultExpansionBudget, type ExpansionBudget, RecordBudgetError } from './expansion-budget.ts';
 import type { EvtxItem } from './evtx-item.ts';
 import { resolveRecord } from './resolve-template.ts';
 
@@ -72,7 +73,7 @@ export function readChunkHeader(bytes: Uint8Array): ChunkHeader {
 export type ChunkItem = EvtxItem | (Extract<EvtxItem, { kind: 'unreadable' }> & { lossUnknown: true });
 
 /** Reads every record of one chunk that can be read; reports the rest. Never throws. */
-export function* readChunk(bytes: Uint8Array, place: ChunkPlace): Generator<ChunkItem> {
+export function* readChunk(bytes: Uint8Array, place: ChunkPlace, budget: ExpansionBudget = defaultExpansionBudget()): Generator<ChunkItem> {
   const where = `chunk ${place.index} at offset 0x${place.fileOffset.toString(16)}`;
   const unreadable = (location: string, reason: string, lostRecords: number): EvtxItem => ({
     kind: 'unreadable',
@@ -141,7 +142,7 @@ export function* readChunk(bytes: Uint8Array, place: ChunkPlace): Generator<Chun
     try {
       tables.depth = 0;
       const nodes = parseFragment(tables, offset + RECORD_HEADER_SIZE, offset + size - 4, false);
-      const value = toEvtxDumpJson(resolveRecord(nodes));
+      const value = toEvtxDumpJson(resolveRecord(nodes, budget));
       yield { kind: 'record', recordId, chunk: place.index, value };
     } catch (error) {
       const location = `${where}, record ${recordId} at offset 0x${offset.toString(16)} in chunk`;
@@ -166,6 +167,7 @@ export function* readChunk(bytes: Uint8Array, place: ChunkPlace): Generator<Chun
 }
 
 function describe(error: unknown, recordOffset: number): string {
+  if (error instanceof RecordBudgetError) return error.message;
   if (error instanceof EvtxFormatError) {
     return `${error.message} (at chunk offset 0x${error.offset.toString(16)})`;
   }

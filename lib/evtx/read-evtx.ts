@@ -11,6 +11,7 @@ import { InputError } from '../ingest/ingest-item.ts';
 import { type ChunkItem, MAX_RECORDS_PER_CHUNK, readChunk } from './chunk.ts';
 import { splitBlocks } from './chunk-stream.ts';
 import type { EvtxItem } from './evtx-item.ts';
+import { defaultExpansionBudget, type ExpansionBudget } from './expansion-budget.ts';
 import { type EvtxFileHeader, readEvtxFileHeader } from './file-header.ts';
 
 export type { EvtxItem } from './evtx-item.ts';
@@ -20,7 +21,15 @@ export { type EvtxFacts, readEvtxFacts } from './evtx-facts.ts';
 
 type Unreadable = Extract<EvtxItem, { kind: 'unreadable' }>;
 
-export async function* readEvtx(input: AsyncIterable<Uint8Array>, uri: string): AsyncIterable<EvtxItem> {
+/**
+ * `budget` bounds the text records render to (expansion-budget.ts): a record over it is
+ * unreadable, a file over it throws `InputError` after the records before.
+ */
+export async function* readEvtx(
+  input: AsyncIterable<Uint8Array>,
+  uri: string,
+  budget: ExpansionBudget = defaultExpansionBudget(),
+): AsyncIterable<EvtxItem> {
   let header: EvtxFileHeader | undefined;
   let chunkIndex = 0;
   let sawBytes = false;
@@ -42,8 +51,10 @@ export async function* readEvtx(input: AsyncIterable<Uint8Array>, uri: string): 
     // With no sound file header we cannot tell used chunks from free space: only chunks that
     // carry their signature are read.
     const inUse = header !== undefined && chunkIndex < header.chunkCount;
-    for (const item of readChunk(block.bytes, { uri, index: chunkIndex, fileOffset: block.offset, inUse })) {
+    const where = `chunk ${chunkIndex} at offset 0x${block.offset.toString(16)}`;
+    for (const item of readChunk(block.bytes, { uri, index: chunkIndex, fileOffset: block.offset, inUse }, budget)) {
       yield* losses.pass(item);
+      budget.checkObject(uri, block.offset + block.bytes.length, where);
     }
     chunkIndex++;
   }

@@ -5,6 +5,7 @@
  * once per item, as MS-EVEN6 3.1.4.7.5 describes and evtx_dump and libevtx render it.
  */
 import type { Content, SubstitutionValue, XmlAttribute, XmlElement } from './binxml.ts';
+import { defaultExpansionBudget, type ExpansionBudget, RecordBudgetError } from './expansion-budget.ts';
 import type { Scalar } from './value-types.ts';
 
 /** Lists are absent rather than empty: most elements have no attributes or no children. */
@@ -33,15 +34,19 @@ const NO_VALUES: readonly SubstitutionValue[] = [];
 /**
  * Templates may contain template instances and BinXML values that are referenced several times,
  * so a hostile chunk of a few KiB could describe an astronomically large tree. Real events have
- * at most a few thousand nodes.
+ * at most a few thousand nodes. The characters rendered (text and names) are counted against the
+ * record's and the object's budget (expansion-budget.ts): few nodes can still carry long text.
  */
 const MAX_NODES_PER_RECORD = 100_000;
 let nodeBudget = 0;
+let chars: ExpansionBudget = defaultExpansionBudget();
 
 /** Resolves a record's top-level nodes into a synthetic root whose children are its elements. */
-export function resolveRecord(nodes: readonly Content[]): ResolvedElement {
+export function resolveRecord(nodes: readonly Content[], budget: ExpansionBudget = defaultExpansionBudget()): ResolvedElement {
   const root: ResolvedElement = { name: '', attrs: undefined, text: undefined, children: undefined };
   nodeBudget = MAX_NODES_PER_RECORD;
+  chars = budget;
+  budget.startRecord();
   addContent(nodes, NO_VALUES, root, undefined);
   return root;
 }
@@ -53,9 +58,10 @@ function addContent(
   item: ArrayItem | undefined,
 ): void {
   nodeBudget -= nodes.length;
-  if (nodeBudget < 0) throw new Error(`record expands to more than ${MAX_NODES_PER_RECORD} nodes`);
+  if (nodeBudget < 0) throw new RecordBudgetError(`record expands to more than ${MAX_NODES_PER_RECORD} nodes`);
   for (const node of nodes) {
     if (typeof node === 'string') {
+      chars.spend(node.length);
       (into.text ??= []).push(node);
       continue;
     }
@@ -80,13 +86,18 @@ function addValue(value: SubstitutionValue | undefined, into: ResolvedElement): 
     // descendant of the repeated element) read as a comma-separated list, as evtx_dump writes.
     const [only] = value;
     if (value.length === 1 && only !== undefined) addValue(only, into);
-    else if (value.length > 1) (into.text ??= []).push(value.join(','));
+    else if (value.length > 1) {
+      const joined = value.join(',');
+      chars.spend(joined.length);
+      (into.text ??= []).push(joined);
+    }
     return;
   }
   if (typeof value === 'object') {
     addContent(value.nodes, NO_VALUES, into, undefined);
     return;
   }
+  chars.spend(typeof value === 'string' ? value.length : 8);
   (into.text ??= []).push(value);
 }
 
@@ -102,7 +113,10 @@ function addElement(element: XmlElement, values: readonly SubstitutionValue[], o
 
 function build(element: XmlElement, values: readonly SubstitutionValue[], item: ArrayItem | undefined): ResolvedElement {
   const resolved: ResolvedElement = { name: element.name, attrs: undefined, text: undefined, children: undefined };
+  // Names become JSON keys (repeated ones with a suffix): they count like text.
+  chars.spend(element.name.length);
   for (const attr of element.attrs) {
+    chars.spend(attr.name.length);
     const text = attributeText(attr, values, item);
     if (text !== undefined) (resolved.attrs ??= []).push({ name: attr.name, text });
   }
@@ -113,7 +127,10 @@ function build(element: XmlElement, values: readonly SubstitutionValue[], item: 
 /** Attribute values hold only text and substitutions. */
 function attributeText(attr: XmlAttribute, values: readonly SubstitutionValue[], item: ArrayItem | undefined): Scalar[] | undefined {
   const [only] = attr.value;
-  if (attr.value.length === 1 && typeof only === 'string') return [only];
+  if (attr.value.length === 1 && typeof only === 'string') {
+    chars.spend(only.length);
+    return [only];
+  }
   const holder: ResolvedElement = { name: attr.name, attrs: undefined, text: undefined, children: undefined };
   addContent(attr.value, values, holder, item);
   return holder.text;

@@ -4,6 +4,7 @@
  * stable whatever else fails.
  */
 import type { LayoutName, WinEvent } from '../events/win-event.ts';
+import type { Deadline } from './deadline.ts';
 
 /** Bad input: names the object, where in it (line, byte offset, chunk, record) and why. */
 export class InputError extends Error {
@@ -22,7 +23,8 @@ export class InputError extends Error {
 }
 
 export type IngestItem =
-  | { readonly kind: 'event'; readonly index: number; readonly event: WinEvent }
+  /** `warning`: the record was read, but not exactly as written (invalid UTF-8 became U+FFFD). */
+  | { readonly kind: 'event'; readonly index: number; readonly event: WinEvent; readonly warning?: InputError }
   | { readonly kind: 'unreadable'; readonly index: number; readonly error: InputError }
   /** Not parsed: `IngestOptions.mayMatch` proved no loaded rule can match it (so it was not validated either). */
   | { readonly kind: 'skipped'; readonly index: number };
@@ -34,6 +36,12 @@ export interface IngestLimits {
   readonly maxDecompressedBytes: number;
   /** Largest decompressed:compressed ratio before the input is treated as a bomb. */
   readonly maxCompressionRatio: number;
+  /** Deepest nesting of arrays/objects (JSON) or elements (XML) in one record. */
+  readonly maxNestingDepth: number;
+  /** Most characters one EVTX record may render to from its templates. */
+  readonly maxRecordExpansion: number;
+  /** Most EVTX characters rendered per byte of the object (judged after 8 MiB). */
+  readonly maxExpansionRatio: number;
 }
 
 export interface IngestOptions {
@@ -44,6 +52,8 @@ export interface IngestOptions {
   /** Force one layout instead of detecting it per record (`--layout`, `INPUT_LAYOUT`). */
   readonly layout?: LayoutName;
   readonly limits?: Partial<IngestLimits>;
+  /** Reading stops with `DeadlineExceededError` once this passes (checked per record and chunk). */
+  readonly deadline?: Deadline;
   /**
    * The scan's prefilter (lib/scan/prefilter.ts): a JSON record for which it answers false is
    * yielded as `skipped` without being parsed. It may answer false only for records that no

@@ -3,8 +3,10 @@
  * parse each and read it through its layout. `readEvents` exposes the items; `inspectObject`
  * also reports what was detected.
  */
+import { isUtf8 } from 'node:buffer';
 import type { EvtxFileHeader } from '../evtx/read-evtx.ts';
 import { ByteSource } from './byte-source.ts';
+import { checkDeadline } from './deadline.ts';
 import type { CompressionName } from './compression/codec.ts';
 import { type ByteCounter, decompress } from './compression/decompress.ts';
 import { detectFraming, FRAMING_HEAD_BYTES } from './framing/detect-framing.ts';
@@ -15,8 +17,8 @@ import { splitJsonValues } from './framing/json-values.ts';
 import { splitXmlEvents } from './framing/xml-events.ts';
 import { InputError, type IngestItem, type IngestLimits, type IngestOptions } from './ingest-item.ts';
 import { resolveLimits } from './limits.ts';
-import { detectTextEncoding, toUtf8 } from './text-encoding.ts';
-import { readRecord } from './record-reader.ts';
+import { detectTextEncoding, TEXT_ENCODING_HEAD_BYTES, toUtf8 } from './text-encoding.ts';
+import { readRecord, type RecordResult } from './record-reader.ts';
 
 export interface OpenedObject {
   /** Compression layers, outermost first; empty when none. */
@@ -60,7 +62,7 @@ async function detect(
 
   const decompressed = await decompress(source, compressedRead, options, limits);
   const { layers } = decompressed;
-  const encoding = detectTextEncoding(await decompressed.bytes.peek(3));
+  const encoding = detectTextEncoding(await decompressed.bytes.peek(TEXT_ENCODING_HEAD_BYTES));
   const bytes = encoding === 'utf-8' ? decompressed.bytes : new ByteSource(toUtf8(decompressed.bytes, encoding));
   const head = await bytes.peek(FRAMING_HEAD_BYTES);
   const framing = detectFraming(head);
@@ -78,9 +80,9 @@ async function detect(
   }
   if (framing === 'evtx') {
     const evtxHeader = evtxHeaderOf(head, uri);
-    return { compression: layers, framing, items: readEvtxItems(bytes, options), ...(evtxHeader ? { evtxHeader } : {}) };
+    return { compression: layers, framing, items: readEvtxItems(bytes, options, limits), ...(evtxHeader ? { evtxHeader } : {}) };
   }
-  return { compression: layers, framing, items: readItems(frame(framing, bytes, limits), framing, options) };
+  return { compression: layers, framing, items: readItems(frame(framing, bytes, limits), framing, options, limits) };
 }
 
 function frame(framing: FramingName, bytes: AsyncIterable<Uint8Array>, limits: IngestLimits): AsyncIterable<FramedRecord> {
@@ -98,14 +100,16 @@ async function* readItems(
   records: AsyncIterable<FramedRecord>,
   framing: FramingName,
   options: IngestOptions,
+  limits: IngestLimits,
 ): AsyncGenerator<IngestItem> {
-  const { uri, layout } = options;
+  const { uri, layout, deadline } = options;
   // XML text can be split by markup and still read as one value: only JSON records are prefiltered.
   const mayMatch = framing === 'event-xml' ? undefined : options.mayMatch;
   let index = 0;
   let framed = 0;
   for await (const record of records) {
     framed++;
+    checkDeadline(deadline, uri, () => `record ${index} (${record.location})`);
     if (record.kind === 'bad') {
       yield { kind: 'unreadable', index: index++, error: new InputError(uri, record.location, record.reason) };
       continue;
@@ -114,14 +118,40 @@ async function* readItems(
       yield { kind: 'skipped', index: index++ };
       continue;
     }
-    for (const result of readRecord(record.bytes, record.location, framing, layout)) {
-      yield 'event' in result
-        ? { kind: 'event', index: index++, event: result.event }
-        : { kind: 'unreadable', index: index++, error: new InputError(uri, result.location, result.reason) };
+    // Bytes that are not UTF-8 are read as U+FFFD (as every JSON and XML reader would), and the
+    // record says so: one warning on its first item, never a second count.
+    let warning = isUtf8(record.bytes) ? undefined : new InputError(uri, record.location, 'invalid UTF-8: the bad bytes were read as U+FFFD');
+    for (const result of readRecordSafely(record.bytes, record.location, framing, layout, limits.maxNestingDepth)) {
+      if ('event' in result) {
+        warning ??= result.warning === undefined ? undefined : new InputError(uri, record.location, result.warning);
+        yield warning ? { kind: 'event', index: index++, event: result.event, warning } : { kind: 'event', index: index++, event: result.event };
+      } else {
+        yield { kind: 'unreadable', index: index++, error: new InputError(uri, result.location, result.reason) };
+      }
+      warning = undefined;
     }
   }
   // `[]`, `<Events></Events>`: a well-formed object holding nothing is reported, not passed clean.
   if (framed === 0) throw new InputError(uri, 'end of object', `no records in the ${framing} framing`);
+}
+
+/**
+ * A record that breaks a layout in a way no check foresaw (a RangeError, a stack overflow) is
+ * that record's problem: it is reported unreadable with the error, and the object reads on.
+ */
+function readRecordSafely(
+  bytes: Buffer,
+  location: string,
+  framing: FramingName,
+  layout: IngestOptions['layout'],
+  maxNestingDepth: number,
+): RecordResult[] {
+  try {
+    return readRecord(bytes, location, framing, layout, maxNestingDepth);
+  } catch (error) {
+    const message = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+    return [{ location, reason: `record could not be read (${message})` }];
+  }
 }
 
 async function* countBytes(input: AsyncIterable<Uint8Array>, counter: ByteCounter): AsyncGenerator<Uint8Array> {

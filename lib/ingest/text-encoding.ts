@@ -1,17 +1,32 @@
 /**
  * Byte order marks: a UTF-8 BOM is dropped (JSON.parse rejects it); UTF-16 text (PowerShell's
  * `> file` and `wevtutil` exports on Windows write UTF-16LE with a BOM) is transcoded to UTF-8,
- * streaming, so every framing works on UTF-8 bytes.
+ * streaming, so every framing works on UTF-8 bytes. UTF-16 without a BOM (.NET's
+ * `Encoding.Unicode` writers, some exports) is recognised by its zero bytes: a log starts with
+ * `{`, `[`, `<` or whitespace, which in UTF-16 is that byte beside a zero, and so is the next
+ * (ASCII) character.
  */
 import { StringDecoder } from 'node:string_decoder';
 
-export type TextEncodingName = 'utf-8' | 'utf-8-bom' | 'utf-16le' | 'utf-16be';
+export type TextEncodingName = 'utf-8' | 'utf-8-bom' | 'utf-16le' | 'utf-16be' | 'utf-16le-no-bom' | 'utf-16be-no-bom';
+
+/** Bytes `detectTextEncoding` needs. */
+export const TEXT_ENCODING_HEAD_BYTES = 4;
 
 export function detectTextEncoding(head: Uint8Array): TextEncodingName {
   if (head[0] === 0xef && head[1] === 0xbb && head[2] === 0xbf) return 'utf-8-bom';
   if (head[0] === 0xff && head[1] === 0xfe) return 'utf-16le';
   if (head[0] === 0xfe && head[1] === 0xff) return 'utf-16be';
+  if (head.length >= 4) {
+    if (isLogStart(head[0]!) && head[1] === 0 && head[2] !== 0 && head[3] === 0) return 'utf-16le-no-bom';
+    if (head[0] === 0 && isLogStart(head[1]!) && head[2] === 0 && head[3] !== 0) return 'utf-16be-no-bom';
+  }
   return 'utf-8';
+}
+
+/** `{ [ < " ` and whitespace: what the first characters of a text log can be. */
+function isLogStart(b: number): boolean {
+  return b === 0x7b || b === 0x5b || b === 0x3c || b === 0x22 || b === 0x20 || b === 0x0a || b === 0x0d || b === 0x09;
 }
 
 export async function* toUtf8(input: AsyncIterable<Uint8Array>, encoding: TextEncodingName): AsyncGenerator<Uint8Array> {
@@ -19,7 +34,7 @@ export async function* toUtf8(input: AsyncIterable<Uint8Array>, encoding: TextEn
     yield* input;
     return;
   }
-  let skip = encoding === 'utf-8-bom' ? 3 : 2;
+  let skip = encoding === 'utf-8-bom' ? 3 : encoding.endsWith('-no-bom') ? 0 : 2;
   // StringDecoder keeps a surrogate pair or odd byte split across chunks for the next write.
   const decoder = encoding === 'utf-8-bom' ? undefined : new StringDecoder('utf16le');
   let odd: number | undefined; // UTF-16BE: a byte left over from the previous chunk
@@ -37,7 +52,7 @@ export async function* toUtf8(input: AsyncIterable<Uint8Array>, encoding: TextEn
       continue;
     }
     let units = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-    if (encoding === 'utf-16be') {
+    if (encoding === 'utf-16be' || encoding === 'utf-16be-no-bom') {
       // Swap to little-endian pairs, carrying an odd byte over the chunk boundary.
       const joined = odd === undefined ? Buffer.from(units) : Buffer.concat([Buffer.from([odd]), units]);
       const even = joined.length - (joined.length % 2);

@@ -1,6 +1,8 @@
 /** The scan function's settings, from its environment; a bad value stops the cold start with its name. */
 import type { LayoutName } from '../events/win-event.ts';
+import type { IngestLimits } from '../ingest/ingest-item.ts';
 import { parseLayoutName } from '../ingest/layout-names.ts';
+import { limitsFromEnv } from '../ingest/limits.ts';
 
 export interface HandlerConfig {
   readonly topicArn: string;
@@ -8,6 +10,8 @@ export interface HandlerConfig {
   readonly reserveMs: number;
   readonly abortMarginMs: number;
   readonly layout?: LayoutName;
+  /** The ingest work budget set in the environment (`MAX_RECORD_BYTES`, ..., lib/ingest/limits.ts). */
+  readonly limits: Partial<IngestLimits>;
 }
 
 export function readHandlerConfig(env: Readonly<Record<string, string | undefined>>): HandlerConfig {
@@ -22,6 +26,7 @@ export function readHandlerConfig(env: Readonly<Record<string, string | undefine
     reserveMs: positiveInteger(env, 'TIME_RESERVE_MS') ?? 20_000,
     abortMarginMs: positiveInteger(env, 'ABORT_MARGIN_MS') ?? 3_000,
     ...(layout === undefined ? {} : { layout }),
+    limits: limitsFromEnv(env),
   };
 }
 

@@ -26,6 +26,8 @@ export interface ObjectReport {
   /** Records the prefilter left unparsed: no loaded rule could match them. */
   readonly skipped?: number;
   readonly unreadable?: number;
+  /** Events read not exactly as written (invalid UTF-8). */
+  readonly warnings?: number;
   readonly matches?: number;
   /** Matches per rule id. */
   readonly matchesByRule?: Readonly<Record<string, number>>;
@@ -46,6 +48,7 @@ export function scannedReport(summary: ScanSummary, delivery: DeliveryReport): O
     events: summary.events,
     skipped: summary.skipped,
     unreadable: summary.unreadable,
+    ...(summary.warnings ? { warnings: summary.warnings } : {}),
     matches: summary.matches,
     matchesByRule: summary.matchesByRule,
     alertsDelivered: delivery.delivered,

@@ -8,7 +8,8 @@
  */
 import type { ObjectResult, S3ObjectRef } from '../scan/scan-s3-object.ts';
 import { s3Uri } from '../scan/scan-s3-object.ts';
-import { DeliveryFailedError, ScanFailedError } from '../scan/scan-stream.ts';
+import { deadlineIn, type Deadline } from '../ingest/deadline.ts';
+import { DeliveryFailedError, ScanDeferredError, ScanFailedError } from '../scan/scan-stream.ts';
 import { isPermanentFailure, reasonOf } from './failure-kind.ts';
 import type { SkippedObject } from './invocation.ts';
 import { scannedReport, type ObjectReport } from './object-outcome.ts';
@@ -27,7 +28,9 @@ export interface ScanLimits {
 }
 
 export interface ObjectScanner {
-  scan(ref: S3ObjectRef, signal: AbortSignal): Promise<ObjectResult>;
+  /** `deadline`: when reading must stop (the invocation's time less the abort margin); the scan
+   *  then throws `ScanDeferredError` carrying what it read and delivered. */
+  scan(ref: S3ObjectRef, signal: AbortSignal, deadline?: Deadline): Promise<ObjectResult>;
   /** Size of an object whose invocation did not say (Batch Operations): HeadObject. */
   sizeOf(ref: S3ObjectRef): Promise<number | undefined>;
 }
@@ -70,6 +73,9 @@ async function scanOne(ref: S3ObjectRef, scanner: ObjectScanner, limits: ScanLim
   const untilAbort = Math.max(0, left - limits.abortMarginMs);
   // setTimeout cannot wait longer than 2^31-1 ms (it fires at once instead): such a deadline is none.
   const timer = untilAbort <= MAX_TIMER_MS ? setTimeout(() => abort.abort(new Error('time budget')), untilAbort) : undefined;
+  // The timer only fires when the scan awaits I/O; CPU-bound reading (a bomb, a template
+  // expansion) is stopped by the same deadline checked inside the scan loop.
+  const deadline = untilAbort <= MAX_TIMER_MS ? deadlineIn(untilAbort, `${limits.abortMarginMs} ms before the invocation's deadline`) : undefined;
   try {
     if (limits.maxObjectBytes !== undefined) {
       const size = ref.size ?? (await scanner.sizeOf(ref));
@@ -79,7 +85,7 @@ async function scanOne(ref: S3ObjectRef, scanner: ObjectScanner, limits: ScanLim
         return { uri, status: 'refused', retryable: false, reason, bytes: size };
       }
     }
-    const { summary, delivery } = await scanner.scan(ref, abort.signal);
+    const { summary, delivery } = await scanner.scan(ref, abort.signal, deadline);
     const report = scannedReport(summary, delivery);
     if (delivery.failed > 0) {
       const reason = `${delivery.failed} alert(s) not delivered`;
@@ -89,6 +95,13 @@ async function scanOne(ref: S3ObjectRef, scanner: ObjectScanner, limits: ScanLim
     log.info(`scanned ${uri}: ${report.status}`, { ...report });
     return report;
   } catch (error) {
+    if (error instanceof ScanDeferredError) {
+      // What was read and delivered before the deadline is kept in the report; the retry reads
+      // the object again and publishes only alerts not yet published.
+      const reason = `stopped at ${error.cause.location}, ${limits.abortMarginMs} ms before the invocation's deadline; retried`;
+      log.warn(`deferred ${uri}: ${reason}`, { uri });
+      return { ...scannedReport(error.result.summary, error.result.delivery), uri, status: 'deferred', retryable: true, reason };
+    }
     if (abort.signal.aborted) {
       const reason = `stopped ${limits.abortMarginMs} ms before the invocation's deadline: ${reasonOf(error)}`;
       log.warn(`deferred ${uri}: ${reason}`, { uri });
@@ -105,6 +118,8 @@ async function scanOne(ref: S3ObjectRef, scanner: ObjectScanner, limits: ScanLim
     clearTimeout(timer);
   }
 }
+
+export type { Deadline };
 
 function resultOf(error: unknown): ObjectResult | undefined {
   return error instanceof ScanFailedError || error instanceof DeliveryFailedError ? error.result : undefined;

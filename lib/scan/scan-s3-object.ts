@@ -1,6 +1,7 @@
 /** Scans one S3 object: streams it with GetObject (never buffering it whole) into scanStream. */
 import { GetObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import type { AlertSink } from '../alerts/alert-sink.ts';
+import type { Deadline } from '../ingest/deadline.ts';
 import type { IngestOptions } from '../ingest/ingest-item.ts';
 import type { Detector } from '../rules/rule.ts';
 import { scanStream, type ObjectResult } from './scan-stream.ts';
@@ -20,6 +21,8 @@ export interface ScanDeps {
   readonly sinkFor: (ref: S3ObjectRef & { uri: string }) => AlertSink;
   readonly ingest?: Partial<Omit<IngestOptions, 'uri'>>;
   readonly signal?: AbortSignal;
+  /** The cooperative deadline (scan-stream.ts): reading stops there, found alerts are delivered. */
+  readonly deadline?: Deadline;
 }
 
 export type { ObjectResult };
@@ -48,6 +51,7 @@ export async function scanS3Object(ref: S3ObjectRef, deps: ScanDeps): Promise<Ob
     detector: deps.detector,
     sink: deps.sinkFor({ ...ref, ...identity, uri }),
     object: identity,
+    ...(deps.deadline ? { deadline: deps.deadline } : {}),
     ingest: { ...deps.ingest, contentEncoding: response.ContentEncoding ?? deps.ingest?.contentEncoding },
   });
 }

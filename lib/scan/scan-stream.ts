@@ -4,6 +4,7 @@
  * happened, including every record that could not be read.
  */
 import type { AlertSink, DeliveryReport } from '../alerts/alert-sink.ts';
+import { type Deadline, DeadlineExceededError } from '../ingest/deadline.ts';
 import { InputError, type IngestOptions } from '../ingest/ingest-item.ts';
 import { readEvents } from '../ingest/read-events.ts';
 import type { Detector } from '../rules/rule.ts';
@@ -27,6 +28,13 @@ export interface ScanOptions {
    * default; off parses and validates every record, so malformed ones are reported unreadable.
    */
   readonly prefilter?: boolean;
+  /** Told the number of records read so far, every few thousand records (the CLI's progress line). */
+  readonly onRecords?: (records: number) => void;
+  /**
+   * Stop reading once this passes (checked per record and per decompressed chunk, so CPU-bound
+   * work stops too): the matches found are delivered and `ScanDeferredError` is thrown.
+   */
+  readonly deadline?: Deadline;
 }
 
 export interface ObjectResult {
@@ -42,6 +50,23 @@ export class ScanFailedError extends Error {
   constructor(result: ObjectResult, cause: InputError | Error) {
     super(`${result.summary.uri}: scan stopped after ${result.summary.events} events: ${cause.message}`);
     this.name = 'ScanFailedError';
+    this.result = result;
+    this.cause = cause;
+  }
+}
+
+/**
+ * The deadline came before the object was read whole: the matches found were delivered (alert
+ * ids are deterministic, so a retry publishes only the rest), correlations were not evaluated on
+ * the part read. The object must be retried.
+ */
+export class ScanDeferredError extends Error {
+  readonly result: ObjectResult;
+  override readonly cause: DeadlineExceededError;
+
+  constructor(result: ObjectResult, cause: DeadlineExceededError) {
+    super(`${result.summary.uri}: deferred after ${result.summary.events} events: ${cause.message}`);
+    this.name = 'ScanDeferredError';
     this.result = result;
     this.cause = cause;
   }
@@ -66,9 +91,11 @@ export async function scanStream(input: AsyncIterable<Uint8Array>, options: Scan
   const errors: string[] = [];
   let events = 0;
   let unreadable = 0;
+  let warnings = 0;
   let skipped = 0;
   let matches = 0;
   let fatal: Error | undefined;
+  let deferred: DeadlineExceededError | undefined;
   // Rules spanning events (correlations, sequences) see this object only.
   const state = detector.startScan?.();
   const deliver = async (match: Match): Promise<void> => {
@@ -79,7 +106,12 @@ export async function scanStream(input: AsyncIterable<Uint8Array>, options: Scan
 
   try {
     const mayMatch = options.prefilter === false ? undefined : prefilterOf(detector)?.mayMatch;
-    for await (const item of readEvents(counted, { ...options.ingest, uri, ...(mayMatch ? { mayMatch } : {}) })) {
+    const deadline = options.deadline ?? options.ingest?.deadline;
+    const ingest = { ...options.ingest, uri, ...(mayMatch ? { mayMatch } : {}), ...(deadline ? { deadline } : {}) };
+    const { onRecords } = options;
+    let records = 0;
+    for await (const item of readEvents(counted, ingest)) {
+      if (onRecords && (++records & 4095) === 0) onRecords(records);
       if (item.kind === 'skipped') {
         skipped++;
         continue;
@@ -89,8 +121,22 @@ export async function scanStream(input: AsyncIterable<Uint8Array>, options: Scan
         if (errors.length < MAX_ERRORS_KEPT) errors.push(item.error.message);
         continue;
       }
+      let hits: ReturnType<Detector['match']>;
+      try {
+        hits = detector.match(item.event);
+      } catch (error) {
+        // An event that breaks a rule's evaluation (a bug, a limit hit deep in a matcher) costs
+        // itself only: counted unreadable with the reason, the other events still matched.
+        unreadable++;
+        const message = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+        if (errors.length < MAX_ERRORS_KEPT) errors.push(`${uri}: record ${item.index}: rules could not be evaluated on this event (${message})`);
+        continue;
+      }
       events++;
-      const hits = detector.match(item.event);
+      if (item.warning) {
+        warnings++;
+        if (errors.length < MAX_ERRORS_KEPT) errors.push(`warning: ${item.warning.message}`);
+      }
       if (hits.length === 0) continue;
       const source: EventSource = { ...options.object, uri, index: item.index };
       state?.observe(item.event, hits, source);
@@ -102,21 +148,27 @@ export async function scanStream(input: AsyncIterable<Uint8Array>, options: Scan
       }
     }
   } catch (error) {
-    // Only bad input ends a scan quietly; anything else is a bug or an outage and must surface.
-    if (!(error instanceof InputError)) throw error;
-    fatal = error;
-    if (errors.length < MAX_ERRORS_KEPT) errors.push(error.message);
+    if (error instanceof DeadlineExceededError) {
+      deferred = error;
+    } else {
+      // Only bad input ends a scan quietly; anything else is a bug or an outage and must surface.
+      if (!(error instanceof InputError)) throw error;
+      fatal = error;
+      if (errors.length < MAX_ERRORS_KEPT) errors.push(error.message);
+    }
   }
-  // What correlated among the events read, even when reading stopped early.
-  for (const match of state?.finish() ?? []) await deliver(match);
+  // What correlated among the events read, even when reading stopped early on bad input. Not on
+  // a deadline: the retry reads the object whole, and a partial window could alert wrongly.
+  if (!deferred) for (const match of state?.finish() ?? []) await deliver(match);
 
   const summary: ScanSummary = {
     uri,
-    status: fatal ? 'failed' : unreadable > 0 ? 'partial' : matches > 0 ? 'matched' : 'clean',
+    status: fatal || deferred ? 'failed' : unreadable > 0 ? 'partial' : matches > 0 ? 'matched' : 'clean',
     bytesIn: counted.bytes,
     events,
     skipped,
     unreadable,
+    warnings,
     matches,
     matchesByRule,
     errors,
@@ -126,6 +178,7 @@ export async function scanStream(input: AsyncIterable<Uint8Array>, options: Scan
   const delivery = await sink.finish(summary);
   const result = { summary, delivery };
   if (fatal) throw new ScanFailedError(result, fatal);
+  if (deferred) throw new ScanDeferredError(result, deferred);
   if (delivery.failed > 0) throw new DeliveryFailedError(result);
   return result;
 }

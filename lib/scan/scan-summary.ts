@@ -10,6 +10,8 @@ export interface ScanSummary {
   /** Records left unparsed because no loaded rule could match them (the prefilter): counted, not validated. */
   readonly skipped: number;
   readonly unreadable: number;
+  /** Events read, but not exactly as written (invalid UTF-8 read as U+FFFD); each also listed in `errors`. */
+  readonly warnings?: number;
   readonly matches: number;
   /** Matches per rule id. */
   readonly matchesByRule: Readonly<Record<string, number>>;

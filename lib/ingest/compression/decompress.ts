@@ -3,6 +3,7 @@
  * Content-Type), layer after layer: Firehose over CloudWatch Logs gzips twice.
  */
 import { ByteSource } from '../byte-source.ts';
+import { checkDeadline, type Deadline } from '../deadline.ts';
 import { InputError, type IngestLimits } from '../ingest-item.ts';
 import { RATIO_CHECK_AFTER_BYTES } from '../limits.ts';
 import { brotli, declaresBrotli } from './brotli.ts';
@@ -28,10 +29,11 @@ export interface ByteCounter {
 export async function decompress(
   source: ByteSource,
   compressedRead: ByteCounter,
-  options: { readonly uri: string; readonly contentEncoding?: string | undefined },
+  options: { readonly uri: string; readonly contentEncoding?: string | undefined; readonly deadline?: Deadline | undefined },
   limits: IngestLimits,
 ): Promise<Decompressed> {
   const layers: CompressionName[] = [];
+  const meter = new DecompressionMeter(compressedRead, options.uri, limits, options.deadline);
   let current = source;
   for (;;) {
     const head = await current.peek(4);
@@ -42,10 +44,14 @@ export async function decompress(
     }
     layers.push(codec.name);
     const label = layers.length === 1 ? codec.name : `${codec.name} layer ${layers.length}`;
-    current = new ByteSource(inflate(current, codec, { uri: options.uri, label }));
+    // Each layer's output is counted as it comes out, before the next layer sees it: an inner
+    // layer drops zero padding between members, so counting only the last layer's output would
+    // let gigabytes of padding through uncounted.
+    current = new ByteSource(meter.count(inflate(current, codec, { uri: options.uri, label }), true));
   }
-  const compressed = layers.length > 0;
-  return { layers, bytes: new ByteSource(capped(current, compressedRead, options.uri, limits, compressed)) };
+  // An uncompressed object is counted too (the size cap and the deadline apply to it).
+  const bytes = layers.length > 0 ? current : new ByteSource(meter.count(current, false));
+  return { layers, bytes };
 }
 
 function pickCodec(head: Uint8Array, contentEncoding: string | undefined): Codec | undefined {
@@ -55,36 +61,52 @@ function pickCodec(head: Uint8Array, contentEncoding: string | undefined): Codec
   return undefined;
 }
 
-/** Stops a decompression bomb: absolute size, and ratio once enough has come out to judge. */
-async function* capped(
-  input: AsyncIterable<Uint8Array>,
-  compressedRead: ByteCounter,
-  uri: string,
-  limits: IngestLimits,
-  compressed: boolean,
-): AsyncGenerator<Uint8Array> {
-  let total = 0;
-  for await (const chunk of input) {
-    total += chunk.length;
-    if (total > limits.maxDecompressedBytes) {
-      throw new InputError(
-        uri,
-        `decompressed byte ${limits.maxDecompressedBytes}`,
-        `object exceeds maxDecompressedBytes (${limits.maxDecompressedBytes} bytes)` +
-          (compressed ? '; treated as a decompression bomb' : ''),
-      );
-    }
-    if (compressed && total > RATIO_CHECK_AFTER_BYTES) {
-      const ratio = total / Math.max(1, compressedRead.bytes);
-      if (ratio > limits.maxCompressionRatio) {
+/**
+ * Stops a decompression bomb: every byte any layer puts out counts towards one total, capped in
+ * absolute size and, once enough has come out to judge, in ratio to the compressed bytes read.
+ * It also asks the deadline per chunk: a bomb made of padding yields no record to stop at.
+ */
+class DecompressionMeter {
+  #total = 0;
+  readonly #compressedRead: ByteCounter;
+  readonly #uri: string;
+  readonly #limits: IngestLimits;
+  readonly #deadline: Deadline | undefined;
+
+  constructor(compressedRead: ByteCounter, uri: string, limits: IngestLimits, deadline: Deadline | undefined) {
+    this.#compressedRead = compressedRead;
+    this.#uri = uri;
+    this.#limits = limits;
+    this.#deadline = deadline;
+  }
+
+  async *count(input: AsyncIterable<Uint8Array>, compressed: boolean): AsyncGenerator<Uint8Array> {
+    const limits = this.#limits;
+    for await (const chunk of input) {
+      this.#total += chunk.length;
+      const total = this.#total;
+      checkDeadline(this.#deadline, this.#uri, () => `decompressed byte ${total}`);
+      if (total > limits.maxDecompressedBytes) {
         throw new InputError(
-          uri,
-          `decompressed byte ${total} (compressed byte ${compressedRead.bytes})`,
-          `compression ratio ${ratio.toFixed(0)}:1 exceeds maxCompressionRatio ` +
-            `(${limits.maxCompressionRatio}:1); treated as a decompression bomb`,
+          this.#uri,
+          `decompressed byte ${limits.maxDecompressedBytes}`,
+          `object exceeds maxDecompressedBytes (${limits.maxDecompressedBytes} bytes)` +
+            (compressed ? '; treated as a decompression bomb' : ''),
         );
       }
+      if (compressed && total > RATIO_CHECK_AFTER_BYTES) {
+        const read = this.#compressedRead.bytes;
+        const ratio = total / Math.max(1, read);
+        if (ratio > limits.maxCompressionRatio) {
+          throw new InputError(
+            this.#uri,
+            `decompressed byte ${total} (compressed byte ${read})`,
+            `compression ratio ${ratio.toFixed(0)}:1 exceeds maxCompressionRatio ` +
+              `(${limits.maxCompressionRatio}:1); treated as a decompression bomb (every layer's output counted)`,
+          );
+        }
+      }
+      yield chunk;
     }
-    yield chunk;
   }
 }

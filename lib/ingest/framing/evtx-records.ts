@@ -2,16 +2,23 @@
  * Raw `.evtx` objects (`ElfFile\0`): read by lib/evtx's streaming reader, whose records are in
  * evtx_dump's JSON shape and go through `fromEvtxJson` like any evtx_dump export.
  */
+import { ExpansionBudget } from '../../evtx/expansion-budget.ts';
 import { type EvtxFileHeader, readEvtx, readEvtxFileHeader } from '../../evtx/read-evtx.ts';
-import { InputError, type IngestItem, type IngestOptions } from '../ingest-item.ts';
+import { checkDeadline } from '../deadline.ts';
+import { InputError, type IngestItem, type IngestLimits, type IngestOptions } from '../ingest-item.ts';
 import { fromEvtxJson, isEvtxJson } from '../layouts/evtx-json.ts';
 
 /** A damaged chunk that lost n records yields n unreadable items, so the count and the later
  *  numbering stay true; a problem that lost none (a bad header checksum) still takes one number,
  *  so it is reported and the object is marked partial rather than clean. */
-export async function* readEvtxItems(bytes: AsyncIterable<Uint8Array>, options: IngestOptions): AsyncGenerator<IngestItem> {
+export async function* readEvtxItems(
+  bytes: AsyncIterable<Uint8Array>,
+  options: IngestOptions,
+  limits: IngestLimits,
+): AsyncGenerator<IngestItem> {
   let index = 0;
-  for await (const item of readEvtx(bytes, options.uri)) {
+  for await (const item of readEvtx(bytes, options.uri, new ExpansionBudget(limits))) {
+    checkDeadline(options.deadline, options.uri, () => `record ${index}`);
     if (item.kind === 'record') {
       if (options.layout !== undefined && options.layout !== 'evtx-json') {
         const reason = `record is native EVTX, not the forced layout ${options.layout}`;

@@ -20,8 +20,21 @@ export function isControlMessage(record: Record<string, unknown>): boolean {
   return record['messageType'] === 'CONTROL_MESSAGE';
 }
 
-export function cloudWatchMessages(record: Record<string, unknown>): CloudWatchMessage[] {
-  const logEvents = Array.isArray(record['logEvents']) ? record['logEvents'] : [];
+/**
+ * The log events of a DATA_MESSAGE, or why the envelope holds none that can be read: an envelope
+ * whose `logEvents` is not a non-empty list would otherwise drop its events without a trace.
+ */
+export function cloudWatchMessages(record: Record<string, unknown>): CloudWatchMessage[] | { readonly reason: string } {
+  const messageType = record['messageType'];
+  if (messageType !== 'DATA_MESSAGE') {
+    return { reason: `CloudWatch Logs envelope with messageType ${JSON.stringify(messageType).slice(0, 40)}, not DATA_MESSAGE or CONTROL_MESSAGE` };
+  }
+  const logEvents = record['logEvents'];
+  if (!Array.isArray(logEvents)) {
+    const found = logEvents === null ? 'null' : typeof logEvents === 'object' ? 'an object' : typeof logEvents;
+    return { reason: `CloudWatch Logs envelope whose logEvents is ${found}, not a list of log events` };
+  }
+  if (logEvents.length === 0) return { reason: 'CloudWatch Logs DATA_MESSAGE envelope with no log events' };
   return logEvents.map((logEvent, i) => ({
     message: isRecord(logEvent) ? logEvent['message'] : undefined,
     where: `logEvents[${i}]`,

@@ -6,7 +6,7 @@
 import type { WinEvent } from '../../events/win-event.ts';
 import { type MutableFields, pathValue, setField } from './canonical-fields.ts';
 import { toFieldValue } from './evtx-json.ts';
-import { isRecord } from './record.ts';
+import { isRecord, nameMap } from './record.ts';
 import { stripSpacedNames } from './spaced-names.ts';
 
 export function isDatadog(record: Record<string, unknown>): boolean {
@@ -14,7 +14,7 @@ export function isDatadog(record: Record<string, unknown>): boolean {
 }
 
 export function fromDatadog(record: Record<string, unknown>): WinEvent {
-  const fields: MutableFields = {};
+  const fields: MutableFields = nameMap();
   const system = pathValue(record, 'attributes', 'Event', 'System') as Record<string, unknown>;
   for (const [name, value] of Object.entries(system)) {
     if (!isRecord(value)) {

@@ -4,7 +4,7 @@
  */
 import type { WinEvent } from '../../events/win-event.ts';
 import { addDataItems, type MutableFields, pathValue, setField } from './canonical-fields.ts';
-import { isRecord } from './record.ts';
+import { isRecord, nameMap } from './record.ts';
 import { stripSpacedNames } from './spaced-names.ts';
 
 /**
@@ -41,7 +41,7 @@ function isWindowsHost(record: Record<string, unknown>): boolean {
 
 export function fromEcs(record: Record<string, unknown>): WinEvent {
   const winlog = isRecord(record['winlog']) ? record['winlog'] : {};
-  const fields: MutableFields = {};
+  const fields: MutableFields = nameMap();
   // Older Winlogbeat and some pipelines only fill `event.code`.
   setField(fields, 'EventID', winlog['event_id'] ?? pathValue(record, 'event', 'code'));
   setField(fields, 'Channel', winlog['channel']);

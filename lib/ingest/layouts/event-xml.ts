@@ -5,32 +5,39 @@
  */
 import type { WinEvent } from '../../events/win-event.ts';
 import { fromEvtxJson } from './evtx-json.ts';
+import { nameMap } from './record.ts';
 import { parseXmlElement, type XmlNode, XmlSyntaxError } from './xml-element.ts';
 
-export type XmlResult = { readonly event: WinEvent } | { readonly reason: string };
+/** `warning`: read, but not exactly as written (an EventData name repeated: the last value is used). */
+export type XmlResult = { readonly event: WinEvent; readonly warning?: string } | { readonly reason: string };
 
-export function fromEventXml(xml: string): XmlResult {
+export function fromEventXml(xml: string, maxDepth: number): XmlResult {
   let root: XmlNode;
   try {
-    root = parseXmlElement(xml);
+    root = parseXmlElement(xml, maxDepth);
   } catch (error) {
     if (!(error instanceof XmlSyntaxError)) throw error;
     return { reason: `invalid Event XML: ${error.message}` };
   }
   const system = root.name === 'Event' ? root.children.find((c) => c.name === 'System') : undefined;
   if (!system) return { reason: 'Event XML without an <Event><System> element' };
-  const shaped: Record<string, unknown> = { System: systemShape(system) };
+  const shaped = nameMap<unknown>();
+  shaped['System'] = systemShape(system);
+  const repeated: string[] = [];
   for (const child of root.children) {
-    if (child.name === 'EventData') shaped['EventData'] = eventDataShape(child);
+    if (child.name === 'EventData') shaped['EventData'] = eventDataShape(child, repeated);
     else if (child.name === 'UserData') shaped['UserData'] = genericShape(child);
   }
   const read = fromEvtxJson({ Event: shaped });
-  return { event: { fields: read.fields, raw: xml, layout: 'event-xml' } };
+  const event: WinEvent = { fields: read.fields, raw: xml, layout: 'event-xml' };
+  if (repeated.length === 0) return { event };
+  const names = [...new Set(repeated)].slice(0, 5).map((name) => JSON.stringify(name.slice(0, 40)));
+  return { event, warning: `EventData item name repeated (${names.join(', ')}): the last value is used` };
 }
 
 /** `<EventID Qualifiers="0">4625</EventID>` -> `{#attributes, #text}`, as evtx_dump writes it. */
 function systemShape(system: XmlNode): Record<string, unknown> {
-  const out: Record<string, unknown> = {};
+  const out = nameMap<unknown>();
   for (const child of system.children) out[child.name] = leafShape(child);
   return out;
 }
@@ -38,15 +45,19 @@ function systemShape(system: XmlNode): Record<string, unknown> {
 function leafShape(node: XmlNode): unknown {
   const hasAttributes = Object.keys(node.attributes).length > 0;
   if (!hasAttributes) return node.text === '' ? null : node.text;
-  return node.text === '' ? { '#attributes': node.attributes } : { '#attributes': node.attributes, '#text': node.text };
+  const out = nameMap<unknown>();
+  out['#attributes'] = node.attributes;
+  if (node.text !== '') out['#text'] = node.text;
+  return out;
 }
 
 /** `<Data Name="X">v</Data>` items become `X: v`; unnamed items collect under `Data`. */
-function eventDataShape(node: XmlNode): Record<string, unknown> {
-  const out: Record<string, unknown> = {};
+function eventDataShape(node: XmlNode, repeated: string[]): Record<string, unknown> {
+  const out = nameMap<unknown>();
   const unnamed: string[] = [];
   for (const child of node.children) {
     const name = child.name === 'Data' ? child.attributes['Name'] : undefined;
+    if (name !== undefined && Object.hasOwn(out, name)) repeated.push(name);
     if (name !== undefined) out[name] = child.text;
     else if (child.name === 'Data') unnamed.push(child.text);
     else out[child.name] = child.text;
@@ -58,7 +69,7 @@ function eventDataShape(node: XmlNode): Record<string, unknown> {
 /** `<UserData>` trees: children by name (repeated names as lists), attributes under `#attributes`. */
 function genericShape(node: XmlNode): unknown {
   if (node.children.length === 0) return leafShape(node);
-  const out: Record<string, unknown> = {};
+  const out = nameMap<unknown>();
   if (Object.keys(node.attributes).length > 0) out['#attributes'] = node.attributes;
   for (const child of node.children) {
     const value = genericShape(child);

@@ -4,7 +4,7 @@
  * and element text under `#text`.
  */
 import type { FieldValue, WinEvent } from '../../events/win-event.ts';
-import { isRecord } from './record.ts';
+import { isRecord, nameMap } from './record.ts';
 import { stripSpacedNames } from './spaced-names.ts';
 
 export function isEvtxJson(record: unknown): boolean {
@@ -13,7 +13,7 @@ export function isEvtxJson(record: unknown): boolean {
 
 export function fromEvtxJson(record: Record<string, unknown>): WinEvent {
   const event = record['Event'] as Record<string, unknown>;
-  const fields: Record<string, FieldValue> = {};
+  const fields = nameMap<FieldValue>();
   flattenSystem(event['System'] as Record<string, unknown>, fields);
   const spaced = addEventData(event['EventData'], fields);
   if (addUserData(event['UserData'], fields) || spaced) stripSpacedNames(fields);
@@ -93,7 +93,7 @@ export function toFieldValue(value: unknown): FieldValue {
   if (typeof value === 'bigint') return value.toString();
   if (Array.isArray(value)) return value.map(toFieldValue);
   if (isRecord(value)) {
-    const out: Record<string, FieldValue> = {};
+    const out = nameMap<FieldValue>();
     for (const [k, v] of Object.entries(value)) out[k] = toFieldValue(v);
     return out;
   }

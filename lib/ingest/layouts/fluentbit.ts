@@ -7,6 +7,7 @@ import type { WinEvent } from '../../events/win-event.ts';
 import { eventIdValue, type MutableFields, setField } from './canonical-fields.ts';
 import { toFieldValue } from './evtx-json.ts';
 import { insertNames } from './insert-names.ts';
+import { nameMap } from './record.ts';
 import { stripSpacedNames } from './spaced-names.ts';
 
 /** Fluent Bit name -> Sigma name. */
@@ -36,7 +37,7 @@ export function isFluentBit(record: Record<string, unknown>): boolean {
 }
 
 export function fromFluentBit(record: Record<string, unknown>): WinEvent {
-  const fields: MutableFields = {};
+  const fields: MutableFields = nameMap();
   for (const [from, to] of Object.entries(SYSTEM)) setField(fields, to, record[from]);
   const inserts = Array.isArray(record['StringInserts']) ? record['StringInserts'] : [];
   const eventId = eventIdValue(record['EventID']);

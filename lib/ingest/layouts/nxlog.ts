@@ -6,6 +6,7 @@
 import { endsWithZone, zonedTimeMs } from '../../events/event-time.ts';
 import type { FieldValue, WinEvent } from '../../events/win-event.ts';
 import { eventIdValue, type MutableFields } from './canonical-fields.ts';
+import { nameMap } from './record.ts';
 import { stripSpacedNames } from './spaced-names.ts';
 
 /** NXLog name -> Sigma name. The renamed System fields always win. */
@@ -44,6 +45,9 @@ export function fromNxlog(record: Record<string, unknown>): WinEvent {
   // The parsed record becomes the Sigma view in place: copying its ~50 keys cost more than the
   // whole mapping. The Sigma names are added beside NXLog's; `raw` gives the record back as
   // written (without them, and with the values they replaced) when an alert asks for it.
+  // JSON.parse makes every key an own property (`__proto__` included, never the prototype), so
+  // the names are safe as they are; lookups go through Object.hasOwn (the rule engines do).
+  // Re-parenting the record to inherit nothing cost 15-40% of reading it, so it keeps its prototype.
   const fields = record as MutableFields;
   const added: string[] = [];
   let replaced: Array<[string, unknown]> | undefined;
@@ -111,7 +115,7 @@ class NxlogEvent implements WinEvent {
   /** The record as NXLog wrote it: built on first use (alerts), without the added names. */
   get raw(): Record<string, unknown> {
     if (this.#written) return this.#written;
-    const out: Record<string, unknown> = {};
+    const out = nameMap<unknown>();
     for (const key in this.fields) if (!this.#added.includes(key)) out[key] = this.fields[key];
     for (const [key, value] of this.#replaced ?? []) out[key] = value;
     return (this.#written = out);

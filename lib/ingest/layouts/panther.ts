@@ -4,6 +4,7 @@
  */
 import type { WinEvent } from '../../events/win-event.ts';
 import { addDataItems, type MutableFields, setField } from './canonical-fields.ts';
+import { nameMap } from './record.ts';
 import { stripSpacedNames } from './spaced-names.ts';
 
 /** Accepted top-level names -> Sigma name (first present wins). */
@@ -30,9 +31,9 @@ export function isPanther(record: Record<string, unknown>): boolean {
 }
 
 export function fromPanther(record: Record<string, unknown>): WinEvent {
-  const fields: MutableFields = {};
+  const fields: MutableFields = nameMap();
   for (const [to, names] of SYSTEM) {
-    const from = names.find((name) => record[name] !== undefined);
+    const from = names.find((name) => Object.hasOwn(record, name) && record[name] !== undefined);
     if (from) setField(fields, to, record[from]);
   }
   const spaced = addDataItems(fields, record['EventData']);
