@@ -110,17 +110,20 @@ export function parseSigmaFiles(files: readonly RuleFile[], options: ParseOption
       dropped.push(...applied.dropped);
       for (const version of applied.versions) {
         const variant = version.variants.length > 0 ? version.variants.join('+') : undefined;
+        // Blamed on the last pipeline that changed the version, or the one that made a field unavailable.
+        let blame = { pipeline: version.changes.at(-1)?.pipeline ?? variant ?? '', item: version.changes.at(-1)?.item };
         let parsed: ParsedRule;
         try {
           parsed = resolveRule(version.rule, ctx);
           const absences = absencesOf(version.rule.detection);
           const result = absences.length > 0 ? simplify(parsed.expr) : undefined;
           if (result?.kind === 'const' && !result.value) {
-            throw new SigmaCompileError(`can never match: needs ${[...new Set(absences.map((a) => a.field))].join(', ')} (unavailable per ${absences[0]!.by})`, 'pipelines');
+            blame = { pipeline: absences[0]!.pipeline, item: absences[0]!.item };
+            throw new SigmaCompileError(`can never match: needs ${[...new Set(absences.map((a) => a.field))].join(', ')} (unavailable per pipeline '${blame.pipeline}' item ${blame.item})`, 'pipelines');
           }
         } catch (error) {
           if (variant === undefined || !(error instanceof SigmaCompileError)) throw error;
-          dropped.push({ meta: raw.meta, variant, pipeline: version.changes.at(-1)?.pipeline ?? variant, reason: error.message });
+          dropped.push({ meta: raw.meta, variant, pipeline: blame.pipeline, ...(blame.item ? { item: blame.item } : {}), reason: error.message });
           continue;
         }
         rules.push({ ...parsed, ...(variant !== undefined ? { variant } : {}), ...(version.changes.length > 0 ? { changes: version.changes } : {}) });

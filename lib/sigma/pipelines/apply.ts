@@ -82,7 +82,7 @@ function runPipeline(pipeline: ProcessingPipeline, start: RuleVersion, placehold
   const firing = absencesOf(version.rule.detection).filter((a) => a.firing);
   if (firing.length > 0) {
     const first = firing[0]!;
-    throw new ItemFailure(first.by.slice(pipeline.name.length + 1), `would fire on the absence of ${[...new Set(firing.map((a) => a.field))].join(', ')} (${first.label})`);
+    throw new ItemFailure(first.item, `would fire on the absence of ${[...new Set(firing.map((a) => a.field))].join(', ')} (${first.label})`);
   }
   return { version, held };
 }

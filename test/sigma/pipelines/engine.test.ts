@@ -456,3 +456,83 @@ describe('priority order', () => {
     expect(fires(rule, [a, b], { C: 'x' })).toBe(true);
   });
 });
+
+describe('more conditions', () => {
+  const corr = 'title: C\nid: 00000000-0000-4000-8000-0000000000cc\ntags: [attack.t1110]\ncorrelation:\n  type: event_count\n  rules: base\n  group-by: [User]\n  timespan: 5m\n  condition: { gte: 2 }\n';
+  const base = ruleText('sel:\n  User: x\ncondition: sel', 'product: windows').replace('title: Test rule', 'title: Base\nname: base');
+  const groupBy = (p: ReturnType<typeof pipeline>) => (parsed(base + '\n---\n' + corr, [p]).correlations[0]!.body['correlation'] as Record<string, unknown>)['group-by'];
+  it('is_sigma_rule and is_sigma_correlation_rule tell the documents apart', () => {
+    const onlyRules = pipeline('name: r\ntransformations:\n  - type: field_name_mapping\n    mapping: { User: U }\n    rule_conditions:\n      - type: is_sigma_rule\n');
+    const onlyCorrelations = pipeline('name: c\ntransformations:\n  - type: field_name_mapping\n    mapping: { User: U }\n    rule_conditions:\n      - type: is_sigma_correlation_rule\n');
+    expect(groupBy(onlyRules)).toEqual(['User']);
+    expect(groupBy(onlyCorrelations)).toEqual(['U']);
+    expect(fires(base, [onlyRules], { U: 'x' })).toBe(true);
+    expect(fires(base, [onlyCorrelations], { User: 'x' })).toBe(true);
+  });
+  it('group-by may map to several fields; an alias field may not', () => {
+    const p = pipeline('name: many\ntransformations:\n  - type: field_name_mapping\n    mapping: { User: [U1, U2] }\n    rule_conditions:\n      - type: is_sigma_correlation_rule\n');
+    const result = parsed(base + '\n---\n' + corr, [p]);
+    expect(result.errors).toHaveLength(0);
+    expect(groupBy(p)).toEqual(['U1', 'U2']);
+    const alias = corr.replace('  group-by: [User]\n', '  group-by: [who]\n  aliases:\n    who:\n      base: User\n');
+    const errors = parsed(base + '\n---\n' + alias, [p]).errors;
+    expect(errors[0]!.reason).toMatch(/alias 'who': 'User' maps to several fields/);
+  });
+  it('contains_field, and field name conditions on processing state and applied items', () => {
+    const p = pipeline(`
+name: fields
+transformations:
+  - id: first
+    type: set_state
+    key: mode
+    val: sec
+    rule_conditions:
+      - type: contains_field
+        field: User
+  - id: second
+    type: field_name_suffix
+    suffix: _2
+    field_name_conditions:
+      - type: processing_state
+        key: mode
+        val: sec
+  - type: field_name_prefix
+    prefix: p_
+    detection_item_conditions:
+      - type: processing_item_applied
+        processing_item_id: second
+`);
+    expect(fires(base, [p], { p_User_2: 'x' })).toBe(true);
+    const other = ruleText('sel:\n  Name: x\ncondition: sel', 'product: windows');
+    expect(fires(other, [p], { Name: 'x' })).toBe(true);
+  });
+  it('detection_item_cond_not and field_name_cond_op or', () => {
+    const p = pipeline(`
+name: ops
+transformations:
+  - type: field_name_prefix
+    prefix: p_
+    field_name_conditions:
+      - type: include_fields
+        fields: [A]
+      - type: include_fields
+        fields: [B]
+    field_name_cond_op: or
+    detection_item_conditions:
+      - type: match_string
+        pattern: skip
+    detection_item_cond_not: true
+`);
+    const rule = ruleText('sel:\n  A: x\n  B: y\n  C: z\n  D: skip\ncondition: sel', 'product: windows');
+    expect(fires(rule, [p], { p_A: 'x', p_B: 'y', C: 'z', D: 'skip' })).toBe(true);
+    const skipped = ruleText('sel:\n  A: skipme\ncondition: sel', 'product: windows');
+    expect(fires(skipped, [p], { A: 'skipme' })).toBe(true);
+  });
+  it('replace_string with skip_special leaves wildcards alone', () => {
+    const p = pipeline("name: rs\ntransformations:\n  - type: replace_string\n    regex: 'a'\n    replacement: '*'\n    skip_special: true\n");
+    const rule = ruleText("sel:\n  F: 'ba*'\ncondition: sel", 'product: windows');
+    // The a becomes a literal *, the existing wildcard stays a wildcard.
+    expect(fires(rule, [p], { F: 'b*zzz' })).toBe(true);
+    expect(fires(rule, [p], { F: 'bxzzz' })).toBe(false);
+  });
+});

@@ -45,13 +45,12 @@ export const unavailableFields: TransformationType = {
     const available = except ? new Set([...except, ...SYSTEM_FIELDS]) : undefined;
     const lacking = fields ? new Set(fields) : undefined;
     const unavailable = (field: string): boolean => (lacking ? lacking.has(field) : !available!.has(field));
-    const by = (ctx: ItemContext): string => `${ctx.pipeline.name} ${ctx.item.id}`;
     return {
       type: 'unavailable_fields',
       apply: (version, ctx) =>
         editItems(version, ctx, (item) => {
           if (item.field === null) return undefined;
-          const tree = (missing: string, target: DetectionItem = item): SearchTree => ({ kind: 'absent', field: missing, value: absentValue(target, missing, ctx), by: by(ctx), label: item.label });
+          const tree = (missing: string, target: DetectionItem = item): SearchTree => ({ kind: 'absent', field: missing, value: absentValue(target, missing, ctx), pipeline: ctx.pipeline.name, item: ctx.item.id, label: item.label });
           if (unavailable(item.field)) {
             const t = tree(item.field);
             return { tree: t, what: `${item.field} unavailable: ${item.label} is ${String((t as { value: boolean }).value)}` };
