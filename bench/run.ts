@@ -8,7 +8,7 @@
  * Options: --mb N (batch size, default 64), --runs N (timed runs, default 5, after one warm-up),
  * --corpus-mb N and --corpus-runs N (default 10 and 5: the corpus scan is the slow one, so it
  * gets a smaller batch of the same seed), --layouts ecs,nxlog,event-xml,
- * --only l1,l2,bundled,prefilter,corpus,cold,rss,evtx, --rss-mb N (default 256),
+ * --only l1,l2,bundled,prefilter,corpus,cold,packcold,rss,evtx, --rss-mb N (default 256),
  * --full (peak RSS at 2 GiB), --state-objects N and --state-mb N (default 8 objects of 2 MB: the
  * cost of state across objects, bench/state.ts; `state` in --only).
  */
@@ -18,6 +18,7 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import type { Detector } from '../lib/rules/rule.ts';
 import { measureColdStart, type ColdStart } from './cold-start.ts';
+import { measurePackColdStart, type PackColdStart } from './pack-cold-start.ts';
 import { costPerTB } from './cost.ts';
 import { loadEvtxFigures } from './evtx-figures.ts';
 import { throughput, type Figure, type FigureKind } from './figures.ts';
@@ -41,7 +42,7 @@ const { values: args } = parseArgs({
     'corpus-runs': { type: 'string', default: '5' },
     'corpus-mb': { type: 'string', default: '10' },
     layouts: { type: 'string', default: BENCH_LAYOUTS.join(',') },
-    only: { type: 'string', default: 'l1,l2,bundled,prefilter,corpus,state,cold,rss,evtx' },
+    only: { type: 'string', default: 'l1,l2,bundled,prefilter,corpus,state,cold,packcold,rss,evtx' },
     'rss-mb': { type: 'string', default: '256' },
     full: { type: 'boolean', default: false },
     'state-objects': { type: 'string', default: '8' },
@@ -223,6 +224,8 @@ async function attempt<T>(what: string, selected: boolean, measure: () => Promis
   }
 }
 const coldStart: ColdStart | { skipped: string } = await attempt('cold start', only.has('cold'), () => measureColdStart());
+const packColdStart: PackColdStart | { skipped: string } = await attempt('cold start with the SigmaHQ Windows pack', only.has('packcold'), () => measurePackColdStart());
+if ('skipped' in packColdStart) log(`cold start with the SigmaHQ Windows pack: ${packColdStart.skipped}`);
 const rssBytes = args.full ? 2 * 2 ** 30 : Number(args['rss-mb']) * MB;
 const peakRss: PeakRss | { skipped: string } = await attempt(`peak RSS at ${(rssBytes / MB).toFixed(0)} MB`, only.has('rss'), () => measurePeakRss(rssBytes));
 const evtx = await attempt('EVTX reader', only.has('evtx'), () => loadEvtxFigures(args.full ? 3 : 1));
@@ -248,6 +251,7 @@ const results = {
   }),
   state,
   coldStart,
+  packColdStart,
   peakRss,
   evtx,
 };

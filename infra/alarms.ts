@@ -17,6 +17,8 @@ export interface AlarmsProps {
   readonly scanFunction: lambda.IFunction;
   readonly deadLetters: sqs.IQueue;
   readonly backfill: sfn.IStateMachine;
+  /** A runtime rule pack is configured: alarm when one is refused. */
+  readonly rulePacks?: boolean;
 }
 
 export class Alarms extends Construct {
@@ -56,6 +58,13 @@ export class Alarms extends Construct {
         statistic: 'Sum',
       }),
     );
+    if (props.rulePacks) {
+      anyAtAll(
+        'RulePackRejected',
+        'The runtime rule pack could not be downloaded, parsed or validated: the function keeps running the last good pack. See the "rule pack refused" log lines for every problem; publish a fixed pack.',
+        new cloudwatch.Metric({ namespace: 'winsift', metricName: 'RulePackRejected', dimensionsMap: { service: 'winsift-scan' }, period, statistic: 'Sum' }),
+      );
+    }
     anyAtAll('BackfillFailed', 'A backfill run failed (more failed objects than tolerated, or bad input).', props.backfill.metricFailed({ period, statistic: 'Sum' }));
   }
 }

@@ -54,3 +54,15 @@ export function stateBucket(scope: Construct, publishRecordDays: number, accessL
     removalPolicy: RemovalPolicy.RETAIN,
   });
 }
+
+/** Where runtime rule packs are published (`winsift rules publish`): versioned, so a bad pack is rolled back by restoring the previous version. */
+export function rulePackBucket(scope: Construct, accessLogs: s3.IBucket): s3.Bucket {
+  return new s3.Bucket(scope, 'RulePackBucket', {
+    ...PRIVATE,
+    versioned: true,
+    serverAccessLogsBucket: accessLogs,
+    serverAccessLogsPrefix: 'rule-pack-bucket/',
+    lifecycleRules: [{ noncurrentVersionExpiration: Duration.days(90) }],
+    removalPolicy: RemovalPolicy.RETAIN,
+  });
+}

@@ -19,6 +19,12 @@
  * | functionAssetDir       | the bundled function (scripts/build.ts output)                 | dist/functions/scan    |
  * | stateLateness          | how late (event time) an event may join cross-object windows    | 15m                    |
  * | suppressWindow         | suppression window for rules without their own `suppress`      | none                   |
+ * | rulePack               | build-time pack: a rule directory or pack configuration file,  | bundled rules only     |
+ * |                        | precompiled into the function asset (infra/rule-pack-asset.ts) |                        |
+ * | rulesS3Uri             | runtime pack object s3://bucket/key the function reads         | none                   |
+ * | rulePackBucket         | `create`: make a pack bucket, runtime pack at rulePackKey in it | none                  |
+ * | rulePackKey            | the pack's key in the created bucket                           | rule-packs/winsift.json |
+ * | rulesRefreshSeconds    | how often the function re-checks the runtime pack's ETag       | 300                    |
  */
 import { LEVELS, type Level } from '../lib/rules/rule.ts';
 
@@ -39,6 +45,10 @@ export interface StackConfig {
   readonly functionAssetDir: string;
   readonly stateLateness: string;
   readonly suppressWindow?: string;
+  readonly rulePack?: string;
+  /** The runtime pack: an existing object, or a key in the bucket the stack creates. */
+  readonly runtimePack?: { readonly uri: string } | { readonly createBucket: true; readonly key: string };
+  readonly rulesRefreshSeconds: number;
 }
 
 type Context = (key: string) => unknown;
@@ -78,6 +88,18 @@ export function readStackConfig(context: Context): StackConfig {
     return raw;
   };
   const suppressWindow = timespan('suppressWindow');
+  const rulePack = text('rulePack');
+  const rulesS3Uri = text('rulesS3Uri');
+  const rulePackBucket = text('rulePackBucket');
+  const rulePackKey = text('rulePackKey') ?? 'rule-packs/winsift.json';
+  if (rulesS3Uri !== undefined && !/^s3:\/\/[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]\/.+$/.test(rulesS3Uri)) {
+    throw new Error(`context rulesS3Uri: '${rulesS3Uri}' is not s3://bucket/key`);
+  }
+  if (rulePackBucket !== undefined && rulePackBucket !== 'create') throw new Error(`context rulePackBucket: '${rulePackBucket}' is not 'create' (to use an existing bucket, give rulesS3Uri)`);
+  if (rulePackBucket !== undefined && rulesS3Uri !== undefined) throw new Error('context rulePackBucket and rulesS3Uri: give one (create a pack bucket, or read an existing object)');
+  if (/^\/|\*|\?/.test(rulePackKey) || rulePackKey.length > 1024) throw new Error(`context rulePackKey: '${rulePackKey}' is not a plain object key`);
+  const runtimePack: StackConfig['runtimePack'] =
+    rulesS3Uri !== undefined ? { uri: rulesS3Uri } : rulePackBucket === 'create' ? { createBucket: true, key: rulePackKey } : undefined;
 
   return {
     ...(logBucketName === undefined ? {} : { logBucketName }),
@@ -96,6 +118,9 @@ export function readStackConfig(context: Context): StackConfig {
     functionAssetDir: text('functionAssetDir') ?? 'dist/functions/scan',
     stateLateness: timespan('stateLateness') ?? '15m',
     ...(suppressWindow === undefined ? {} : { suppressWindow }),
+    ...(rulePack === undefined ? {} : { rulePack }),
+    ...(runtimePack === undefined ? {} : { runtimePack }),
+    rulesRefreshSeconds: int('rulesRefreshSeconds', 300, 1, 86400),
   };
 }
 

@@ -36,7 +36,15 @@ const cjsShim = `import { createRequire as __winsiftCreateRequire } from 'node:m
  * `split`: code reached only through `import()` (the SNS client: most scans raise no alert) goes
  * to chunks beside the entry, read when first needed instead of at every cold start.
  */
-async function bundle(entry: string, outfile: string, banner = '', split = false): Promise<void> {
+/** In the bin, `import('./winsift.ts')` loads the CLI bundle next to it. */
+const cliAsSibling: Plugin = {
+  name: 'cli-as-sibling',
+  setup(b) {
+    b.onResolve({ filter: /^\.\/winsift\.ts$/ }, () => ({ path: './winsift-cli.mjs', external: true }));
+  },
+};
+
+async function bundle(entry: string, outfile: string, banner = '', split = false, plugins: Plugin[] = []): Promise<void> {
   // Chunks load ES modules only: the packages' ES builds (`module`), so a lazily imported
   // package (the SNS client) keeps its named exports.
   const out = split
@@ -54,7 +62,7 @@ async function bundle(entry: string, outfile: string, banner = '', split = false
     legalComments: 'linked',
     metafile: true,
     banner: { js: `${banner}${cjsShim}` },
-    plugins: [embedBundledRules],
+    plugins: [embedBundledRules, ...plugins],
     logLevel: 'warning',
   });
   const bytes = Object.values(result.metafile.outputs).find((o) => o.entryPoint)?.bytes ?? 0;
@@ -70,7 +78,11 @@ export async function buildAll(): Promise<void> {
       await bundle(`functions/${name}/index.ts`, `dist/functions/${name}/index.mjs`, '', true);
     }
   }
-  await bundle('lib/cli/winsift.ts', 'dist/winsift.mjs', '#!/usr/bin/env node\n');
+  // The bin is the Node-version check (lib/cli/start.mjs) alone; the CLI itself is a second file
+  // it imports once the check passed, so an old Node says why it cannot run instead of failing
+  // to link a node:zlib export.
+  await bundle('lib/cli/winsift.ts', 'dist/winsift-cli.mjs');
+  await bundle('lib/cli/start.mjs', 'dist/winsift.mjs', '#!/usr/bin/env node\n', false, [cliAsSibling]);
   chmodSync(join(ROOT, 'dist/winsift.mjs'), 0o755);
 }
 

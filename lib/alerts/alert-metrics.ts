@@ -13,6 +13,8 @@ export const ALERT_METRICS = {
   alreadyPublished: 'AlertsAlreadyPublished',
   failed: 'AlertPublishFailures',
   trimmed: 'AlertsTrimmed',
+  /** Alerts sent as a minimal alert because the full one could not be rendered. */
+  degraded: 'AlertsDegraded',
   requests: 'AlertPublishRequests',
   unrecorded: 'AlertPublishRecordFailures',
   /** Objects left to a concurrent attempt that held their claim (retried later; not an outage). */
@@ -24,6 +26,7 @@ export function recordDeliveryMetrics(metrics: Metrics, report: SnsDeliveryRepor
   metrics.addMetric(ALERT_METRICS.alreadyPublished, MetricUnit.Count, report.alreadyDelivered);
   metrics.addMetric(ALERT_METRICS.failed, MetricUnit.Count, report.failed);
   metrics.addMetric(ALERT_METRICS.trimmed, MetricUnit.Count, report.trimmed);
+  metrics.addMetric(ALERT_METRICS.degraded, MetricUnit.Count, report.degraded);
   metrics.addMetric(ALERT_METRICS.requests, MetricUnit.Count, report.requests);
   metrics.addMetric(ALERT_METRICS.unrecorded, MetricUnit.Count, report.unrecorded);
   metrics.addMetric(ALERT_METRICS.claimHeld, MetricUnit.Count, report.claim === 'held' ? 1 : 0);
@@ -52,6 +55,13 @@ export function logDelivery(logger: Logger, report: SnsDeliveryReport): void {
     });
   } else {
     logger.info('alerts delivered', counts);
+  }
+  if (report.degraded > 0) {
+    logger.warn('alerts sent as minimal alerts: the full alert could not be rendered', {
+      uri: report.uri,
+      degraded: report.degraded,
+      reasons: report.degradedReasons,
+    });
   }
   if (!report.deduplicated && report.alerts > 0) {
     logger.warn('object has no version id or ETag: its alerts are not deduplicated across retries', { uri: report.uri });

@@ -102,6 +102,7 @@ export function emailText(alert: Alert, limits: RenderLimits = FULL): string {
   line(`  Author:  ${displayValue(rule.author, 500)}`);
   line(`  License: ${displayValue(rule.license ?? 'see rule source', 100)}`);
   for (const ref of rule.references) line(`  Ref:     ${displayValue(ref, 500)}`);
+  if (rule.pack !== undefined) line(`  Pack:    ${displayValue(rule.pack, 100)}`);
   line();
   line(`Alert id: ${alert.id}`);
   return lines.join('\n') + '\n';

@@ -29,6 +29,7 @@ export function messageAttributes(alert: Alert): Record<string, MessageAttribute
     rule_title: text(alert.rule.title),
     host: text(alert.host),
   };
+  if (alert.rule.pack !== undefined) attributes['rule_pack'] = text(alert.rule.pack);
   // An empty String.Array would match nothing useful; a rule without tactics simply has no
   // `tactic` attribute, which `{"tactic": [{"exists": false}]}` selects.
   if (tactics.length > 0) attributes['tactic'] = { DataType: 'String.Array', StringValue: JSON.stringify(tactics) };

@@ -68,6 +68,8 @@ export function toOcsfFinding(alert: Alert, limits: RenderLimits = FULL, now: ()
       product: PRODUCT,
       uid: alert.id,
       log_name: object.uri,
+      // The rule pack (name@hash) the rule came from: which rules were live when this fired.
+      ...(rule.pack === undefined ? {} : { labels: [`winsift-rule-pack:${rule.pack}`] }),
     },
     finding_info: {
       uid: alert.id,
@@ -130,6 +132,7 @@ export function toOcsfFinding(alert: Alert, limits: RenderLimits = FULL, now: ()
           references: [...rule.references],
           source: rule.source,
           level: rule.level,
+          ...(rule.pack === undefined ? {} : { pack: rule.pack }),
         },
       },
     },

@@ -3,6 +3,8 @@
  * SNS's size limit: an alert is trimmed (with markers saying so), never dropped.
  */
 import type { FieldValue } from '../events/win-event.ts';
+import type { RuleMeta } from '../rules/rule.ts';
+import type { Alert, ObjectRef } from './alert.ts';
 import { TRUNCATION_MARKER, truncate } from './sanitise.ts';
 
 export interface RenderLimits {
@@ -73,4 +75,63 @@ export function limitRaw(raw: unknown, limits: RenderLimits): unknown {
   if (limits.maxRawChars === Number.POSITIVE_INFINITY) return raw;
   const text = JSON.stringify(raw) ?? '';
   return text.length <= limits.maxRawChars ? raw : truncate(text, limits.maxRawChars);
+}
+
+/**
+ * Caps on the parts of an alert that TRIM_STEPS does not step down: the host, the rule's text and
+ * the object's names, each cut with `…[truncated]` when longer. One odd event (a `Computer` of
+ * 130,000 characters) or rule then cannot make every step too big. Characters (UTF-16 units).
+ */
+export const FIELD_CAPS = {
+  /** DNS names are at most 253 characters; NetBIOS names 15. */
+  host: 255,
+  ruleId: 128,
+  ruleTitle: 256,
+  /** Description and author. */
+  ruleText: 4096,
+  /** Each reference, triage step, tag and false positive; the source path. */
+  listItem: 512,
+  /** References, triage steps, tags and false positives kept per rule. */
+  listItems: 20,
+  /** S3 keys are at most 1,024 bytes; with the bucket and scheme this holds any real URI. */
+  uri: 2048,
+  /** Version ids and ETags. */
+  objectId: 1024,
+  /** Field names in evidence. */
+  fieldName: 256,
+} as const;
+
+/** The alert with its host, rule text and object names within FIELD_CAPS (the events are left to TRIM_STEPS). */
+export function boundAlert(alert: Alert): Alert {
+  const { rule, object } = alert;
+  const items = (list: readonly string[]): string[] => {
+    const kept = list.slice(0, FIELD_CAPS.listItems).map((s) => truncate(s, FIELD_CAPS.listItem));
+    return list.length > FIELD_CAPS.listItems ? [...kept, TRUNCATION_MARKER] : kept;
+  };
+  const bounded: RuleMeta = {
+    ...rule,
+    id: truncate(rule.id, FIELD_CAPS.ruleId),
+    title: truncate(rule.title, FIELD_CAPS.ruleTitle),
+    author: truncate(rule.author, FIELD_CAPS.ruleText),
+    description: truncate(rule.description, FIELD_CAPS.ruleText),
+    references: items(rule.references),
+    tags: items(rule.tags),
+    triage: items(rule.triage),
+    falsePositives: items(rule.falsePositives),
+    source: truncate(rule.source, FIELD_CAPS.listItem),
+    ...(rule.license === undefined ? {} : { license: truncate(rule.license, FIELD_CAPS.listItem) }),
+  };
+  const objectRef: ObjectRef = {
+    uri: truncate(object.uri, FIELD_CAPS.uri),
+    ...(object.bucket === undefined ? {} : { bucket: truncate(object.bucket, FIELD_CAPS.uri) }),
+    ...(object.key === undefined ? {} : { key: truncate(object.key, FIELD_CAPS.uri) }),
+    ...(object.versionId === undefined ? {} : { versionId: truncate(object.versionId, FIELD_CAPS.objectId) }),
+    ...(object.etag === undefined ? {} : { etag: truncate(object.etag, FIELD_CAPS.objectId) }),
+  };
+  const matches = alert.matches.map((m) => ({
+    ...m,
+    rule: bounded,
+    evidence: m.evidence.map((e) => ({ ...e, field: truncate(e.field, FIELD_CAPS.fieldName), test: truncate(e.test, FIELD_CAPS.listItem) })),
+  }));
+  return { ...alert, host: truncate(alert.host, FIELD_CAPS.host), rule: bounded, object: objectRef, matches };
 }

@@ -16,7 +16,7 @@ import type { AlertSink, DeliveryReport } from './alert-sink.ts';
 import { createAggregator, DEFAULT_AGGREGATION, type Grouping } from './aggregator.ts';
 import { DEFAULT_RETRY, publishAll, SNS_MAX_BATCH_ENTRIES, type PublishFailure, type RetryOptions, type SnsSender } from './batch-publisher.ts';
 import { createMemoryPublishRecordStore, DEFAULT_CLAIM_LEASE_MS, type Claim, type PublishRecordStore } from './publish-record.ts';
-import { SNS_MAX_BYTES, toSnsMessage } from './sns-message.ts';
+import { SNS_MAX_BYTES, toSnsMessage, type SnsMessage } from './sns-message.ts';
 
 export interface SnsSinkOptions {
   readonly sns: SnsSender;
@@ -45,6 +45,10 @@ export interface SnsDeliveryReport extends DeliveryReport {
   /** Alerts delivered whose publish record could not be written: a later retry may repeat them. */
   readonly unrecorded: number;
   readonly recordErrors: readonly string[];
+  /** Alerts sent as the minimal alert because the full one could not be rendered (sns-message.ts). */
+  readonly degraded: number;
+  /** The first few of them, with why. */
+  readonly degradedReasons: readonly { readonly alertId: string; readonly reason: string }[];
   /** False when the object had no version id or ETag: its content cannot be told apart from a rewrite. */
   readonly deduplicated: boolean;
   /**
@@ -124,6 +128,8 @@ function createObjectDelivery(object: ObjectRef, deps: DeliveryDeps) {
   let trimmed = 0;
   let requests = 0;
   let unrecorded = 0;
+  let degraded = 0;
+  const degradedReasons: { alertId: string; reason: string }[] = [];
   const failures: PublishFailure[] = [];
   const recordErrors: string[] = [];
   let claim: Claim | undefined;
@@ -176,7 +182,24 @@ function createObjectDelivery(object: ObjectRef, deps: DeliveryDeps) {
         for (const a of todo.slice(0, MAX_FAILURES_KEPT - failures.length)) failures.push({ alertId: a.id, code: 'ClaimHeld', reason });
         return;
       }
-      const messages = todo.map((a) => toSnsMessage(a, deps.maxBytes));
+      // Each alert is rendered on its own: one that cannot be (toSnsMessage already falls back
+      // to a minimal alert, so only a bug lands here) is counted as failed with its reason, and
+      // the others of the object still go out.
+      const messages: SnsMessage[] = [];
+      let renderFailed = 0;
+      for (const a of todo) {
+        try {
+          const message = toSnsMessage(a, deps.maxBytes);
+          messages.push(message);
+          if (message.degraded !== undefined) {
+            degraded++;
+            if (degradedReasons.length < 3) degradedReasons.push({ alertId: a.id, reason: message.degraded });
+          }
+        } catch (error) {
+          renderFailed++;
+          if (failures.length < MAX_FAILURES_KEPT) failures.push({ alertId: a.id, code: 'RenderFailed', reason: (error as Error).message });
+        }
+      }
       const outcome = await publishAll(
         { sns: deps.sns, topicArn: deps.topicArn, onDelivered, maxRequestBytes: deps.maxBytes },
         messages,
@@ -185,7 +208,7 @@ function createObjectDelivery(object: ObjectRef, deps: DeliveryDeps) {
       alerts += batch.length;
       alreadyDelivered += batch.length - todo.length;
       delivered += outcome.delivered.length;
-      failed += outcome.failed.length;
+      failed += outcome.failed.length + renderFailed;
       trimmed += messages.filter((m) => m.trimmed).length;
       requests += outcome.requests;
       failures.push(...outcome.failed.slice(0, MAX_FAILURES_KEPT - failures.length));
@@ -210,6 +233,8 @@ function createObjectDelivery(object: ObjectRef, deps: DeliveryDeps) {
         failures,
         unrecorded,
         recordErrors,
+        degraded,
+        degradedReasons,
         deduplicated,
         claim: claimState,
         ...(claimError === undefined ? {} : { claimError }),

@@ -1,37 +1,47 @@
 /**
- * `winsift`: the local main job. Each sub-command is a module under commands/ exporting
- * `run(args): Promise<exitCode>`, loaded only when asked for so `winsift scan` starts fast.
+ * `winsift`: the local main job. Each sub-command is a module under commands/, loaded only when
+ * asked for so `winsift scan` starts fast. People run `start.mjs` (the npm script, the bin),
+ * which checks the Node version first; this module is the CLI itself.
  */
-const COMMANDS: Record<string, { summary: string; load: () => Promise<{ run(args: string[]): Promise<number> }> }> = {
-  scan: { summary: 'scan files, directories or stdin with the bundled rules and print alerts', load: () => import('./commands/scan.ts') },
-  inspect: { summary: 'show how a file is read: compression, framing, layout, events', load: () => import('./commands/inspect.ts') },
-  rules: { summary: 'list the loaded rules, or lint rule files (rules list | rules lint [DIR])', load: () => import('./commands/rules.ts') },
-  backfill: { summary: 're-scan an S3 prefix (Step Functions, or --local)', load: () => import('./commands/backfill.ts') },
-};
+import { sanitiseDiagnostic } from '../alerts/sanitise.ts';
+import { endQuietlyOnClosedPipe } from './closed-pipe.ts';
+import { defineGroup } from './command.ts';
+import { EXIT } from './exit-status.ts';
+import { version } from './version.ts';
 
-export const USAGE = `usage: winsift <command> [options]
+export const WINSIFT = defineGroup({
+  name: '',
+  summary: 'Sigma and EQL detections over Windows event logs',
+  description: 'Sigma and EQL detections over Windows event logs: files, directories, stdin or S3.',
+  commands: {
+    scan: { summary: 'scan files, directories or stdin with the rules; alerts to stdout', load: () => import('./commands/scan.ts') },
+    inspect: { summary: 'show how a file is read: compression, framing, layout, events', load: () => import('./commands/inspect.ts') },
+    rules: { summary: 'list, lint (and more) the rules: winsift rules --help', load: () => import('./commands/rules.ts') },
+    backfill: { summary: 're-scan an S3 prefix (Step Functions, or --local)', load: () => import('./commands/backfill.ts') },
+  },
+  epilogue: `winsift --version prints the version.
+exit status: 0 done, 1 usage error, 2 some input (a log, a rule) was bad; see the README.`,
+});
 
-${Object.entries(COMMANDS)
-  .map(([name, c]) => `  ${name.padEnd(9)} ${c.summary}`)
-  .join('\n')}
-
-winsift <command> --help shows a command's options.`;
-
-export async function main(argv: string[]): Promise<number> {
-  const [name, ...rest] = argv;
-  if (!name || name === '--help' || name === '-h' || name === 'help') {
-    console.log(USAGE);
-    return name ? 0 : 1;
+export async function main(argv: readonly string[]): Promise<number> {
+  if (argv[0] === '--version' || argv[0] === '-V') {
+    process.stdout.write(`${version()}\n`);
+    return EXIT.ok;
   }
-  const command = COMMANDS[name];
-  if (!command) {
-    console.error(`winsift: unknown command '${name}'\n\n${USAGE}`);
-    return 1;
-  }
-  return (await command.load()).run(rest);
+  return WINSIFT.run(argv);
 }
 
-process.exitCode = await main(process.argv.slice(2)).catch((error: unknown) => {
-  console.error(`winsift: ${error instanceof Error ? error.message : String(error)}`);
-  return 1;
-});
+/** The process around `main`: closed pipes end quietly, the exit status is `main`'s. */
+export async function start(argv: readonly string[] = process.argv.slice(2)): Promise<void> {
+  endQuietlyOnClosedPipe(process.stdout);
+  endQuietlyOnClosedPipe(process.stderr);
+  process.exitCode = await main(argv).catch((error: unknown) => {
+    // Not a usage error and not bad input (both are answered where they happen): a bug or an outage.
+    const detail = error instanceof Error ? (process.env['WINSIFT_DEBUG'] ? error.stack : error.message) : String(error);
+    process.stderr.write(`winsift: ${sanitiseDiagnostic(detail ?? '', 20_000)}\n`);
+    return EXIT.usage;
+  });
+}
+
+// `node lib/cli/winsift.ts ...` runs it too (tests, Node 24 users); start.mjs calls start().
+if (import.meta.main) await start();

@@ -14,7 +14,7 @@ import { fieldGetter } from './ecs-document.ts';
 import { EqlError } from './eql-error.ts';
 import { arithmetic, divideValues, findFunction, FUNCTION_NAMES, moduloValues } from './functions.ts';
 import { luceneRegexMatcher, RegexSyntaxError } from './lucene-regex.ts';
-import { parseCidr } from './cidr.ts';
+import { parseCidr } from '../matching/cidr.ts';
 import { asText, compare, isAbsent, looselyEqual, mirror, scalar, type Truth } from './values.ts';
 import { wildcardMatcher } from './wildcard.ts';
 
@@ -134,7 +134,7 @@ function compileCall(node: Extract<Node, { type: 'call' }>): Compiled {
   }
   if (fn.name === 'cidrMatch') {
     for (const arg of node.args.slice(1)) {
-      if (arg.type === 'literal' && typeof arg.value === 'string' && parseCidr(arg.value) === null) {
+      if (arg.type === 'literal' && typeof arg.value === 'string' && typeof parseCidr(arg.value.trim()) === 'string') {
         throw new EqlError(`\`${arg.value}\` is not a CIDR block`, arg.start);
       }
     }

@@ -5,7 +5,7 @@
  * Name lookup ignores case (`startswith` is `startsWith`).
  */
 import type { FieldValue } from '../events/win-event.ts';
-import { cidrContains, parseCidr, parseIp, type CidrBlock } from './cidr.ts';
+import { cidrContains, parseCidr, type Cidr } from '../matching/cidr.ts';
 import { asText } from './values.ts';
 
 export interface CallContext {
@@ -74,11 +74,12 @@ function sliceIndex(index: number, length: number): number {
   return i < 0 ? Math.max(0, length + i) : Math.min(i, length);
 }
 
-const cidrCache = new Map<string, CidrBlock | null>();
-function cidrBlock(text: string): CidrBlock | null {
+const cidrCache = new Map<string, Cidr | null>();
+function cidrBlock(text: string): Cidr | null {
   let block = cidrCache.get(text);
   if (block === undefined) {
-    block = parseCidr(text);
+    const parsed = parseCidr(text.trim());
+    block = typeof parsed === 'string' ? null : parsed;
     if (cidrCache.size < 10_000) cidrCache.set(text, block);
   }
   return block;
@@ -131,8 +132,7 @@ const FUNCTIONS: readonly EqlFunction[] = [
   define('cidrMatch', 2, Number.POSITIVE_INFINITY, false, ([address, ...blocks]) => {
     const a = text(address);
     if (a === null || blocks.some((b) => b === null || b === undefined)) return null;
-    const ip = parseIp(a);
-    if (ip === null) return false;
+    const ip = a.trim();
     for (const block of blocks) {
       const parsed = cidrBlock(String(block));
       if (parsed !== null && cidrContains(parsed, ip)) return true;

@@ -5,10 +5,12 @@
  * `\s`, `\w`, `\D`, `\S`, `\W` the usual classes). Lucene's optional operators (`~` complement,
  * `&` intersection, `<1-9>` intervals, `@`, `#`) are refused.
  *
- * Like Lucene, and unlike JavaScript's backtracking RegExp, matching runs an automaton (a
- * Thompson NFA, simulated state set by state set), so its cost is value length x pattern size
- * whatever the pattern: event data is attacker-controlled.
+ * Parsing stays here (it is Lucene's flavour); the parsed pattern is written as RE2 source and
+ * run by the one regex engine (`lib/matching/regex.ts`), like Lucene an automaton with no
+ * backtracking, so its cost is value length x pattern size whatever the pattern: event data is
+ * attacker-controlled. Case-insensitive (`regex~`) folds Unicode simple case.
  */
+import { compileRegex } from '../matching/regex.ts';
 
 export class RegexSyntaxError extends Error {
   readonly index: number;
@@ -38,7 +40,6 @@ const SHORTHANDS: Readonly<Record<string, { ranges: number[]; negated: boolean }
   S: { ranges: SPACE, negated: true },
 };
 const UNSUPPORTED = new Set(['~', '&', '<', '>', '@', '#']);
-const MAX_STATES = 20_000;
 
 export function parseLuceneRegex(pattern: string): Rx {
   const chars = [...pattern]; // code points
@@ -177,121 +178,45 @@ export function parseLuceneRegex(pattern: string): Rx {
 /** A compiled set of patterns: true when the whole value matches any of them. */
 export function luceneRegexMatcher(patterns: readonly string[], caseInsensitive: boolean): (value: string) => boolean {
   const parsed = patterns.map(parseLuceneRegex);
-  const nfa = new Nfa(parsed.length === 1 ? (parsed[0] as Rx) : { t: 'alt', options: parsed }, caseInsensitive);
-  return (value) => nfa.matches(value);
+  const source = toRe2(parsed.length === 1 ? (parsed[0] as Rx) : { t: 'alt', options: parsed });
+  // `s`: Lucene's `.` matches any character, newlines included; `whole`: Lucene anchors both ends.
+  const regex = compileRegex(source, { flags: caseInsensitive ? 'is' : 's', whole: true });
+  if (typeof regex === 'string') throw new RegexSyntaxError(regex, 0);
+  return (value) => regex.test(value);
 }
 
-type ClassTest = (code: number) => boolean;
+/** RE2's largest counted repeat, `{1000}`. */
+const MAX_REPEAT = 1000;
 
-/** Thompson's construction; states hold either one character test or epsilon moves. */
-class Nfa {
-  private readonly tests: (ClassTest | null)[] = [];
-  private readonly next: number[] = [];
-  private readonly epsilon: number[][] = [];
-  private readonly start: number;
-  private readonly accept: number;
-  private readonly caseInsensitive: boolean;
-  // Work lists and marks, reused by every match (matching is synchronous).
-  private current: Int32Array = new Int32Array(0);
-  private following: Int32Array = new Int32Array(0);
-  private marks: Int32Array = new Int32Array(0);
-  private generation = 0;
-
-  constructor(rx: Rx, caseInsensitive: boolean) {
-    this.caseInsensitive = caseInsensitive;
-    this.accept = this.state(null, -1, []);
-    this.start = this.build(rx, this.accept);
-    const count = this.tests.length;
-    this.current = new Int32Array(count);
-    this.following = new Int32Array(count);
-    this.marks = new Int32Array(count);
-  }
-
-  private state(test: ClassTest | null, next: number, epsilon: number[]): number {
-    if (this.tests.length >= MAX_STATES) throw new RegexSyntaxError(`pattern is too large (over ${MAX_STATES} automaton states)`, 0);
-    this.tests.push(test);
-    this.next.push(next);
-    this.epsilon.push(epsilon);
-    return this.tests.length - 1;
-  }
-
-  /** Builds `rx` so that it continues to state `then`; returns its entry state. */
-  private build(rx: Rx, then: number): number {
-    switch (rx.t) {
-      case 'class':
-        return this.state(classTest(rx, this.caseInsensitive), then, []);
-      case 'seq': {
-        let entry = then;
-        for (let k = rx.items.length - 1; k >= 0; k--) entry = this.build(rx.items[k] as Rx, entry);
-        return entry;
+/**
+ * The parsed pattern as RE2 source with the same meaning: every character is written as a
+ * code-point escape, so nothing Lucene reads literally can mean something else to RE2.
+ */
+export function toRe2(rx: Rx): string {
+  switch (rx.t) {
+    case 'class': {
+      if (rx.ranges.length === 0) return rx.negated ? '.' : '[^\\x{0}-\\x{10FFFF}]';
+      let members = '';
+      for (let k = 0; k < rx.ranges.length; k += 2) {
+        const lo = rx.ranges[k] as number;
+        const hi = rx.ranges[k + 1] as number;
+        members += lo === hi ? hex(lo) : `${hex(lo)}-${hex(hi)}`;
       }
-      case 'alt':
-        return this.state(null, -1, rx.options.map((option) => this.build(option, then)));
-      case 'repeat': {
-        let entry = then;
-        if (rx.max === Number.POSITIVE_INFINITY) {
-          const loop = this.state(null, -1, []);
-          (this.epsilon[loop] as number[]).push(this.build(rx.item, loop), then);
-          entry = loop;
-        } else {
-          for (let k = rx.min; k < rx.max; k++) entry = this.state(null, -1, [this.build(rx.item, entry), then]);
-        }
-        for (let k = 0; k < rx.min; k++) entry = this.build(rx.item, entry);
-        return entry;
+      return `[${rx.negated ? '^' : ''}${members}]`;
+    }
+    case 'seq':
+      return rx.items.length === 0 ? '(?:)' : rx.items.map(toRe2).join('');
+    case 'alt':
+      return `(?:${rx.options.map(toRe2).join('|')})`;
+    case 'repeat': {
+      const { min, max } = rx;
+      if (min > MAX_REPEAT || (max !== Number.POSITIVE_INFINITY && max > MAX_REPEAT)) {
+        throw new RegexSyntaxError(`repeat {${min},${max === Number.POSITIVE_INFINITY ? '' : max}} is over ${MAX_REPEAT}`, 0);
       }
+      const count = max === Number.POSITIVE_INFINITY ? (min === 0 ? '*' : min === 1 ? '+' : `{${min},}`) : min === max ? `{${min}}` : `{${min},${max}}`;
+      return `(?:${toRe2(rx.item)})${count}`;
     }
   }
-
-  matches(input: string): boolean {
-    const value = this.caseInsensitive ? input.toLowerCase() : input;
-    let count = this.addClosure(this.current, 0, this.start, ++this.generation);
-    for (let i = 0; i < value.length && count > 0; ) {
-      const code = value.codePointAt(i) as number;
-      i += code > 0xffff ? 2 : 1;
-      const generation = ++this.generation;
-      let nextCount = 0;
-      for (let k = 0; k < count; k++) {
-        const s = this.current[k] as number;
-        const test = this.tests[s];
-        if (test !== null && test !== undefined && test(code)) nextCount = this.addClosure(this.following, nextCount, this.next[s] as number, generation);
-      }
-      [this.current, this.following] = [this.following, this.current];
-      count = nextCount;
-    }
-    for (let k = 0; k < count; k++) if (this.current[k] === this.accept) return true;
-    return false;
-  }
-
-  /** Adds a state and everything reachable from it without reading a character. */
-  private addClosure(list: Int32Array, count: number, from: number, generation: number): number {
-    const stack = [from];
-    let n = count;
-    while (stack.length > 0) {
-      const s = stack.pop() as number;
-      if (this.marks[s] === generation) continue;
-      this.marks[s] = generation;
-      const moves = this.epsilon[s] as number[];
-      if (moves.length === 0) list[n++] = s;
-      else for (let k = moves.length - 1; k >= 0; k--) stack.push(moves[k] as number);
-    }
-    return n;
-  }
 }
 
-function classTest(rx: Extract<Rx, { t: 'class' }>, caseInsensitive: boolean): ClassTest {
-  const { ranges, negated } = rx;
-  const inRanges = (code: number): boolean => {
-    for (let k = 0; k < ranges.length; k += 2) if (code >= (ranges[k] as number) && code <= (ranges[k + 1] as number)) return true;
-    return false;
-  };
-  if (!caseInsensitive) return (code) => inRanges(code) !== negated;
-  // The value is lower-cased before matching; the class is tried with both cases of it.
-  return (code) => (inRanges(code) || inRanges(otherCase(code))) !== negated;
-}
-
-function otherCase(code: number): number {
-  if (code >= 97 && code <= 122) return code - 32;
-  if (code < 128) return code;
-  const upper = String.fromCodePoint(code).toUpperCase();
-  return upper.length <= 2 ? (upper.codePointAt(0) as number) : code;
-}
+const hex = (code: number): string => `\\x{${code.toString(16)}}`;

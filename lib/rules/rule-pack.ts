@@ -3,11 +3,14 @@
  * the alerts and the CLI never care which language a rule was written in.
  */
 import type { WinEvent } from '../events/win-event.ts';
-import { loadEqlRules } from '../eql/index.ts';
-import { correlationScanState, loadSigmaRules, type CorrelationRule, type SigmaCorrelations, type SigmaOptions } from '../sigma/index.ts';
+import { compileEqlRules, readEqlRules } from '../eql/index.ts';
+import { correlationScanState, correlationsOf, parseOptionsOf, parseSigmaFiles, type CorrelationRule, type SigmaCorrelations, type SigmaOptions } from '../sigma/index.ts';
+import { ChannelSigmaDetector } from '../sigma/channel-detector.ts';
 import { unionNeedles, type Needle } from '../scan/prefilter.ts';
+import { packVersion, sha256 } from './compiled-pack.ts';
+import type { PackContent, PackSigmaRule } from './pack-content.ts';
 import { combineStates } from './scan-state.ts';
-import type { Detector, Evidence, RuleError, RuleFile, RuleMeta, ScanState, SequenceRuleShape, StartScanOptions } from './rule.ts';
+import type { Detector, Evidence, RuleError, RuleFile, RuleMeta, RuleReplaced, ScanState, SequenceRuleShape, StartScanOptions } from './rule.ts';
 
 export interface RulePack {
   readonly detector: Detector;
@@ -19,24 +22,75 @@ export interface RulePack {
   readonly sigmaCorrelations: SigmaCorrelations;
   /** The EQL sequence rules' shapes, for replaying their stage hits across objects (lib/state). */
   readonly sequences: readonly SequenceRuleShape[];
+  /** `name@hash`: which pack this is; every rule's `meta.pack` says the same, so every alert does. */
+  readonly version: string;
+  /** Rules a later source's copy of the same id replaced (the user's copy wins): one info line at load. */
+  readonly replaced: readonly RuleReplaced[];
 }
 
-export function loadRulePack(files: readonly RuleFile[], options: SigmaOptions = {}): RulePack {
-  const sigma = loadSigmaRules(files.filter((f) => /\.ya?ml$/i.test(f.path)), options);
-  const eql = loadEqlRules(files.filter((f) => /\.toml$/i.test(f.path)));
-  const correlationRules = sigma.correlations.rules.map((c) => c.meta);
-  const duplicate = duplicateIds([...sigma.detector.rules, ...eql.detector.rules, ...correlationRules]);
+export interface LoadOptions extends SigmaOptions {
+  /** Names the pack in `version` (default `local`). */
+  readonly name?: string;
+  /** Compile every channel's rules now instead of on first sight (lint wants every error now). */
+  readonly eager?: boolean;
+}
+
+/** Rule files (Sigma YAML, Elastic TOML) straight to a pack. */
+export function loadRulePack(files: readonly RuleFile[], options: LoadOptions = {}): RulePack {
+  return loadPackContent(readRuleFiles(files, options), packVersion(options.name ?? 'local', filesHash(files)), options);
+}
+
+/** Reads rule files into pack content: parsed, filtered, pipelined, ready to compile or to write as a pack. */
+export function readRuleFiles(files: readonly RuleFile[], options: SigmaOptions = {}): PackContent {
+  const sigma = parseSigmaFiles(files.filter((f) => /\.ya?ml$/i.test(f.path)), parseOptionsOf(options));
+  const eql = readEqlRules(files.filter((f) => /\.toml$/i.test(f.path)));
   return {
-    detector: combineDetectors([sigma.detector, eql.detector], {
-      correlationRules,
-      startCorrelations: () => correlationScanState(sigma.correlations),
-      hiddenRuleIds: sigma.correlations.hiddenRuleIds,
-    }),
-    errors: [...sigma.errors, ...eql.errors, ...duplicate],
-    correlations: sigma.correlations.rules,
-    sigmaCorrelations: sigma.correlations,
-    sequences: eql.sequences,
+    sigma: sigma.rules.map((r): PackSigmaRule => ({ meta: r.meta, route: r.route, expr: r.expr, ...(r.name === undefined ? {} : { name: r.name }) })),
+    correlations: sigma.correlations,
+    eql: eql.rules,
+    errors: [...sigma.errors, ...eql.errors],
+    replaced: [...sigma.replaced, ...eql.replaced],
   };
+}
+
+/** Pack content (read from files or from a precompiled pack) to its detector. */
+export function loadPackContent(content: PackContent, version: string, options: { eager?: boolean } = {}): RulePack {
+  const stamp = stamper(version);
+  const sigmaRules = content.sigma.map((r) => (r.meta.pack === version ? r : { ...r, meta: stamp(r.meta) }));
+  const correlations = correlationsOf({ rules: sigmaRules, correlations: content.correlations, correlationErrors: [] }, stamp);
+  const correlationRules = correlations.rules;
+  const eql = compileEqlRules(content.eql.map((r) => (r.meta.pack === version ? r : { ...r, meta: stamp(r.meta) })));
+  const sigmaDetector = new ChannelSigmaDetector(sigmaRules, { eager: options.eager ?? false });
+  const correlationMetas = correlationRules.map((c) => c.meta);
+  const duplicate = duplicateIds([...sigmaDetector.rules, ...eql.detector.rules, ...correlationMetas]);
+  return {
+    detector: combineDetectors([sigmaDetector, eql.detector], {
+      correlationRules: correlationMetas,
+      startCorrelations: () => correlationScanState(correlations),
+      hiddenRuleIds: correlations.hiddenRuleIds,
+    }),
+    errors: [...content.errors, ...correlations.errors, ...eql.errors, ...duplicate],
+    correlations: correlationRules,
+    sigmaCorrelations: correlations,
+    sequences: eql.sequences,
+    version,
+    replaced: content.replaced,
+  };
+}
+
+/** One new metadata object per rule (variants keep sharing theirs), naming the pack. */
+function stamper(version: string): (meta: RuleMeta) => RuleMeta {
+  const done = new Map<RuleMeta, RuleMeta>();
+  return (meta) => {
+    let stamped = done.get(meta);
+    if (!stamped) done.set(meta, (stamped = { ...meta, pack: version }));
+    return stamped;
+  };
+}
+
+/** What the files say, paths included: the same files give the same pack version. */
+function filesHash(files: readonly RuleFile[]): string {
+  return sha256(files.map((f) => `${f.path}\u0000${f.layer ?? 0}\u0000${f.text}`).join('\u0000'));
 }
 
 /** Two rules with one id would make alert ids collide: report it rather than pick one. */

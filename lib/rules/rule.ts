@@ -33,6 +33,10 @@ export interface RuleMeta {
    * the global default. From the Sigma custom attribute `suppress`.
    */
   readonly suppress?: SuppressSetting;
+  /** Sigma `status` (stable, test, experimental, deprecated, unsupported), for rule selection. */
+  readonly status?: string;
+  /** The rule pack this rule was loaded from, `name@hash` (lib/rules/pack-version.ts): every alert names it. */
+  readonly pack?: string;
 }
 
 export type SuppressSetting = { readonly windowMs: number; readonly by?: readonly string[] } | 'never';
@@ -128,4 +132,19 @@ export interface RuleError {
 export interface RuleFile {
   readonly path: string;
   readonly text: string;
+  /**
+   * Which source the file came from, in load order (lib/rules/rule-sources.ts): when two files
+   * of different layers carry one rule id, the higher layer's copy wins; within one layer a
+   * repeated id is an error. Absent: layer 0.
+   */
+  readonly layer?: number;
+}
+
+/** A rule of a lower layer that a later source's copy of the same id replaced: logged once, as info. */
+export interface RuleReplaced {
+  readonly id: string;
+  /** The copy kept (the later source's file). */
+  readonly kept: string;
+  /** The copy dropped. */
+  readonly dropped: string;
 }

@@ -30,6 +30,8 @@ export interface ScanOptions {
    * default; off parses and validates every record, so malformed ones are reported unreadable.
    */
   readonly prefilter?: boolean;
+  /** Told the number of records read so far, every few thousand records (the CLI's progress line). */
+  readonly onRecords?: (records: number) => void;
   /**
    * Stop reading once this passes (checked per record and per decompressed chunk, so CPU-bound
    * work stops too): the matches found are delivered and `ScanDeferredError` is thrown.
@@ -119,7 +121,10 @@ export async function scanStream(input: AsyncIterable<Uint8Array>, options: Scan
     const mayMatch = options.prefilter === false ? undefined : prefilterOf(detector)?.mayMatch;
     const deadline = options.deadline ?? options.ingest?.deadline;
     const ingest = { ...options.ingest, uri, ...(mayMatch ? { mayMatch } : {}), ...(deadline ? { deadline } : {}) };
+    const { onRecords } = options;
+    let records = 0;
     for await (const item of readEvents(counted, ingest)) {
+      if (onRecords && (++records & 4095) === 0) onRecords(records);
       if (item.kind === 'skipped') {
         skipped++;
         continue;

@@ -4,7 +4,7 @@
  * these value tests, so evaluation never looks at modifier names again.
  */
 import type { Pattern } from './pattern.ts';
-import type { Cidr } from './cidr.ts';
+import type { Cidr } from '../matching/cidr.ts';
 
 /** A part of a timestamp a time modifier extracts (`TimeCreated|hour`). */
 export type TimePart = 'minute' | 'hour' | 'day' | 'week' | 'month' | 'year';

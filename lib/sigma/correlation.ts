@@ -53,13 +53,21 @@ export function loadSigmaCorrelations(files: readonly RuleFile[], options: Sigma
   return correlationsOf(parseSigmaFiles(files, parseOptionsOf(options)));
 }
 
+/** What resolving correlations reads of a parse: rule ids and names, the correlation documents. */
+export interface CorrelationInputs {
+  readonly rules: ReadonlyArray<{ readonly meta: RuleMeta; readonly name?: string }>;
+  readonly correlations: ParsedSigma['correlations'];
+  readonly correlationErrors: readonly RuleError[];
+}
+
 /** The correlations of files already parsed: `errors` holds the parse errors of correlation documents and every error found resolving them. */
-export function correlationsOf(parsed: ParsedSigma): SigmaCorrelations {
+export function correlationsOf(parsed: CorrelationInputs, stampMeta: (meta: RuleMeta) => RuleMeta = (m) => m): SigmaCorrelations {
   const errors: RuleError[] = [...parsed.correlationErrors];
   const rules: CorrelationRule[] = [];
   for (const doc of parsed.correlations) {
     try {
-      rules.push(parseCorrelation(doc.body, doc.source));
+      const rule = parseCorrelation(doc.body, doc.source);
+      rules.push({ ...rule, meta: stampMeta(rule.meta) });
     } catch (error) {
       if (!(error instanceof SigmaCompileError)) throw error;
       const id = typeof doc.body['id'] === 'string' ? doc.body['id'] : undefined;

@@ -29,8 +29,9 @@ export interface AbsentItem {
   readonly kind: 'absent';
   readonly field: string;
   readonly value: boolean;
-  /** The pipeline item that declared the field unavailable, e.g. `security-4688 #3 (fields)`. */
-  readonly by: string;
+  /** The pipeline and its item that declared the field unavailable. */
+  readonly pipeline: string;
+  readonly item: string;
   readonly label: string;
 }
 

@@ -3,8 +3,8 @@
  * (ast.ts): each item's modifiers become its value tests, `expand` placeholders are filled in.
  */
 import type { Expr, FieldTest, ValueTest } from './ast.ts';
-import { parseCidr } from './cidr.ts';
-import { toJsRegex } from './regex-flavour.ts';
+import { parseCidr } from '../matching/cidr.ts';
+import { parseSigmaRegex } from './regex-flavour.ts';
 import { SigmaCompileError } from './compile-error.ts';
 import { findModifier, type ItemState, type Working } from './modifiers.ts';
 import { normalisePattern, parsePattern } from './pattern.ts';
@@ -129,7 +129,7 @@ function toValueTest(w: Working, state: ItemState, label: string): ValueTest {
       return { kind: 'exists', value: (w as { value: boolean }).value };
     case 're': {
       if (w.kind !== 'string') fail(`'re' needs a string`);
-      const regex = toJsRegex((w as { raw: string }).raw, state.regexFlags);
+      const regex = parseSigmaRegex((w as { raw: string }).raw, state.regexFlags);
       if (typeof regex === 'string') return fail(regex);
       return { kind: 'regex', source: regex.source, flags: regex.flags };
     }

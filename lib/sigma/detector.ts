@@ -116,9 +116,15 @@ export class SigmaDetector implements Detector {
 
   /** `minNeedlesForScan`: how many needles a field needs before it gets a shared scan (tests lower it). */
   constructor(rules: readonly CompilableRule[], options: { minNeedlesForScan?: number } = {}) {
-    const counts = new Map<RuleMeta, number>();
-    for (const r of rules) counts.set(r.meta, (counts.get(r.meta) ?? 0) + 1);
-    this.rules = [...counts.keys()];
+    // Versions are grouped by rule id (a pack read back from JSON has one meta object per version):
+    // the first version's meta stands for the rule.
+    const canonical = new Map<string, RuleMeta>();
+    const counts = new Map<string, number>();
+    for (const r of rules) {
+      if (!canonical.has(r.meta.id)) canonical.set(r.meta.id, r.meta);
+      counts.set(r.meta.id, (counts.get(r.meta.id) ?? 0) + 1);
+    }
+    this.rules = [...canonical.values()];
     // Every rule is routed to channels (or to any): an event matches only if its Channel is one.
     this.#prefilterNeedles = channelNeedles(rules.map((r) => r.route));
     const simplified = rules.map((r) => simplify(r.expr));
@@ -126,11 +132,12 @@ export class SigmaDetector implements Detector {
     for (const [i, rule] of rules.entries()) {
       const matcher = compileExpr(simplified[i]!, this.#scanners);
       const gate = rule.route.foreign ? undefined : ruleGate(simplified[i]!, this.#scanners);
-      const shared = counts.get(rule.meta)! > 1;
-      const compiled: CompiledRule = { meta: rule.meta, route: rule.route, shared, routeIds: rule.route.eventIds, expr: rule.expr, keywords: keywordNeedles(simplified[i]!, rule.expr), matcher, gate };
-      const versions = this.#byMeta.get(rule.meta);
+      const meta = canonical.get(rule.meta.id)!;
+      const shared = counts.get(rule.meta.id)! > 1;
+      const compiled: CompiledRule = { meta, route: rule.route, shared, routeIds: rule.route.eventIds, expr: rule.expr, keywords: keywordNeedles(simplified[i]!, rule.expr), matcher, gate };
+      const versions = this.#byMeta.get(meta);
       if (versions) versions.push(compiled);
-      else this.#byMeta.set(rule.meta, [compiled]);
+      else this.#byMeta.set(meta, [compiled]);
       if (rule.route.foreign) continue;
       const eventIds = intersect(rule.route.eventIds, requiredEventIds(simplified[i]!));
       if (!rule.route.channels) {

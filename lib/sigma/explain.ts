@@ -121,7 +121,7 @@ export function describeValue(value: ValueTest): string {
     case 'pattern':
       return `${value.cased ? 'cased ' : ''}matches "${showPattern(value.pattern)}"`;
     case 'regex':
-      return `re /${value.source}/${value.flags.replace('u', '')}`;
+      return `re /${value.source}/${value.flags}`;
     case 'number':
     case 'boolean':
       return `equals ${String(value.value)}`;

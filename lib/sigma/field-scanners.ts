@@ -9,6 +9,7 @@ import type { Expr, ValueTest } from './ast.ts';
 import { foldString } from './case-fold.ts';
 import type { Pattern } from './pattern.ts';
 import { requiredLiterals } from './regex-literal.ts';
+import { toRe2Source } from './regex-flavour.ts';
 import { SkipSearch } from './skip-search.ts';
 
 /** The scanner of keyword (field-less) needles, which searches every value of the event. */
@@ -181,7 +182,8 @@ const MIN_GATE_LITERAL = 2;
 export function gateNeedleOf(value: ValueTest): { mode: NeedleMode; texts: string[] } | undefined {
   if (value.kind === 'number') return { mode: 'equals', texts: [String(value.value)] };
   if (value.kind === 'regex') {
-    const texts = requiredLiterals(value.source, value.flags);
+    // Literals of the pattern the engine runs (PCRE classes such as `\v` spelled out in RE2).
+    const texts = requiredLiterals(toRe2Source(value.source, value.flags), value.flags);
     return texts ? { mode: 'contains', texts } : undefined;
   }
   if (value.kind !== 'pattern') return undefined;

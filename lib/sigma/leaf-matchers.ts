@@ -5,9 +5,11 @@
 import type { FieldValue } from '../events/win-event.ts';
 import type { CompareOp, ValueTest } from './ast.ts';
 import { foldString } from './case-fold.ts';
-import { cidrContains } from './cidr.ts';
+import { cidrContains } from '../matching/cidr.ts';
 import { leafNumber, type Leaf } from './field-values.ts';
 import type { Pattern } from './pattern.ts';
+import { compileSigmaRegex, toRe2Source } from './regex-flavour.ts';
+import { requiredLiterals } from './regex-literal.ts';
 import {
   compileWildcard,
   endsWithFolded,
@@ -24,10 +26,8 @@ export function buildLeaf(value: ValueTest): LeafMatcher {
   switch (value.kind) {
     case 'pattern':
       return buildPattern(value.pattern, value.cased);
-    case 'regex': {
-      const re = new RegExp(value.source, value.flags);
-      return (leaf) => leaf !== null && re.test(typeof leaf === 'string' ? leaf : String(leaf));
-    }
+    case 'regex':
+      return buildRegex(value);
     case 'number': {
       const n = value.value;
       const text = String(n);
@@ -50,6 +50,24 @@ export function buildLeaf(value: ValueTest): LeafMatcher {
     case 'fieldref':
       throw new Error('fieldref is evaluated per event, not per leaf');
   }
+}
+
+/**
+ * The regex on the linear engine, behind a plain-string check: a value holding none of the
+ * literals every match contains (regex-literal.ts) cannot match, and looking for them costs far
+ * less than running the automaton (above all case-insensitive, which re2js cannot skip ahead in).
+ */
+function buildRegex(value: Extract<ValueTest, { kind: 'regex' }>): LeafMatcher {
+  const re = compileSigmaRegex(value);
+  const literals = requiredLiterals(toRe2Source(value.source, value.flags), value.flags);
+  const test =
+    literals === undefined
+      ? (text: string) => re.test(text)
+      : (text: string) => {
+          for (const literal of literals) if (includesFolded(text, literal)) return re.test(text);
+          return false;
+        };
+  return (leaf) => leaf !== null && test(typeof leaf === 'string' ? leaf : String(leaf));
 }
 
 function buildCompare(op: CompareOp, n: number): LeafMatcher {

@@ -4,7 +4,7 @@
  * read (detection items) -> filters ANDed on -> processing pipelines (maybe several versions) ->
  * resolve (routes, field tests). What comes out is ready to compile.
  */
-import type { RuleError, RuleFile } from '../rules/rule.ts';
+import type { RuleError, RuleFile, RuleReplaced } from '../rules/rule.ts';
 import { simplify } from './compile.ts';
 import { SigmaCompileError } from './compile-error.ts';
 import { readDocuments } from './documents.ts';
@@ -27,6 +27,8 @@ export interface ParsedSigma {
   readonly correlationErrors: RuleError[];
   /** Variants a pipeline did not add, and why (information for lint/explain, not errors). */
   readonly dropped: DroppedVariant[];
+  /** Rules a later layer's copy of the same id replaced (RuleFile.layer). */
+  readonly replaced: RuleReplaced[];
 }
 
 export interface ParseOptions {
@@ -54,8 +56,11 @@ export function parseSigmaFiles(files: readonly RuleFile[], options: ParseOption
   let at = 0;
   const correlationErrors: RuleError[] = [];
   const dropped: DroppedVariant[] = [];
-  const seen = new Map<string, string>();
+  const replaced: RuleReplaced[] = [];
+  // Per id, the index in `raws`, its file and layer: a later layer's copy replaces it in place.
+  const seen = new Map<string, { index: number; path: string; layer: number }>();
   for (const file of files) {
+    const layer = file.layer ?? 0;
     let documents;
     try {
       const read = readDocuments(file.text);
@@ -83,9 +88,13 @@ export function parseSigmaFiles(files: readonly RuleFile[], options: ParseOption
         const rule = readRule(doc.body, file.path);
         const previous = seen.get(rule.meta.id);
         if (previous !== undefined) {
-          throw new SigmaCompileError(`duplicate rule id, first loaded from ${previous}`, 'id');
+          if (previous.layer >= layer) throw new SigmaCompileError(`duplicate rule id, first loaded from ${previous.path}`, 'id');
+          replaced.push({ id: rule.meta.id, kept: file.path, dropped: previous.path });
+          raws[previous.index] = { rule, at };
+          seen.set(rule.meta.id, { index: previous.index, path: file.path, layer });
+          continue;
         }
-        seen.set(rule.meta.id, file.path);
+        seen.set(rule.meta.id, { index: raws.length, path: file.path, layer });
         raws.push({ rule, at });
       } catch (error) {
         const ruleError = toRuleError(error, file.path, id, `line ${doc.line}`);
@@ -101,17 +110,20 @@ export function parseSigmaFiles(files: readonly RuleFile[], options: ParseOption
       dropped.push(...applied.dropped);
       for (const version of applied.versions) {
         const variant = version.variants.length > 0 ? version.variants.join('+') : undefined;
+        // Blamed on the last pipeline that changed the version, or the one that made a field unavailable.
+        let blame = { pipeline: version.changes.at(-1)?.pipeline ?? variant ?? '', item: version.changes.at(-1)?.item };
         let parsed: ParsedRule;
         try {
           parsed = resolveRule(version.rule, ctx);
           const absences = absencesOf(version.rule.detection);
           const result = absences.length > 0 ? simplify(parsed.expr) : undefined;
           if (result?.kind === 'const' && !result.value) {
-            throw new SigmaCompileError(`can never match: needs ${[...new Set(absences.map((a) => a.field))].join(', ')} (unavailable per ${absences[0]!.by})`, 'pipelines');
+            blame = { pipeline: absences[0]!.pipeline, item: absences[0]!.item };
+            throw new SigmaCompileError(`can never match: needs ${[...new Set(absences.map((a) => a.field))].join(', ')} (unavailable per pipeline '${blame.pipeline}' item ${blame.item})`, 'pipelines');
           }
         } catch (error) {
           if (variant === undefined || !(error instanceof SigmaCompileError)) throw error;
-          dropped.push({ meta: raw.meta, variant, pipeline: version.changes.at(-1)?.pipeline ?? variant, reason: error.message });
+          dropped.push({ meta: raw.meta, variant, pipeline: blame.pipeline, ...(blame.item ? { item: blame.item } : {}), reason: error.message });
           continue;
         }
         rules.push({ ...parsed, ...(variant !== undefined ? { variant } : {}), ...(version.changes.length > 0 ? { changes: version.changes } : {}) });
@@ -121,5 +133,5 @@ export function parseSigmaFiles(files: readonly RuleFile[], options: ParseOption
     }
   }
   const errors = ordered.sort((a, b) => a.at - b.at).map((e) => e.error);
-  return { rules, filters, correlations, errors, correlationErrors, dropped };
+  return { rules, filters, correlations, errors, correlationErrors, dropped, replaced };
 }

@@ -5,10 +5,11 @@
  */
 import type { FieldValue } from '../events/win-event.ts';
 import type { Expr, FieldTest, ValueTest } from './ast.ts';
-import { cidrContains } from './cidr.ts';
+import { cidrContains } from '../matching/cidr.ts';
 import { foldString } from './case-fold.ts';
 import { leafNumber, leafText, someLeaf, timePartOf, type Leaf } from './field-values.ts';
 import { patternRegexSource } from './pattern.ts';
+import { compileSigmaRegex } from './regex-flavour.ts';
 
 type Fields = Readonly<Record<string, FieldValue>>;
 
@@ -64,7 +65,7 @@ function leafHolds(value: ValueTest, leaf: Leaf, fields: Fields): boolean {
     }
     case 'regex': {
       const text = leafText(leaf);
-      return text !== undefined && new RegExp(value.source, value.flags).test(text);
+      return text !== undefined && regexOf(value).test(text);
     }
     case 'number':
       if (typeof leaf === 'number') return leaf === value.value;
@@ -100,4 +101,12 @@ function leafHolds(value: ValueTest, leaf: Leaf, fields: Fields): boolean {
       });
     }
   }
+}
+
+/** `re` means what the one regex engine (lib/matching/regex.ts) says; compiled once per value. */
+const regexes = new WeakMap<object, ReturnType<typeof compileSigmaRegex>>();
+function regexOf(value: Extract<ValueTest, { kind: 'regex' }>): ReturnType<typeof compileSigmaRegex> {
+  let regex = regexes.get(value);
+  if (regex === undefined) regexes.set(value, (regex = compileSigmaRegex(value)));
+  return regex;
 }

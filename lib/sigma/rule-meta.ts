@@ -14,6 +14,7 @@ export function readRuleMeta(body: Record<string, unknown>, source: string): Rul
   }
   const license = body['license'];
   const suppress = readSuppress(body['suppress']);
+  const status = body['status'];
   return {
     id,
     title,
@@ -28,6 +29,7 @@ export function readRuleMeta(body: Record<string, unknown>, source: string): Rul
     source,
     ...(typeof license === 'string' ? { license } : {}),
     ...(suppress === undefined ? {} : { suppress }),
+    ...(typeof status === 'string' ? { status } : {}),
   };
 }
 

@@ -15,6 +15,8 @@ const report = (over: Partial<SnsDeliveryReport> = {}): SnsDeliveryReport => ({
   failures: [{ alertId: 'ws-1', code: 'InternalError', reason: 'try later' }],
   unrecorded: 0,
   recordErrors: [],
+  degraded: 0,
+  degradedReasons: [],
   deduplicated: true,
   claim: 'claimed',
   ...over,

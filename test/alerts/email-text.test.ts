@@ -33,8 +33,8 @@ describe('email subject', () => {
   });
 
   it('cannot be used to inject headers or reorder text', () => {
-    const subject = emailSubject(alertOf(1, rule(), bitsEvent({ Computer: 'HOST\r\nBcc: victim@example.com\u202egnp.exe' })));
-    expect(subject).toBe('[HIGH] BITS Transfer Job Download From Direct IP on HOST Bcc: victim@example.com gnp.exe');
+    const subject = emailSubject(alertOf(1, rule(), bitsEvent({ Computer: 'HOST\r\nBcc: v@x.io\u202egnp.exe' })));
+    expect(subject).toBe('[HIGH] BITS Transfer Job Download From Direct IP on HOST\\r\\nBcc: v@x.io\\u{202E}gnp.exe');
   });
 });
 
@@ -119,8 +119,8 @@ describe('email text', () => {
     const text = emailText(alertOf(1, rule(), bitsEvent({ RemoteName: evil, Computer: 'PC\nFAKE: line' })));
     expect(text).not.toMatch(/[\u0000-\u0009\u000b-\u001f\u007f-\u009f\u202e]/);
     expect(text.split('\n').filter((l) => l.startsWith('All clear'))).toEqual([]);
-    expect(text).toContain('RemoteName = "http://198.51.100.9/x All clear, no action needed. [8m"\n');
-    expect(text).toContain('Host:     PC FAKE: line');
+    expect(text).toContain('RemoteName = "http://198.51.100.9/x\\r\\n\\r\\nAll clear, no action needed.\\u{1B}[8m\\u{202E}"\n');
+    expect(text).toContain('Host:     PC\\nFAKE: line');
   });
 
   it('bounds a huge value', () => {

@@ -107,9 +107,10 @@ describe('PublishBatch packing', () => {
 });
 
 describe('rule text in attributes', () => {
-  it('is sanitised and never empty', () => {
+  it('is sanitised (invisible characters shown as escapes) and never empty', () => {
     const message = toSnsMessage({ ...alertWith({}), rule: rule({ title: '\u0007\n' }), host: 'H\u202eX' });
-    expect(message.attributes['rule_title']?.StringValue).toBe('-');
-    expect(message.attributes['host']?.StringValue).toBe('H X');
+    expect(message.attributes['rule_title']?.StringValue).toBe('\\u{7}\\n');
+    expect(message.attributes['host']?.StringValue).toBe('H\\u{202E}X');
+    expect(toSnsMessage({ ...alertWith({}), rule: rule({ title: '  ' }) }).attributes['rule_title']?.StringValue).toBe('-');
   });
 });

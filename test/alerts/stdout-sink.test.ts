@@ -75,7 +75,7 @@ describe('stdout sink, table', () => {
     const printed = text();
     expect(printed).not.toMatch(/[\u0000-\u0008\u000b-\u001f\u007f\u202e]/);
     expect(printed.trimEnd().split('\n')).toHaveLength(2);
-    expect(printed).toContain('EVIL [2J HOST');
+    expect(printed).toContain('EVIL\\u{1B}[2J\\nHOST\\u{202E}');
   });
 
   it('prints nothing for a file without matches', async () => {

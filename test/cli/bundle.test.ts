@@ -6,8 +6,11 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { buildAll } from '../../scripts/build.ts';
+import { findOldNode } from './support/old-node.ts';
 
 const run = promisify(execFile);
+const old = findOldNode();
+if (!old) console.log('SKIPPED dist/winsift.mjs on an old Node: no Node older than 22 on this machine');
 const ROOT = new URL('../..', import.meta.url).pathname;
 
 describe('esbuild bundles', () => {
@@ -17,13 +20,25 @@ describe('esbuild bundles', () => {
 
   it('dist/winsift.mjs scans from a directory with no rules/ beside it', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'winsift-bundle-'));
+    // The bin (the Node version check) and the CLI it loads: the whole of what is installed.
     copyFileSync(join(ROOT, 'dist/winsift.mjs'), join(dir, 'winsift.mjs'));
+    copyFileSync(join(ROOT, 'dist/winsift-cli.mjs'), join(dir, 'winsift-cli.mjs'));
     const sample = join(ROOT, 'samples/winlogbeat-bits.ndjson');
     const { stdout } = await run(process.execPath, [join(dir, 'winsift.mjs'), 'scan', '--format', 'jsonl', sample], {
       cwd: dir,
     });
     const ids = new Set(stdout.trim().split('\n').map((l) => JSON.parse(l).rule.id));
     expect(ids).toContain('90f138c1-f578-4ac3-8c49-eecfd847c8b7');
+  });
+
+  it.skipIf(!old)(`dist/winsift.mjs on ${old?.version ?? 'an old Node'} says it needs Node 22, not a link error`, async () => {
+    const result = await run(old!.path, [join(ROOT, 'dist/winsift.mjs'), 'scan', 'samples/'], { cwd: ROOT }).then(
+      () => ({ code: 0, stderr: '' }),
+      (e: { code: number; stderr: string }) => e,
+    );
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain('winsift needs Node 22 or later');
+    expect(result.stderr).not.toMatch(/does not provide an export|SyntaxError/);
   });
 
   it('the scan function embeds every bundled rule text', () => {

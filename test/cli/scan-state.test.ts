@@ -66,7 +66,17 @@ function setUp() {
   return dir;
 }
 
-const lines = (stdout: string) => stdout.trim().split('\n').filter(Boolean).map((l) => JSON.parse(l) as { rule: { title: string }; event: Record<string, unknown> });
+/** The jsonl format (test/cli/scan-command.test.ts): one object per match with --group event, the default for jsonl. */
+interface JsonlLine {
+  rule: { id: string; title: string; author: string };
+  source: { uri: string; index: number };
+  event: Record<string, unknown>;
+  evidence: { field: string; value: unknown; test: string }[];
+  host: string;
+  id: string;
+  count: number;
+}
+const lines = (stdout: string) => stdout.trim().split('\n').filter(Boolean).map((l) => JSON.parse(l) as JsonlLine);
 
 describe('winsift scan --state', () => {
   it('correlates a burst split across three files, one given twice and again in a later run, exactly once', async () => {
@@ -79,7 +89,9 @@ describe('winsift scan --state', () => {
     expect(lines(first.stdout).map((m) => m.rule.title)).toEqual([]);
     const second = await winsift(...args, join(dir, 'c.json'), join(dir, 'b.json'));
     expect(lines(second.stdout).map((m) => m.rule.title)).toEqual(['Password spray on one account']);
-    expect(lines(second.stdout)[0]!.event).toMatchObject({ TargetUserName: 'alice', EventCount: 3 });
+    const fired = lines(second.stdout)[0]!;
+    expect(fired.event).toMatchObject({ TargetUserName: 'alice', EventCount: 3 });
+    expect(fired.rule).toMatchObject({ id: '40000000-0000-4000-8000-000000000002', author: 'winsift tests' });
     expect(second.stderr).toMatch(/state: 1 correlation\(s\) fired across files/);
     const third = await winsift(...args, join(dir, 'a.json'), join(dir, 'b.json'), join(dir, 'c.json'));
     expect(lines(third.stdout)).toEqual([]);
@@ -101,6 +113,7 @@ describe('winsift scan --state', () => {
     expect(first.code, first.stderr).toBe(0);
     const published = lines(first.stdout).filter((m) => m.rule.title === 'Service installed');
     expect(published).toHaveLength(1);
+    expect(published[0]).toMatchObject({ host: 'DC01', count: 1, source: { uri: files[0], index: 0 } });
     expect(first.stderr).toMatch(/39 repeat\(s\) suppressed/);
     writeFileSync(join(dir, 'later.json'), line(7045, 75));
     const later = await winsift(...args, join(dir, 'later.json'), files[3]!);
@@ -109,6 +122,13 @@ describe('winsift scan --state', () => {
       ['Service installed', undefined],
       ['Service installed', 39],
     ]);
+    // The "N more": an alert of its own whose count is the repeats, said in its evidence, pointing at the window's opener.
+    const summary = out[1]!;
+    expect(summary).toMatchObject({ host: 'DC01', count: 39, source: { uri: files[0], index: 0 } });
+    expect(summary.evidence[0]).toMatchObject({ field: 'SuppressedCount', value: 39 });
+    expect(summary.event).toMatchObject({ WindowStart: '2026-11-20T09:00:00.000Z', WindowEnd: '2026-11-20T10:00:00.000Z' });
+    expect(summary.id).not.toBe(published[0]!.id);
+    expect(later.stderr).toMatch(/state: .*\b1 "N more" summary\(ies\)/);
   });
 
   it('refuses --suppress without --state, and names a bad window', async () => {
@@ -116,6 +136,8 @@ describe('winsift scan --state', () => {
     const dir = setUp();
     const bad = await winsift('scan', '--state', join(dir, 's.sqlite'), '--suppress', 'hourly', 'samples/');
     expect(bad.code).not.toBe(0);
+    expect(bad.code).toBe(1);
     expect(bad.stderr).toMatch(/--suppress must be a timespan such as 15m or 1h, not 'hourly'/);
+    expect((await winsift('scan', '--state', join(dir, 'no', 'such', 's.sqlite'), 'samples/')).stderr).toMatch(/--state .*: no such directory/);
   });
 });

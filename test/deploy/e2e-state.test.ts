@@ -23,7 +23,7 @@ const bucket = 'state-logs';
 let aws: Harness;
 let dynamo: Dynalite;
 
-const silentLogger = { info() {}, warn() {}, error() {}, debug() {}, addContext() {} };
+const silentLogger = { info() {}, warn() {}, error() {}, debug() {}, addContext() {}, appendKeys() {} };
 
 function download(host: string, minute: number): Record<string, unknown> {
   const event = bits16403(`http://45.77.12.${minute % 250}/payload.exe`, host);

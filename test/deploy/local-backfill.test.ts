@@ -9,7 +9,11 @@ import { parseDayWindow } from '../../lib/backfill/day-window.ts';
 import { runLocalBackfill } from '../../lib/backfill/local-backfill.ts';
 import { createS3ObjectScanner } from '../../lib/invocation/s3-object-scanner.ts';
 import type { ObjectScanner } from '../../lib/invocation/scan-objects.ts';
-import { loadBundledPack } from '../../lib/rules/bundled-pack.ts';
+import { seedRuleFiles } from '../../lib/rules/bundled.ts';
+import { loadRulePack } from '../../lib/rules/rule-pack.ts';
+
+// The seed rules by name: what a user adds to rules/ does not change these tests.
+const loadBundledPack = () => loadRulePack(seedRuleFiles(), { name: 'bundled' });
 import type { AlertSink } from '../../lib/alerts/alert-sink.ts';
 import { startHarness, type Harness } from './fauxqs-harness.ts';
 import { bits16403, gzipLines } from './winlogbeat-events.ts';

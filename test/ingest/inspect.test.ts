@@ -37,16 +37,19 @@ describe('winsift inspect', () => {
   const dir = mkdtempSync(join(tmpdir(), 'winsift-inspect-'));
   afterEach(() => vi.restoreAllMocks());
 
-  it('exits 0 for a clean file, 2 for unreadable records, and rejects an unknown --layout', async () => {
-    const log = vi.spyOn(console, 'log').mockImplementation(() => {});
-    vi.spyOn(console, 'error').mockImplementation(() => {});
+  it('exits 0 for a clean file, 2 for unreadable records, and 1 for an unknown --layout, naming it', async () => {
+    const out: string[] = [];
+    const err: string[] = [];
+    vi.spyOn(process.stdout, 'write').mockImplementation((chunk) => (out.push(String(chunk)), true));
+    vi.spyOn(process.stderr, 'write').mockImplementation((chunk) => (err.push(String(chunk)), true));
     const good = join(dir, 'good.xml');
     writeFileSync(good, fixture('bits-16403.xml'));
     const bad = join(dir, 'bad.jsonl');
     writeFileSync(bad, '{"EventID": 1, "Hostname": "h", "SourceName": "p"}\n{oops}\n');
     expect(await run([good])).toBe(0);
-    expect(String(log.mock.calls[0]?.[0])).toContain('framing:     event-xml');
+    expect(out.join('')).toContain('framing:     event-xml');
     expect(await run([bad])).toBe(2);
-    await expect(run(['--layout', 'splunk', good])).rejects.toThrow(/--layout 'splunk' is not a layout; use one of: ecs, nxlog/);
+    expect(await run(['--layout', 'splunk', good])).toBe(1);
+    expect(err.join('')).toMatch(/winsift inspect: --layout 'splunk' is not a layout; use one of: ecs, nxlog/);
   });
 });

@@ -97,12 +97,12 @@ describe('mayMatch', () => {
 
 describe('a scan with the prefilter', () => {
   it.each(['ecs', 'nxlog'] as const)('finds exactly the matches of a full parse, at the same indexes (%s, bundled pack)', async (layout) => {
-    const { bundledRuleFiles } = await import('../../lib/rules/bundled.ts');
+    const { seedRuleFiles } = await import('../../lib/rules/bundled.ts');
     const { loadRulePack } = await import('../../lib/rules/rule-pack.ts');
     const { scanStream } = await import('../../lib/scan/scan-stream.ts');
     const { CollectingSink } = await import('../support/collecting-sink.ts');
     const { chunksOf } = await import('../../bench/generate.ts');
-    const { detector } = loadRulePack(bundledRuleFiles());
+    const { detector } = loadRulePack(seedRuleFiles());
     expect(detector.needles?.()).toBeDefined();
     const { gzip, facts } = await generateGzipBuffer({ seed: 42, layout, bytes: 8_000_000 });
     const scan = async (prefilter: boolean) => {

@@ -1,13 +1,13 @@
 import { gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
-import { bundledRuleFiles } from '../../lib/rules/bundled.ts';
+import { seedRuleFiles } from '../../lib/rules/bundled.ts';
 import { loadRulePack } from '../../lib/rules/rule-pack.ts';
 import { DeliveryFailedError, ScanFailedError, scanStream } from '../../lib/scan/scan-stream.ts';
 import { ecsBitsJob, ecsLogon } from '../support/bits-events.ts';
 import { CollectingSink } from '../support/collecting-sink.ts';
 
 const DIRECT_IP = '90f138c1-f578-4ac3-8c49-eecfd847c8b7';
-const pack = loadRulePack(bundledRuleFiles());
+const pack = loadRulePack(seedRuleFiles());
 
 function lines(...records: unknown[]): string {
   return records.map((r) => JSON.stringify(r)).join('\n') + '\n';

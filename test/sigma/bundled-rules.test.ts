@@ -3,17 +3,14 @@
  * (no public sample holds a 16403 event): public IPs fire, private ranges, names and other
  * channels do not.
  */
-import { readdirSync, readFileSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import type { WinEvent } from '../../lib/events/win-event.ts';
 import { loadSigmaRules } from '../../lib/sigma/index.ts';
 
-const RULES_DIR = resolve(dirname(fileURLToPath(import.meta.url)), '../../rules');
-const files = readdirSync(RULES_DIR)
-  .filter((f) => f.endsWith('.yml'))
-  .map((f) => ({ path: join('rules', f), text: readFileSync(join(RULES_DIR, f), 'utf8') }));
+import { seedRuleFiles } from '../../lib/rules/bundled.ts';
+
+// The seed rules by name (lib/rules/bundled.ts): what a user adds to rules/ does not change these tests.
+const files = seedRuleFiles().filter((f) => f.path.endsWith('.yml'));
 const { detector, errors } = loadSigmaRules(files);
 
 const SIGMA_DIRECT_IP = '90f138c1-f578-4ac3-8c49-eecfd847c8b7';
@@ -128,7 +125,7 @@ describe('bundled BITS rules', () => {
     expect(datadog.triage.length).toBeGreaterThanOrEqual(5);
     expect(datadog.language).toBe('sigma');
     const sigma = detector.rules.find((r) => r.id === SIGMA_DIRECT_IP)!;
-    expect(sigma).toMatchObject({ level: 'high', author: 'Nasreddine Bencherchali (Nextron Systems)', license: 'DRL-1.1', source: 'rules/sigma-bits-direct-ip.yml' });
+    expect(sigma).toMatchObject({ level: 'high', author: 'Nasreddine Bencherchali (Nextron Systems)', license: 'DRL-1.1', source: 'bundled:sigma-bits-direct-ip.yml' });
     expect(sigma.tags).toContain('attack.t1197');
     expect(sigma.triage).toEqual([]);
   });

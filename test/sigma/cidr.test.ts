@@ -5,7 +5,7 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { cidrContains, parseCidr, type Cidr } from '../../lib/sigma/cidr.ts';
+import { cidrContains, parseCidr, type Cidr } from '../../lib/matching/cidr.ts';
 
 // ---- Reference: addresses as bigints, networks compared after shifting the host bits out. ----
 
@@ -90,6 +90,8 @@ function refContains(cidr: RefCidr, address: string): boolean {
     if (cidr.family === 4 && ip.family === 6 && ip.value >> 32n === 0xffffn) {
       return refMask(ip.value & 0xffffffffn, cidr.prefix, 32) === cidr.network;
     }
+    // An IPv4 address against an IPv6 network: as its mapped form ::ffff:a.b.c.d.
+    if (cidr.family === 6 && ip.family === 4) return refMask((0xffffn << 32n) | ip.value, cidr.prefix, 128) === cidr.network;
     return false;
   }
   return refMask(ip.value, cidr.prefix, cidr.family === 4 ? 32 : 128) === cidr.network;
@@ -270,14 +272,15 @@ describe('cidr edge cases', () => {
     return a;
   };
 
-  it('/0 holds every address of its family', () => {
+  it('/0 holds every address of its family; ::/0 holds IPv4 too (as ::ffff:a.b.c.d, as in Elasticsearch)', () => {
     expect(contains('0.0.0.0/0', '255.255.255.255')).toBe(true);
     expect(contains('0.0.0.0/0', '0.0.0.0')).toBe(true);
     expect(contains('0.0.0.0/0', '::ffff:1.2.3.4')).toBe(true);
     expect(contains('0.0.0.0/0', '::1')).toBe(false);
     expect(contains('::/0', '::')).toBe(true);
     expect(contains('::/0', 'ffff:ffff:ffff:ffff:ffff:ffff:ffff:ffff')).toBe(true);
-    expect(contains('::/0', '1.2.3.4')).toBe(false);
+    expect(contains('::/0', '1.2.3.4')).toBe(true);
+    expect(contains('fe80::/10', '1.2.3.4')).toBe(false);
   });
 
   it('/32 and /128 hold one address', () => {
@@ -306,7 +309,9 @@ describe('cidr edge cases', () => {
     expect(contains('10.0.0.0/8', '::ffff:10.1.2.3')).toBe(true);
     expect(contains('10.0.0.0/8', '::ffff:a01:203')).toBe(true);
     expect(contains('10.0.0.0/8', '::fffe:10.1.2.3')).toBe(false);
-    expect(contains('::ffff:0:0/96', '10.1.2.3')).toBe(false);
+    expect(contains('::ffff:0:0/96', '10.1.2.3')).toBe(true);
+    expect(contains('::ffff:10.0.0.0/104', '10.1.2.3')).toBe(true);
+    expect(contains('::ffff:10.0.0.0/104', '11.1.2.3')).toBe(false);
     expect(contains('10.0.0.0/8', '0:1::ffff:10.1.2.3')).toBe(false);
     expect(contains('10.0.0.0/8', '1::ffff:10.1.2.3')).toBe(false);
   });

@@ -24,21 +24,33 @@ function ruleDir(): string {
 }
 
 describe('winsift rules lint', () => {
-  it('prints each error on one line (file, rule id, item, reason) and exits 1', async () => {
+  it('prints each error on one line (file, rule id, item, reason) and exits 2', async () => {
     const dir = ruleDir();
     const io = capture();
-    expect(await run(['lint', dir])).toBe(1);
+    expect(await run(['lint', dir])).toBe(2);
     expect(io.out()).toBe(`${join(dir, 'bad.yml')}: 00000000-0000-4000-8000-000000000002: sel: A|frobnicate: unsupported modifier 'frobnicate'\n`);
+  });
+  it('lists a Sigma re only a backtracking engine could run, with the reason; a nested quantifier is fine', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'winsift-rules-'));
+    writeFileSync(join(dir, 'backref.yml'), ruleText("sel:\n  CommandLine|re: '(\\w+) \\1'\ncondition: sel"));
+    writeFileSync(join(dir, 'lookahead.yml'), ruleText("sel:\n  CommandLine|re: 'powershell(?!\\.exe)'\ncondition: sel").replace('000000000001', '000000000003'));
+    writeFileSync(join(dir, 'fine.yml'), ruleText("sel:\n  CommandLine|re: '(a+)+$'\ncondition: sel").replace('000000000001', '000000000004'));
+    const io = capture();
+    expect(await run(['lint', dir])).toBe(2); // rules that do not load: bad input
+    const lines = io.out().trim().split('\n');
+    expect(lines).toHaveLength(2);
+    expect(lines[0]).toMatch(/backref\.yml: .*sel: CommandLine\|re: regex a backreference at offset 6 needs a backtracking engine/);
+    expect(lines[1]).toMatch(/lookahead\.yml: .*regex lookahead at offset 10 needs a backtracking engine/);
   });
   it('exits 0 on the bundled pack', async () => {
     const io = capture();
     expect(await run(['lint'])).toBe(0);
     expect(io.out()).toBe('');
   });
-  it('exits 2 on a missing directory', async () => {
+  it('exits 1 (usage) on a missing directory, naming it', async () => {
     const io = capture();
-    expect(await run(['lint', '/nonexistent/winsift'])).toBe(2);
-    expect(io.err()).toMatch(/cannot read/);
+    expect(await run(['lint', '/nonexistent/winsift'])).toBe(1);
+    expect(io.err()).toMatch(/\/nonexistent\/winsift: no such file or directory/);
   });
 });
 
@@ -48,7 +60,7 @@ describe('winsift rules list', () => {
     expect(await run(['list', '--rules', ruleDir()])).toBe(0);
     expect(io.out()).toMatch(/^90f138c1-f578-4ac3-8c49-eecfd847c8b7\tsigma\thigh\tBITS Transfer Job Download From Direct IP\t/m);
     expect(io.out()).toMatch(/^00000000-0000-4000-8000-000000000001\tsigma\tmedium\tGood rule\t/m);
-    expect(io.out()).toMatch(/1 not loaded \(see winsift rules lint\)/);
+    expect(io.err()).toMatch(/1 not loaded:\n.*bad\.yml: 00000000-0000-4000-8000-000000000002: .*unsupported modifier 'frobnicate'/);
   });
   it('lists correlation rules with their type', async () => {
     const dir = ruleDir();
@@ -60,7 +72,7 @@ describe('winsift rules list', () => {
   });
   it('rejects an unknown sub-command', async () => {
     const io = capture();
-    expect(await run(['frob'])).toBe(2);
-    expect(io.err()).toMatch(/unknown sub-command 'frob'/);
+    expect(await run(['frob'])).toBe(1);
+    expect(io.err()).toMatch(/unknown command 'frob'/);
   });
 });

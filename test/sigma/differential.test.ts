@@ -18,6 +18,9 @@ import { compiledExplainer, explainExpr } from '../../lib/sigma/explain.ts';
 import { routeLogsource, type Logsource } from '../../lib/sigma/logsource.ts';
 import { evaluate } from '../../lib/sigma/reference.ts';
 import { routeAccepts } from '../../lib/sigma/route.ts';
+import { stringify } from 'yaml';
+import { loadSigmaRules, parsePipeline, type ProcessingPipeline } from '../../lib/sigma/index.ts';
+import { parseSigmaFiles } from '../../lib/sigma/load.ts';
 import { SYSMON } from './support.ts';
 
 const FIELDS = ['A', 'B', 'EventID', 'Ip', 'T'];
@@ -77,6 +80,17 @@ const expr: fc.Arbitrary<Expr> = fc.letrec<{ node: Expr }>((tie) => ({
   ),
 })).node;
 
+const routedFields = fc.record({
+  base: fields,
+  Channel: fc.constantFrom(SYSMON, 'Security', 'SECURITY', 'System', undefined),
+  EventID: fc.constantFrom(1, 4688, 12, 13, '1', '13', 'x', undefined, [1, 13]),
+}).map(({ base, Channel, EventID }) => {
+  const out: Record<string, FieldValue> = { ...base };
+  if (Channel !== undefined) out['Channel'] = Channel;
+  if (EventID !== undefined) out['EventID'] = EventID;
+  return out;
+});
+
 describe('compiled engine equals the reference interpreter', () => {
   it('on generated detections and events', () => {
     fc.assert(
@@ -107,16 +121,6 @@ describe('compiled engine equals the reference interpreter', () => {
     { product: 'windows', service: 'sysmon' },
     { product: 'linux' },
   ];
-  const routedFields = fc.record({
-    base: fields,
-    Channel: fc.constantFrom(SYSMON, 'Security', 'SECURITY', 'System', undefined),
-    EventID: fc.constantFrom(1, 4688, 12, 13, '1', '13', 'x', undefined, [1, 13]),
-  }).map(({ base, Channel, EventID }) => {
-    const out: Record<string, FieldValue> = { ...base };
-    if (Channel !== undefined) out['Channel'] = Channel;
-    if (EventID !== undefined) out['EventID'] = EventID;
-    return out;
-  });
   const eventIdTest = fc.option(fc.subarray([1, 4688, 12, 13], { minLength: 1 }), { nil: undefined });
 
   it('the detector (routing by channel and EventID) equals routeAccepts + evaluate', () => {
@@ -197,6 +201,107 @@ describe('Aho-Corasick field scan equals direct string tests', () => {
         });
       }),
       { numRuns: 1000 },
+    );
+  });
+});
+
+/**
+ * Processing pipelines, on generated rules (YAML, through the whole loader) and events: a field
+ * renaming is invisible when the events are renamed alike; a variant's versions answer as the
+ * reference does for each; unavailable_fields never makes a rule fire because a field is absent.
+ */
+describe('processing pipelines', () => {
+  const NAMES = ['s0', 's1', 's2'];
+  const ruleItem = (withKeywords: boolean) =>
+    fc
+      .record({ field: withKeywords ? fc.constantFrom(...FIELDS, '') : fc.constantFrom(...FIELDS), chain: fc.constantFrom(...MODIFIER_CHAINS) })
+      .chain(({ field, chain }) => itemValues(chain).map((values) => [[field, ...chain].join('|'), values] as const));
+  const search = (withKeywords: boolean) =>
+    fc.oneof(
+      fc.array(ruleItem(withKeywords), { minLength: 1, maxLength: 2 }).map((items) => Object.fromEntries(items)),
+      fc.array(fc.array(ruleItem(withKeywords), { minLength: 1, maxLength: 2 }).map((items) => Object.fromEntries(items)), { minLength: 1, maxLength: 2 }),
+    );
+  const condition: fc.Arbitrary<string> = fc.letrec<{ c: string }>((tie) => ({
+    c: fc.oneof(
+      { depthSize: 'small' },
+      fc.constantFrom(...NAMES),
+      fc.tuple(tie('c'), fc.constantFrom('and', 'or'), tie('c')).map(([a, op, b]) => `(${a} ${op} ${b})`),
+      tie('c').map((a) => `not ${a}`),
+    ),
+  })).c;
+  const rule = (withKeywords: boolean) =>
+    fc.record({ searches: fc.tuple(search(withKeywords), search(withKeywords), search(withKeywords)), condition, ls: fc.constantFrom('process_creation', 'image_load', undefined) }).map(({ searches, condition: c, ls }) =>
+      stringify({
+        title: 'Generated',
+        id: '00000000-0000-4000-8000-00000000000a',
+        logsource: { product: 'windows', ...(ls ? { category: ls } : {}) },
+        detection: { ...Object.fromEntries(NAMES.map((n, i) => [n, searches[i]])), condition: c },
+      }),
+    );
+  // EventID and Channel stay: the logsource routes by them.
+  const ALL = [...FIELDS.filter((f) => f !== 'EventID'), 'Other'];
+  const renaming = fc.shuffledSubarray(['R0', 'R1', 'R2', 'R3', 'R4', 'R5', 'R6'], { minLength: ALL.length, maxLength: ALL.length }).map((targets) => new Map(ALL.map((f, i) => [f, targets[i]!])));
+  const renamed = (f: Record<string, FieldValue>, map: ReadonlyMap<string, string>): Record<string, FieldValue> => Object.fromEntries(Object.entries(f).map(([k, v]) => [map.get(k) ?? k, v]));
+  const mappingYaml = (map: ReadonlyMap<string, string>, extra = ''): string =>
+    `name: rename\n${extra}transformations:\n  - id: rename\n    type: field_name_mapping\n    mapping:\n${[...map].map(([a, b]) => `      ${a}: ${b}`).join('\n')}\n`;
+  const detectorFor = (text: string, pipelines: readonly ProcessingPipeline[]) => loadSigmaRules([{ path: 'g.yml', text }], { pipelines });
+  const asEvent = (f: Record<string, FieldValue>) => ({ fields: f, raw: f, layout: 'evtx-json' }) as const;
+
+  it('renaming fields in rules and events alike changes no answer', () => {
+    fc.assert(
+      fc.property(rule(true), renaming, fc.array(routedFields, { minLength: 1, maxLength: 5 }), (text, map, events) => {
+        const plain = detectorFor(text, []);
+        fc.pre(plain.errors.length === 0);
+        const mapped = detectorFor(text, [parsePipeline(mappingYaml(map), 'rename.yml')]);
+        expect(mapped.errors).toEqual([]);
+        for (const f of events) {
+          expect(mapped.detector.match(asEvent(renamed(f, map))).length, `${text}\n${JSON.stringify(f)}`).toBe(plain.detector.match(asEvent(f)).length);
+        }
+      }),
+      { numRuns: 250 },
+    );
+  });
+
+  it('a variant: the detector equals the reference over each version, listing the rule once', () => {
+    fc.assert(
+      fc.property(rule(true), renaming, fc.array(routedFields, { minLength: 1, maxLength: 5 }), (text, map, events) => {
+        const variant = parsePipeline(mappingYaml(map, 'variant: renamed\n').replace('transformations:\n', 'transformations:\n  - type: change_logsource\n    product: windows\n    service: security\n'), 'variant.yml');
+        const parsed = parseSigmaFiles([{ path: 'g.yml', text }], { pipelines: [variant] });
+        fc.pre(parsed.errors.length === 0);
+        expect(parsed.rules.map((r) => r.variant)).toEqual([undefined, 'renamed']);
+        const detector = new SigmaDetector(parsed.rules);
+        expect(detector.rules).toHaveLength(1);
+        for (const f of events) {
+          const expected = parsed.rules.some((r) => routeAccepts(r.route, f) && evaluate(r.expr, f));
+          expect(detector.match(asEvent(f)).length).toBe(expected ? 1 : 0);
+        }
+      }),
+      { numRuns: 250 },
+    );
+  });
+
+  it('unavailable_fields: a kept version answers as the rule on events without those fields, and never fires because one is absent', () => {
+    const unavailable = fc.subarray(['A', 'B', 'Ip', 'T'], { minLength: 1 });
+    fc.assert(
+      fc.property(rule(false), unavailable, fields, fields, (text, missing, base, extra) => {
+        const p = parsePipeline(`name: lacking\ntransformations:\n  - type: unavailable_fields\n    fields: [${missing.join(', ')}]\n`, 'lacking.yml');
+        const plain = parseSigmaFiles([{ path: 'g.yml', text }], { pipelines: [] });
+        fc.pre(plain.errors.length === 0);
+        const lacking = parseSigmaFiles([{ path: 'g.yml', text }], { pipelines: [p] });
+        if (lacking.rules.length === 0) {
+          // Refused or dropped: always with one of the two reasons.
+          expect(lacking.errors[0]?.reason).toMatch(/would fire on the absence of|can never match: needs/);
+          return;
+        }
+        const original = plain.rules[0]!.expr;
+        const version = lacking.rules[0]!.expr;
+        const without = Object.fromEntries(Object.entries(base).filter(([k]) => !missing.includes(k)));
+        expect(evaluate(version, without)).toBe(evaluate(original, without));
+        // Whatever values the missing fields would have had, a firing version implies the rule fires.
+        const withSome = { ...without, ...Object.fromEntries(Object.entries(extra).filter(([k]) => missing.includes(k))) };
+        if (evaluate(version, without)) expect(evaluate(original, withSome)).toBe(true);
+      }),
+      { numRuns: 400 },
     );
   });
 });

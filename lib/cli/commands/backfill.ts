@@ -6,80 +6,62 @@ import { runLocalBackfill } from '../../backfill/local-backfill.ts';
 import { backfillInput, startBackfill } from '../../backfill/start-backfill.ts';
 import { createS3ObjectScanner } from '../../invocation/s3-object-scanner.ts';
 import type { Log } from '../../invocation/scan-objects.ts';
-import { bundledRuleFiles } from '../../rules/bundled.ts';
-import { readRuleDir } from '../../rules/read-rule-dir.ts';
-import { loadRulePack } from '../../rules/rule-pack.ts';
-import { parseCommandArgs } from '../args.ts';
+import { defineCommand, oneOf, type OptionSpecs, type Parsed, UsageError, wholeNumber } from '../command.ts';
+import { describeRuleErrors, loadRules, RULE_OPTIONS } from '../rule-options.ts';
 
-const HELP = `usage: winsift backfill --bucket BUCKET [--prefix PREFIX] [--since YYYYMMDD] [--until YYYYMMDD] [options]
+const OPTIONS = {
+  bucket: { type: 'string', value: 'BUCKET', help: 'the bucket to re-scan (required)' },
+  prefix: { type: 'string', value: 'PREFIX', help: 'only keys under PREFIX' },
+  since: { type: 'string', value: 'YYYYMMDD', help: 'first day (dt=YYYYMMDD/ in the key), inclusive' },
+  until: { type: 'string', value: 'YYYYMMDD', help: 'last day, inclusive' },
+  local: { type: 'boolean', help: 'scan from this machine (AWS credentials from the usual chain) and print alerts' },
+  'state-machine': { type: 'string', value: 'ARN', help: 'the deployed backfill state machine (default: $WINSIFT_BACKFILL_STATE_MACHINE)' },
+  ...RULE_OPTIONS,
+  format: { type: 'string', value: 'FORMAT', help: 'with --local: table (default on a terminal) or jsonl' },
+  concurrency: { type: 'string', value: 'N', help: 'with --local: objects scanned at once (default 4)' },
+} as const satisfies OptionSpecs;
 
-Re-scans every object under s3://BUCKET/PREFIX (for when rules change or a bucket is onboarded).
+export const command = defineCommand({
+  name: 'backfill',
+  summary: 're-scan an S3 prefix (Step Functions, or --local)',
+  usage: '--bucket BUCKET [--prefix PREFIX] [--since YYYYMMDD] [--until YYYYMMDD] [options]',
+  description: `Re-scans every object under s3://BUCKET/PREFIX (for when rules change or a bucket is onboarded).
 --since/--until (inclusive) keep only keys whose dt=YYYYMMDD/ segment is in the window; keys with
 no dt= segment are always scanned. Through the deployed state machine, alerts already published
-for an object are not published again; --local prints every match.
+for an object are not published again; --local prints every match.`,
+  options: OPTIONS,
+  epilogue: `exit status: 0 when every object was scanned (or the execution started), 2 when any object
+could not be scanned, 1 on usage errors.`,
+  action,
+});
 
-  --local               scan from this machine (AWS credentials from the usual chain) and print alerts
-  --state-machine ARN   the deployed backfill state machine (default: $WINSIFT_BACKFILL_STATE_MACHINE)
-  --rules DIR           with --local: add rule files under DIR; repeatable
-  --format FORMAT       with --local: table (default on a terminal) or jsonl
-  --concurrency N       with --local: objects scanned at once (default 4)
+export const run = command.run;
 
-exit status: 0 when every object was scanned (or the execution started), 2 when any object
-could not be scanned, 1 on usage errors.`;
-
-export async function run(args: string[]): Promise<number> {
-  const { values, positionals } = parseCommandArgs('backfill', args, {
-    bucket: { type: 'string' },
-    prefix: { type: 'string' },
-    since: { type: 'string' },
-    until: { type: 'string' },
-    local: { type: 'boolean' },
-    'state-machine': { type: 'string' },
-    rules: { type: 'string', multiple: true },
-    format: { type: 'string' },
-    concurrency: { type: 'string' },
-    help: { type: 'boolean', short: 'h' },
-  });
-  if (values.help) {
-    console.log(HELP);
-    return 0;
-  }
-  if (!values.bucket || positionals.length > 0) {
-    console.error(`winsift backfill: ${values.bucket ? `unexpected argument '${positionals[0]}'` : '--bucket is required'}\n\n${HELP}`);
-    return 1;
-  }
+async function action({ values, positionals }: Parsed<typeof OPTIONS>): Promise<number> {
+  if (!values.bucket) throw new UsageError('--bucket is required');
+  if (positionals.length > 0) throw new UsageError(`unexpected argument '${positionals[0]}'`);
   let window;
   try {
     window = parseDayWindow(values.since, values.until);
   } catch (error) {
-    console.error(`winsift backfill: ${(error as Error).message}`);
-    return 1;
+    throw new UsageError((error as Error).message);
   }
   const prefix = values.prefix ?? '';
 
   if (!values.local) {
     const arn = values['state-machine'] ?? process.env['WINSIFT_BACKFILL_STATE_MACHINE'];
-    if (!arn) {
-      console.error('winsift backfill: name the state machine with --state-machine ARN (or WINSIFT_BACKFILL_STATE_MACHINE), or scan from here with --local');
-      return 1;
-    }
+    if (!arn) throw new UsageError('name the state machine with --state-machine ARN (or WINSIFT_BACKFILL_STATE_MACHINE), or scan from here with --local');
     const execution = await startBackfill(arn, backfillInput(values.bucket, prefix, window));
     console.log(execution);
     return 0;
   }
 
-  const format = values.format ?? (process.stdout.isTTY ? 'table' : 'jsonl');
-  if (format !== 'table' && format !== 'jsonl') {
-    console.error(`winsift backfill: --format must be table or jsonl, not '${format}'`);
-    return 1;
+  const format = values.format === undefined ? (process.stdout.isTTY ? 'table' : 'jsonl') : oneOf('format', values.format, ['table', 'jsonl'] as const);
+  const concurrency = values.concurrency === undefined ? 4 : wholeNumber('concurrency', values.concurrency);
+  const pack = loadRules(values);
+  if (pack.errors.length > 0) {
+    console.error(`winsift backfill: ${pack.errors.length} rule(s) could not be loaded and are not used:\n${describeRuleErrors(pack.errors).join('\n')}`);
   }
-  const concurrency = values.concurrency === undefined ? 4 : Number(values.concurrency);
-  if (!Number.isSafeInteger(concurrency) || concurrency < 1) {
-    console.error(`winsift backfill: --concurrency must be a positive whole number, not '${values.concurrency}'`);
-    return 1;
-  }
-  const pack = loadRulePack([...bundledRuleFiles(), ...(values.rules ?? []).flatMap((dir) => readRuleDir(dir))]);
-  for (const e of pack.errors) console.error(`winsift backfill: rule not loaded: ${e.file}: ${e.reason}`);
 
   const s3 = new S3Client({});
   const log: Log = {

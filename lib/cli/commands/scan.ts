@@ -1,190 +1,208 @@
 /** `winsift scan <file|dir|->...`: scan local files with the bundled rules (plus --rules), print alerts. */
-import { createReadStream, readdirSync, statSync } from 'node:fs';
-import { join } from 'node:path';
-import { createStdoutSink } from '../../alerts/stdout-sink.ts';
-import { deadlineIn } from '../../ingest/deadline.ts';
-import type { IngestLimits } from '../../ingest/ingest-item.ts';
+import { statSync, writeFileSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { type Grouping, DEFAULT_AGGREGATION } from '../../alerts/aggregator.ts';
 import { LAYOUT_NAMES, parseLayoutName } from '../../ingest/layout-names.ts';
-import { DEFAULT_LIMITS, LIMIT_SPECS, LimitError, parseLimit } from '../../ingest/limits.ts';
-import { bundledRuleFiles } from '../../rules/bundled.ts';
-import { readRuleDir } from '../../rules/read-rule-dir.ts';
-import { loadRulePack } from '../../rules/rule-pack.ts';
-import { ScanDeferredError, ScanFailedError, scanStream } from '../../scan/scan-stream.ts';
-import { PipelineError } from '../../sigma/index.ts';
+import { LEVELS } from '../../rules/rule.ts';
+import { defineCommand, oneOf, UsageError, wholeNumber } from '../command.ts';
+import { EXIT } from '../exit-status.ts';
+import { reportCollector, renderReport } from '../output/html-report.ts';
+import { csvOutput, jsonlOutput, ocsfOutput, OUTPUT_FORMATS, tableOutput, type AlertOutput } from '../output/outputs.ts';
+import { timelineOutput } from '../output/timeline.ts';
+import { wrapIndented } from '../output/text.ts';
+import { streamWriter } from '../output/writer.ts';
+import { LIMIT_OPTIONS, workBudget } from '../limit-options.ts';
+import { describeRuleErrors, loadRules, RULE_OPTIONS } from '../rule-options.ts';
+import { planInputs } from '../scan/inputs.ts';
+import { createProgress } from '../scan/progress.ts';
+import { runScan } from '../scan/run-scan.ts';
+import { formatSummary } from '../scan/run-stats.ts';
+import { version } from '../version.ts';
 import { describeStateTotals, openLocalState } from '../../state/local-state.ts';
-import { parseCommandArgs } from '../args.ts';
-import { PIPELINE_ARGS, PIPELINE_HELP, pipelineOptions } from '../pipeline-options.ts';
+import { timespanSetting } from '../../state/state-config.ts';
 
-const HELP = `usage: winsift scan [options] <file|dir|->...
+const GROUPINGS: readonly Grouping[] = ['object-rule-host', 'object-rule', 'event'];
 
-Scans each file (directories recursively, - for stdin) with the bundled rules and prints one
-alert per match. Compression, framing and layout are detected per file.
+export const command = defineCommand({
+  name: 'scan',
+  summary: 'scan files, directories or stdin with the rules; alerts to stdout',
+  usage: '[options] <file|dir|->...',
+  description: `Scans each file (directories recursively, - for stdin) with the bundled rules and prints
+the alerts on stdout; progress (on a terminal) and a summary go to stderr. Compression, framing
+and layout are detected per file. In directories, hidden entries are skipped and files that are
+not logs (README.md, images: judged by their first bytes) are skipped; both are counted.`,
+  options: {
+    ...RULE_OPTIONS,
+    format: {
+      type: 'string',
+      value: 'FORMAT',
+      help: `${OUTPUT_FORMATS.join(', ')}: table on a terminal, else jsonl; ocsf writes the
+OCSF Detection Findings the function publishes`,
+    },
+    timeline: {
+      type: 'boolean',
+      help: 'every alert of the run sorted by event time (a DFIR timeline), as --format csv\n(default) or jsonl',
+    },
+    report: { type: 'string', value: 'FILE.html', help: 'also write a self-contained HTML report to FILE.html' },
+    group: {
+      type: 'string',
+      value: 'GROUPING',
+      help: `${GROUPINGS.join(', ')}: fold matches into alerts as the function does
+(default object-rule-host for table and ocsf, event for jsonl, csv, timeline)`,
+    },
+    'min-level': { type: 'string', value: 'LEVEL', help: `show alerts of rules at LEVEL or above: ${LEVELS.join(', ')}` },
+    rule: { type: 'string', multiple: true, value: 'ID|GLOB', help: 'show only rules whose id or title matches; repeatable' },
+    'exclude-rule': { type: 'string', multiple: true, value: 'ID|GLOB', help: 'hide rules whose id or title matches; repeatable' },
+    tag: { type: 'string', multiple: true, value: 'TAG|GLOB', help: 'show only rules with a matching tag (attack.t1197, attack.t1*);\nrepeatable' },
+    include: { type: 'string', multiple: true, value: 'GLOB', help: 'in directories, scan only files matching (*.evtx, sub/**/*.json)' },
+    exclude: { type: 'string', multiple: true, value: 'GLOB', help: 'in directories, skip files matching; repeatable' },
+    layout: { type: 'string', value: 'LAYOUT', help: `force a layout: ${LAYOUT_NAMES.join(' ')}` },
+    'parse-all': {
+      type: 'boolean',
+      help: 'parse every record, even those no loaded rule can match (by default\nthey are counted and skipped unparsed, so a malformed one is not reported)',
+    },
+    width: { type: 'string', value: 'N', help: 'table width (default: the terminal\'s, 80 when not a terminal)' },
+    quiet: { type: 'boolean', short: 'q', help: 'no progress line and no summary (problems are still reported)' },
+    state: {
+      type: 'string',
+      value: 'FILE',
+      help: 'keep correlation and suppression state in this SQLite file, so correlations\nspan files and runs, and re-scanning a file adds nothing (lib/state)',
+    },
+    suppress: {
+      type: 'string',
+      value: 'WINDOW',
+      help: 'with --state: repeats of a rule on one host within WINDOW (e.g. 1h) are\ncounted, then reported as one "N more" (rules may set their own: suppress:)',
+    },
+    lateness: { type: 'string', value: 'WINDOW', help: 'with --state: how late in event time an event may still join (default 15m)' },
+    ...LIMIT_OPTIONS,
+  },
+  epilogue: `Stdout carries only alerts: \`npx winsift scan logs/ > alerts.jsonl\` writes a clean file.
 
-  --rules DIR        add the rule files (.yml Sigma, .toml EQL) under DIR; repeatable
-  --format FORMAT    table (default on a terminal) or jsonl (one match per line)
-  --layout LAYOUT    force a layout: ${LAYOUT_NAMES.join(' ')}
-  --parse-all        parse every record, even those no loaded rule can match (by default they
-                     are counted and skipped unparsed, so a malformed one is not reported)
-  --time-limit SECS  stop reading a file after SECS seconds of scanning (its alerts so far are
-                     printed, the file is reported unreadable); none by default
-  --state FILE       keep correlation and suppression state in this SQLite file, so correlations
-                     span files and runs, and re-scanning a file adds nothing (lib/state)
-  --suppress WINDOW  with --state: repeats of a rule on one host within WINDOW (e.g. 1h) are
-                     counted, then reported as one "N more" (rules may set their own: suppress:)
-  --lateness WINDOW  with --state: how late in event time an event may still join (default 15m)
-${PIPELINE_HELP}
+exit status: 0 when every input was read whole (alerts or not); 2 when any input was unreadable in
+part or whole (one line per bad file on stderr, the other files still scanned); 1 on usage
+errors. A closed stdout (| head) ends winsift quietly by SIGPIPE (status 141 in the shell).`,
+  async action({ values, positionals }) {
+    if (positionals.length === 0) throw new UsageError('name at least one file, directory or -');
+    const stdoutTty = process.stdout.isTTY === true;
+    const timeline = values.timeline === true;
+    const format = values.format === undefined ? (timeline ? 'csv' : stdoutTty ? 'table' : 'jsonl') : oneOf('format', values.format, OUTPUT_FORMATS);
+    if (timeline && format !== 'csv' && format !== 'jsonl') throw new UsageError(`--timeline writes csv or jsonl, not --format ${format}`);
+    const grouping =
+      values.group === undefined
+        ? format === 'table' || format === 'ocsf'
+          ? DEFAULT_AGGREGATION.grouping
+          : 'event'
+        : oneOf('group', values.group, GROUPINGS);
+    const minLevel = values['min-level'] === undefined ? undefined : oneOf('min-level', values['min-level'], LEVELS);
+    const width = values.width === undefined ? (stdoutTty && process.stdout.columns) || 80 : wholeNumber('width', values.width, 40);
+    const layout = values.layout === undefined ? undefined : parseLayout(values.layout);
+    const reportPath = values.report;
+    if (reportPath !== undefined && !statSync(dirname(reportPath), { throwIfNoEntry: false })?.isDirectory()) {
+      throw new UsageError(`--report ${reportPath}: no such directory ${dirname(reportPath)}`);
+    }
 
-work budget per file (lib/ingest/limits.ts; the Lambda reads the same from its environment):
-${LIMIT_SPECS.map((spec) => `  --${spec.flag} N`.padEnd(33) + `${spec.meaning} (default ${DEFAULT_LIMITS[spec.name]})`).join('\n')}
+    const budget = workBudget(values);
+    if ((values.suppress !== undefined || values.lateness !== undefined) && values.state === undefined) {
+      throw new UsageError('--suppress and --lateness need --state FILE');
+    }
+    for (const name of ['suppress', 'lateness'] as const) {
+      const text = values[name];
+      if (text === undefined) continue;
+      try {
+        timespanSetting(text, `--${name}`);
+      } catch (error) {
+        throw new UsageError((error as Error).message);
+      }
+    }
+    if (values.state !== undefined && !statSync(dirname(values.state), { throwIfNoEntry: false })?.isDirectory()) {
+      throw new UsageError(`--state ${values.state}: no such directory ${dirname(values.state)}`);
+    }
+    const pack = loadRules(values);
+    const err = process.stderr;
+    const errWidth = err.isTTY ? err.columns || 80 : undefined;
+    if (pack.errors.length > 0) {
+      const lines = [`winsift scan: ${pack.errors.length} rule(s) could not be loaded and are not used:`, ...describeRuleErrors(pack.errors)];
+      err.write(`${(errWidth ? lines.flatMap((l) => wrapIndented(l, errWidth)) : lines).join('\n')}\n`);
+    }
+    const plan = planInputs(positionals, { include: values.include ?? [], exclude: values.exclude ?? [] });
+    const quiet = values.quiet === true;
+    const totalBytes = plan.files.every((f) => f.size !== undefined) ? plan.files.reduce((n, f) => n + (f.size ?? 0), 0) : undefined;
+    const progress = createProgress(err, { files: plan.files.length, ...(totalBytes === undefined ? {} : { bytes: totalBytes }) }, err.isTTY === true && !quiet);
 
-exit status: 0 when every file was read whole, 2 when any input was unreadable (a one-line reason
-per bad file goes to stderr; the other files are still scanned), 1 on usage errors.`;
+    // Stdout and stderr on one terminal: the progress line is erased before alerts are written.
+    const out = streamWriter(process.stdout, stdoutTty ? () => progress.clear() : undefined);
+    const outputs: AlertOutput[] = [
+      timeline
+        ? timelineOutput(out, format === 'jsonl' ? 'jsonl' : 'csv')
+        : format === 'table'
+          ? tableOutput(out, { width, counts: grouping !== 'event' })
+          : format === 'csv'
+            ? csvOutput(out)
+            : format === 'ocsf'
+              ? ocsfOutput(out)
+              : jsonlOutput(out),
+    ];
+    const report = reportPath === undefined ? undefined : reportCollector();
+    if (report) outputs.push(report);
 
-export async function run(args: string[]): Promise<number> {
-  const { values, positionals } = parseCommandArgs('scan', args, {
-    rules: { type: 'string', multiple: true },
-    format: { type: 'string' },
-    layout: { type: 'string' },
-    'parse-all': { type: 'boolean' },
-    state: { type: 'string' },
-    suppress: { type: 'string' },
-    lateness: { type: 'string' },
-    'time-limit': { type: 'string' },
-    ...LIMIT_FLAGS,
-    help: { type: 'boolean', short: 'h' },
-    ...PIPELINE_ARGS,
-  });
-  if (values.help) {
-    console.log(HELP);
-    return 0;
-  }
-  if (positionals.length === 0) {
-    console.error(`winsift scan: name at least one file, directory or -\n\n${HELP}`);
-    return 1;
-  }
-  const format = values.format ?? (process.stdout.isTTY ? 'table' : 'jsonl');
-  if (format !== 'table' && format !== 'jsonl') {
-    console.error(`winsift scan: --format must be table or jsonl, not '${format}'`);
-    return 1;
-  }
+    // Opened once for the run: every file's correlations and suppression windows meet in it.
+    const crossObject =
+      values.state === undefined
+        ? undefined
+        : openLocalState(pack, {
+            path: values.state,
+            ...(values.suppress === undefined ? {} : { suppress: values.suppress }),
+            ...(values.lateness === undefined ? {} : { lateness: values.lateness }),
+          });
+    const stats = await runScan({
+      plan,
+      detector: pack.detector,
+      settings: {
+        ingest: { ...(layout ? { layout } : {}), limits: budget.limits },
+        ...(budget.timeLimitMs === undefined ? {} : { timeLimitMs: budget.timeLimitMs, timeLimitLabel: `--time-limit ${budget.timeLimitText}` }),
+        prefilter: values['parse-all'] !== true,
+        ...(crossObject ? { crossObject } : {}),
+        aggregation: { grouping, maxEventsPerAlert: DEFAULT_AGGREGATION.maxEventsPerAlert },
+        filter: {
+          ...(minLevel === undefined ? {} : { minLevel }),
+          rules: values.rule ?? [],
+          excludeRules: values['exclude-rule'] ?? [],
+          tags: values.tag ?? [],
+        },
+      },
+      outputs,
+      progress,
+    }).finally(() => crossObject?.store.close());
+    if (report && reportPath !== undefined) {
+      writeFileSync(
+        reportPath,
+        renderReport({
+          stats,
+          rows: report.rows,
+          times: report.times,
+          version: version(),
+          generatedAt: new Date(),
+          inputs: positionals,
+          rulesLoaded: pack.detector.rules.length,
+        }),
+      );
+    }
+    if (!quiet) {
+      err.write(formatSummary(stats, pack.detector.rules.length, errWidth, pack.errors.length));
+      if (reportPath !== undefined) err.write(`  report: ${reportPath}\n`);
+      const stateLine = describeStateTotals(stats.state);
+      if (stateLine) err.write(`${stateLine}\n`);
+    }
+    return stats.badInput ? EXIT.badInput : EXIT.ok;
+  },
+});
 
-  const layout = values.layout === undefined ? undefined : parseLayoutName(values.layout, '--layout');
-  let options;
-  let limits: Partial<Record<keyof IngestLimits, number>>;
-  let timeLimitMs: number | undefined;
+export const run = command.run;
+
+function parseLayout(value: string) {
   try {
-    options = pipelineOptions(values);
-    limits = limitsFromFlags(values as Record<string, unknown>);
-    timeLimitMs = values['time-limit'] === undefined ? undefined : parseLimit(values['time-limit'], '--time-limit') * 1000;
+    return parseLayoutName(value, '--layout');
   } catch (error) {
-    if (!(error instanceof PipelineError) && !(error instanceof LimitError)) throw error;
-    console.error(`winsift scan: ${error.message}`);
-    return 1;
+    throw new UsageError((error as Error).message);
   }
-  const pack = loadRulePack([...bundledRuleFiles(), ...(values.rules ?? []).flatMap((dir) => readRuleDir(dir))], options);
-  if (pack.errors.length > 0) {
-    console.error(
-      `winsift scan: ${pack.errors.length} rule(s) could not be loaded and are not used; 'winsift rules lint DIR' lists why`,
-    );
-  }
-
-  if ((values.suppress !== undefined || values.lateness !== undefined) && values.state === undefined) {
-    console.error('winsift scan: --suppress and --lateness need --state FILE');
-    return 1;
-  }
-  const state = values.state === undefined ? undefined : openLocalState(pack, { path: values.state, suppress: values.suppress, lateness: values.lateness });
-  const stateTotals: Record<string, number> = {};
-  const addState = (counts: Readonly<Record<string, number>> | undefined) => {
-    for (const [k, n] of Object.entries(counts ?? {})) stateTotals[k] = (stateTotals[k] ?? 0) + n;
-  };
-
-  const totals = { files: 0, events: 0, skipped: 0, matches: 0, unreadable: 0, badFiles: 0 };
-  for (const path of expandInputs(positionals)) {
-    totals.files++;
-    const uri = path;
-    const input = path === '-' ? process.stdin : createReadStream(path);
-    const out = createStdoutSink(process.stdout, format);
-    const sink = state ? state.wrapSink(out, { uri }) : out;
-    try {
-      const { summary, delivery } = await scanStream(input, {
-        uri,
-        detector: pack.detector,
-        sink,
-        ingest: { ...(layout ? { layout } : {}), limits },
-        prefilter: !values['parse-all'],
-        ...(state ? { crossObject: state } : {}),
-        ...(timeLimitMs === undefined ? {} : { deadline: deadlineIn(timeLimitMs, `--time-limit ${values['time-limit']}`) }),
-      });
-      addState(summary.state);
-      addState(delivery.state);
-      totals.events += summary.events;
-      totals.skipped += summary.skipped;
-      totals.matches += summary.matches;
-      totals.unreadable += summary.unreadable;
-      if (summary.unreadable > 0) {
-        totals.badFiles++;
-        console.error(`winsift: ${uri}: ${summary.unreadable} unreadable record(s); first: ${summary.errors[0]}`);
-      }
-    } catch (error) {
-      if (isFileSystemError(error)) {
-        // A missing or unreadable file is bad input like any other: report it, scan the rest.
-        totals.badFiles++;
-        console.error(`winsift: ${uri}: ${error.message}`);
-        continue;
-      }
-      if (!(error instanceof ScanFailedError || error instanceof ScanDeferredError)) throw error;
-      const { summary } = error.result;
-      addState(summary.state);
-      totals.events += summary.events;
-      totals.skipped += summary.skipped;
-      totals.matches += summary.matches;
-      totals.unreadable += summary.unreadable;
-      totals.badFiles++;
-      console.error(`winsift: ${error.cause.message}`);
-    }
-  }
-  console.error(
-    `winsift: scanned ${totals.files} file(s), ${totals.events} event(s) ` +
-      `(+${totals.skipped} record(s) no rule can match, skipped unparsed), ${totals.matches} match(es), ` +
-      `${totals.unreadable} unreadable record(s), ${pack.detector.rules.length} rule(s)`,
-  );
-  const stateLine = describeStateTotals(stateTotals);
-  if (stateLine) console.error(stateLine);
-  await state?.store.close();
-  return totals.badFiles > 0 ? 2 : 0;
-}
-
-const LIMIT_FLAGS = Object.fromEntries(LIMIT_SPECS.map((spec) => [spec.flag, { type: 'string' as const }])) as Record<
-  string,
-  { type: 'string' }
->;
-
-function limitsFromFlags(values: Record<string, unknown>): Partial<Record<keyof IngestLimits, number>> {
-  const limits: Partial<Record<keyof IngestLimits, number>> = {};
-  for (const spec of LIMIT_SPECS) {
-    const text = values[spec.flag];
-    if (typeof text === 'string') limits[spec.name] = parseLimit(text, `--${spec.flag}`);
-  }
-  return limits;
-}
-
-/** Files named, and every file under directories named (hidden entries skipped), in a stable order. */
-function expandInputs(paths: string[]): string[] {
-  const files: string[] = [];
-  for (const path of paths) {
-    if (path !== '-' && statSync(path, { throwIfNoEntry: false })?.isDirectory()) {
-      const children = readdirSync(path)
-        .filter((name) => !name.startsWith('.'))
-        .sort()
-        .map((name) => join(path, name));
-      files.push(...expandInputs(children));
-    } else {
-      files.push(path);
-    }
-  }
-  return files;
-}
-
-function isFileSystemError(error: unknown): error is NodeJS.ErrnoException {
-  return error instanceof Error && typeof (error as NodeJS.ErrnoException).syscall === 'string';
 }

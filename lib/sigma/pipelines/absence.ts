@@ -10,7 +10,8 @@ import type { RawDetection, SearchLeaf, SearchRef } from '../detection-item.ts';
 
 export interface Absence {
   readonly field: string;
-  readonly by: string;
+  readonly pipeline: string;
+  readonly item: string;
   readonly label: string;
   /** The constant pushes the rule towards firing. */
   readonly firing: boolean;
@@ -21,7 +22,7 @@ export function absencesOf(detection: RawDetection): Absence[] {
   const search = (tree: Tree<SearchLeaf>, positive: boolean): void => {
     switch (tree.kind) {
       case 'absent':
-        out.push({ field: tree.field, by: tree.by, label: tree.label, firing: tree.value === positive });
+        out.push({ field: tree.field, pipeline: tree.pipeline, item: tree.item, label: tree.label, firing: tree.value === positive });
         return;
       case 'and':
       case 'or':

@@ -5,8 +5,8 @@
  * transformation returns the next version.
  *
  * Variants (winsift): a pipeline with `variant: NAME` keeps every version it applies to as it was
- * and adds the transformed copy; a version none of its items' rule conditions held for is kept
- * alone. A failure (rule_failure, a conflict, an unavailable field the rule needs) refuses the
+ * and adds the transformed copy; a version none of its items' rule conditions held for (or that
+ * its items left unchanged) is kept alone. A failure (rule_failure, a conflict, an unavailable field the rule needs) refuses the
  * rule in an in-place pipeline, and drops only the copy in a variant, with the reason kept.
  */
 import type { RuleMeta } from '../../rules/rule.ts';
@@ -82,7 +82,7 @@ function runPipeline(pipeline: ProcessingPipeline, start: RuleVersion, placehold
   const firing = absencesOf(version.rule.detection).filter((a) => a.firing);
   if (firing.length > 0) {
     const first = firing[0]!;
-    throw new ItemFailure(first.by.slice(pipeline.name.length + 1), `would fire on the absence of ${[...new Set(firing.map((a) => a.field))].join(', ')} (${first.label})`);
+    throw new ItemFailure(first.item, `would fire on the absence of ${[...new Set(firing.map((a) => a.field))].join(', ')} (${first.label})`);
   }
   return { version, held };
 }
@@ -111,7 +111,8 @@ export function applyPipelines(rule: RawRule, pipelines: readonly ProcessingPipe
       const variant = [...version.variants, pipeline.variant].join('+');
       try {
         const result = runPipeline(pipeline, version, placeholders);
-        if (result.held) next.push({ ...result.version, variants: [...version.variants, pipeline.variant] });
+        // A copy the pipeline left unchanged would only match twice what the version matches.
+        if (result.held && result.version.rule !== version.rule) next.push({ ...result.version, variants: [...version.variants, pipeline.variant] });
       } catch (error) {
         if (!(error instanceof ItemFailure)) throw error;
         dropped.push({ meta: rule.meta, variant, pipeline: pipeline.name, item: error.item, reason: error.message });

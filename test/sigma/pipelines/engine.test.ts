@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { PipelineError } from '../../../lib/sigma/index.ts';
+import { SigmaDetector } from '../../../lib/sigma/detector.ts';
 import { event, fires, load, parsed, pipeline, PROC, ruleText, SYSMON } from './support.ts';
 
 const SEC = { Channel: 'Security', EventID: 4688 };
@@ -126,6 +127,13 @@ transformations:
     expect(result.rules[1]!.changes!.map((c) => c.item)).toEqual(['logsource', 'eventid', 'fields']);
     expect(result.rules[0]!.meta).toBe(result.rules[1]!.meta);
   });
+  it('versions read back from JSON (a precompiled pack) are still one rule', () => {
+    const copy = JSON.parse(JSON.stringify(parsed(rule, [security]).rules)) as ReturnType<typeof parsed>['rules'];
+    expect(copy[0]!.meta).not.toBe(copy[1]!.meta);
+    const detector = new SigmaDetector(copy);
+    expect(detector.rules).toHaveLength(1);
+    expect(detector.match(event({ ...SEC, NewProcessName: 'C:\\dnscmd.exe' }))).toEqual([detector.rules[0]]);
+  });
   it('a rule none of its items apply to gets no variant', () => {
     const other = ruleText('sel:\n  ImageLoaded: x\ncondition: sel', 'product: windows\ncategory: image_load');
     expect(parsed(other, [security]).rules).toHaveLength(1);
@@ -250,15 +258,27 @@ transformations:
   });
   it('System fields stay available with except', () => {
     const rule = ruleText('sel:\n  EventID: 1\n  Image: x\ncondition: sel', 'product: windows');
-    expect(parsed(rule, [only]).rules).toHaveLength(2);
+    // Nothing unavailable: no copy (it would be the rule again), nothing dropped.
+    expect(parsed(rule, [only]).rules).toHaveLength(1);
+    expect(parsed(rule, [only]).dropped).toEqual([]);
   });
   it('an exists: false test on an unavailable field fires on absence: refused', () => {
     const rule = ruleText('sel:\n  Image: x\n  Hashes|exists: false\ncondition: sel', 'product: windows');
     expect(parsed(rule, [only]).dropped[0]!.reason).toMatch(/absence of Hashes/);
   });
+  it('fieldref: an unavailable referenced field is dropped from the values; the others still decide', () => {
+    const rule = ruleText('sel:\n  Image|fieldref:\n    - CommandLine\n    - OriginalFileName\ncondition: sel', 'product: windows');
+    const result = parsed(rule, [only]);
+    expect(result.dropped).toEqual([]);
+    const { detector } = load(rule, [only]);
+    expect(detector.match(event({ Image: 'x', CommandLine: 'x' }))).toHaveLength(1);
+    const all = ruleText('sel:\n  Image|fieldref|all:\n    - CommandLine\n    - OriginalFileName\ncondition: sel', 'product: windows');
+    expect(parsed(all, [only]).dropped[0]!.reason).toMatch(/can never match: needs OriginalFileName/);
+  });
   it('keywords are untouched', () => {
     const rule = ruleText('keywords:\n  - mimikatz\ncondition: keywords', 'product: windows');
-    expect(parsed(rule, [only]).rules).toHaveLength(2);
+    expect(parsed(rule, [only]).rules).toHaveLength(1);
+    expect(parsed(rule, [only]).dropped).toEqual([]);
   });
 });
 
@@ -434,5 +454,85 @@ describe('priority order', () => {
     const b = pipeline('name: b\ntransformations:\n  - type: field_name_mapping\n    mapping: { B: C }\n');
     expect(fires(rule, [b, a], { B: 'x' })).toBe(true);
     expect(fires(rule, [a, b], { C: 'x' })).toBe(true);
+  });
+});
+
+describe('more conditions', () => {
+  const corr = 'title: C\nid: 00000000-0000-4000-8000-0000000000cc\ntags: [attack.t1110]\ncorrelation:\n  type: event_count\n  rules: base\n  group-by: [User]\n  timespan: 5m\n  condition: { gte: 2 }\n';
+  const base = ruleText('sel:\n  User: x\ncondition: sel', 'product: windows').replace('title: Test rule', 'title: Base\nname: base');
+  const groupBy = (p: ReturnType<typeof pipeline>) => (parsed(base + '\n---\n' + corr, [p]).correlations[0]!.body['correlation'] as Record<string, unknown>)['group-by'];
+  it('is_sigma_rule and is_sigma_correlation_rule tell the documents apart', () => {
+    const onlyRules = pipeline('name: r\ntransformations:\n  - type: field_name_mapping\n    mapping: { User: U }\n    rule_conditions:\n      - type: is_sigma_rule\n');
+    const onlyCorrelations = pipeline('name: c\ntransformations:\n  - type: field_name_mapping\n    mapping: { User: U }\n    rule_conditions:\n      - type: is_sigma_correlation_rule\n');
+    expect(groupBy(onlyRules)).toEqual(['User']);
+    expect(groupBy(onlyCorrelations)).toEqual(['U']);
+    expect(fires(base, [onlyRules], { U: 'x' })).toBe(true);
+    expect(fires(base, [onlyCorrelations], { User: 'x' })).toBe(true);
+  });
+  it('group-by may map to several fields; an alias field may not', () => {
+    const p = pipeline('name: many\ntransformations:\n  - type: field_name_mapping\n    mapping: { User: [U1, U2] }\n    rule_conditions:\n      - type: is_sigma_correlation_rule\n');
+    const result = parsed(base + '\n---\n' + corr, [p]);
+    expect(result.errors).toHaveLength(0);
+    expect(groupBy(p)).toEqual(['U1', 'U2']);
+    const alias = corr.replace('  group-by: [User]\n', '  group-by: [who]\n  aliases:\n    who:\n      base: User\n');
+    const errors = parsed(base + '\n---\n' + alias, [p]).errors;
+    expect(errors[0]!.reason).toMatch(/alias 'who': 'User' maps to several fields/);
+  });
+  it('contains_field, and field name conditions on processing state and applied items', () => {
+    const p = pipeline(`
+name: fields
+transformations:
+  - id: first
+    type: set_state
+    key: mode
+    val: sec
+    rule_conditions:
+      - type: contains_field
+        field: User
+  - id: second
+    type: field_name_suffix
+    suffix: _2
+    field_name_conditions:
+      - type: processing_state
+        key: mode
+        val: sec
+  - type: field_name_prefix
+    prefix: p_
+    detection_item_conditions:
+      - type: processing_item_applied
+        processing_item_id: second
+`);
+    expect(fires(base, [p], { p_User_2: 'x' })).toBe(true);
+    const other = ruleText('sel:\n  Name: x\ncondition: sel', 'product: windows');
+    expect(fires(other, [p], { Name: 'x' })).toBe(true);
+  });
+  it('detection_item_cond_not and field_name_cond_op or', () => {
+    const p = pipeline(`
+name: ops
+transformations:
+  - type: field_name_prefix
+    prefix: p_
+    field_name_conditions:
+      - type: include_fields
+        fields: [A]
+      - type: include_fields
+        fields: [B]
+    field_name_cond_op: or
+    detection_item_conditions:
+      - type: match_string
+        pattern: skip
+    detection_item_cond_not: true
+`);
+    const rule = ruleText('sel:\n  A: x\n  B: y\n  C: z\n  D: skip\ncondition: sel', 'product: windows');
+    expect(fires(rule, [p], { p_A: 'x', p_B: 'y', C: 'z', D: 'skip' })).toBe(true);
+    const skipped = ruleText('sel:\n  A: skipme\ncondition: sel', 'product: windows');
+    expect(fires(skipped, [p], { A: 'skipme' })).toBe(true);
+  });
+  it('replace_string with skip_special leaves wildcards alone', () => {
+    const p = pipeline("name: rs\ntransformations:\n  - type: replace_string\n    regex: 'a'\n    replacement: '*'\n    skip_special: true\n");
+    const rule = ruleText("sel:\n  F: 'ba*'\ncondition: sel", 'product: windows');
+    // The a becomes a literal *, the existing wildcard stays a wildcard.
+    expect(fires(rule, [p], { F: 'b*zzz' })).toBe(true);
+    expect(fires(rule, [p], { F: 'bxzzz' })).toBe(false);
   });
 });

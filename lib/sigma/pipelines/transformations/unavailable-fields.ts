@@ -45,17 +45,27 @@ export const unavailableFields: TransformationType = {
     const available = except ? new Set([...except, ...SYSTEM_FIELDS]) : undefined;
     const lacking = fields ? new Set(fields) : undefined;
     const unavailable = (field: string): boolean => (lacking ? lacking.has(field) : !available!.has(field));
-    const by = (ctx: ItemContext): string => `${ctx.pipeline.name} ${ctx.item.id}`;
     return {
       type: 'unavailable_fields',
       apply: (version, ctx) =>
         editItems(version, ctx, (item) => {
           if (item.field === null) return undefined;
-          const refs = item.modifiers.includes('fieldref') ? item.values.filter((v): v is string => typeof v === 'string') : [];
-          const missing = [item.field, ...refs].find(unavailable);
-          if (missing === undefined) return undefined;
-          const tree: SearchTree = { kind: 'absent', field: missing, value: absentValue(item, missing, ctx), by: by(ctx), label: item.label };
-          return { tree, what: `${missing} unavailable: ${item.label} is ${tree.value}` };
+          const tree = (missing: string, target: DetectionItem = item): SearchTree => ({ kind: 'absent', field: missing, value: absentValue(target, missing, ctx), pipeline: ctx.pipeline.name, item: ctx.item.id, label: item.label });
+          if (unavailable(item.field)) {
+            const t = tree(item.field);
+            return { tree: t, what: `${item.field} unavailable: ${item.label} is ${String((t as { value: boolean }).value)}` };
+          }
+          if (!item.modifiers.includes('fieldref')) return undefined;
+          // fieldref: each value names a field; an unavailable one never equals anything.
+          const lost = item.values.filter((v): v is string => typeof v === 'string' && unavailable(v));
+          if (lost.length === 0) return undefined;
+          const kept = item.values.filter((v) => !(typeof v === 'string' && unavailable(v)));
+          if (kept.length === 0 || item.modifiers.includes('all')) {
+            const t = tree(lost[0]!);
+            return { tree: t, what: `${lost.join(', ')} unavailable: ${item.label} is ${String((t as { value: boolean }).value)}` };
+          }
+          if (item.modifiers.includes('neq')) throw new TransformationFailure(`${item.label}: 'neq' over fields some of which (${lost.join(', ')}) are unavailable has no single meaning`);
+          return { tree: { ...item, values: kept }, what: `${lost.join(', ')} unavailable: dropped from ${item.label}` };
         }),
     };
   },

@@ -1,5 +1,9 @@
 /**
- * IPv4 and IPv6 networks for the `cidr` modifier. A network is parsed once into 32-bit words
+ * IPv4 and IPv6 networks, for Sigma's `cidr` modifier and EQL's `cidrMatch`: one parser and one
+ * containment test for both. IPv4 and IPv6 meet as Elasticsearch has them: an IPv4 address is
+ * in an IPv4 network, and also in an IPv6 network holding its mapped form `::ffff:a.b.c.d`; an
+ * IPv4-mapped IPv6 address is in the IPv4 networks of the address it carries. Zones (`%eth0`)
+ * are dropped and `[...]` brackets accepted. A network is parsed once into 32-bit words
  * (network and mask, most significant word first; IPv4 uses only the last word), and an address
  * once per distinct string, so a containment test is a few integer ANDs and compares with no
  * BigInt and no allocation. `network` keeps the network as a bigint for callers that print it.
@@ -98,8 +102,9 @@ export function cidrContains(cidr: Cidr, address: string): boolean {
     if (ip.family !== 4 && !(ip.w0 === 0 && ip.w1 === 0 && ip.w2 === 0xffff)) return false;
     return ((ip.w3 & cidr.mask3) >>> 0) === cidr.net3;
   }
+  // An IPv4 address is tested in its IPv4-mapped form, ::ffff:a.b.c.d.
+  if (ip.family === 4) return cidr.net0 === 0 && cidr.net1 === 0 && ((0xffff & cidr.mask2) >>> 0) === cidr.net2 && ((ip.w3 & cidr.mask3) >>> 0) === cidr.net3;
   return (
-    ip.family === 6 &&
     ((ip.w0 & cidr.mask0) >>> 0) === cidr.net0 &&
     ((ip.w1 & cidr.mask1) >>> 0) === cidr.net1 &&
     ((ip.w2 & cidr.mask2) >>> 0) === cidr.net2 &&

@@ -1,0 +1,162 @@
+/**
+ * One file's scan, the unit a worker thread can run: a task and serialisable settings in, the
+ * file's alerts out through `emit` (folded the way the function folds them, filtered) and a
+ * plain-data report back. The caller writes alerts in task order, so output is the same however
+ * many files are scanned at once.
+ */
+import { createReadStream } from 'node:fs';
+import { createAggregator, type AggregationOptions } from '../../alerts/aggregator.ts';
+import type { Alert } from '../../alerts/alert.ts';
+import type { AlertSink } from '../../alerts/alert-sink.ts';
+import type { IngestOptions } from '../../ingest/ingest-item.ts';
+import type { Detector } from '../../rules/rule.ts';
+import { deadlineIn } from '../../ingest/deadline.ts';
+import { ScanDeferredError, ScanFailedError, scanStream } from '../../scan/scan-stream.ts';
+import type { ScanSummary } from '../../scan/scan-summary.ts';
+import type { CrossObjectState } from '../../state/cross-object-state.ts';
+import type { InputFile } from './inputs.ts';
+import { ruleSelector, type RuleFilterSpec } from './rule-filter.ts';
+import { sniffLog } from './sniff-log.ts';
+
+export interface FileScanSettings {
+  readonly ingest: Omit<IngestOptions, 'uri' | 'mayMatch'>;
+  readonly prefilter: boolean;
+  readonly aggregation: AggregationOptions;
+  readonly filter: RuleFilterSpec;
+  /** Stop reading a file after this long (`--time-limit`): it is reported as not read whole. */
+  readonly timeLimitMs?: number;
+  readonly timeLimitLabel?: string;
+  /**
+   * `--state FILE`: correlations and suppression across files and runs (lib/state). It holds an
+   * open store, so unlike the rest it is not serialisable: a worker would open its own.
+   */
+  readonly crossObject?: CrossObjectState;
+}
+
+export type FileReport =
+  /** Read (whole, or until `stopped`): the scan's summary. */
+  | {
+      readonly kind: 'scanned';
+      readonly path: string;
+      readonly summary: ScanSummary;
+      readonly alerts: number;
+      /** Matches of rules the filter hides. */
+      readonly hiddenMatches: number;
+      /** Why reading stopped before the end, when it did. */
+      readonly stopped?: string;
+      /** What the cross-object state did for this file (late events, suppressed repeats...), with --state. */
+      readonly state?: Readonly<Record<string, number>>;
+    }
+  /** Found in a directory and not a log (README.md, a screenshot): skipped and counted. */
+  | { readonly kind: 'not-a-log'; readonly path: string; readonly reason: string }
+  /** Could not be opened (permissions, vanished): bad input. */
+  | { readonly kind: 'unopened'; readonly path: string; readonly reason: string };
+
+export interface FileScanHooks {
+  /** Every alert of the file, in order; awaited (back-pressure reaches the scan). */
+  readonly emit: (alert: Alert) => Promise<void> | void;
+  /** Compressed bytes read so far and records read so far, for the progress line. */
+  readonly progress?: (bytes: number, records: number) => void;
+}
+
+export async function scanFile(
+  file: InputFile,
+  detector: Detector,
+  settings: FileScanSettings,
+  hooks: FileScanHooks,
+): Promise<FileReport> {
+  const { path } = file;
+  try {
+    if (file.fromDirectory) {
+      const sniff = await sniffLog(path);
+      if (!sniff.log) return { kind: 'not-a-log', path, reason: sniff.reason };
+    }
+  } catch (error) {
+    if (isFileSystemError(error)) return { kind: 'unopened', path, reason: fsReason(error) };
+    throw error;
+  }
+
+  const shown = ruleSelector(settings.filter);
+  const aggregator = createAggregator({ uri: path }, settings.aggregation);
+  let alerts = 0;
+  let hiddenMatches = 0;
+  const emit = async (alert: Alert) => {
+    alerts++;
+    await hooks.emit(alert);
+  };
+  const shownSink: AlertSink = {
+    async add(match) {
+      if (!shown(match.rule)) {
+        hiddenMatches++;
+        return;
+      }
+      const alert = aggregator.add(match);
+      if (alert) await emit(alert);
+    },
+    async finish() {
+      for (const alert of aggregator.alerts()) await emit(alert);
+      return { delivered: alerts, alreadyDelivered: 0, failed: 0 };
+    },
+  };
+  // Suppression sits in front of the filter and the folding: a held repeat is never shown, and
+  // its "N more" is folded and filtered like any other match.
+  const { crossObject } = settings;
+  const sink = crossObject ? crossObject.wrapSink(shownSink, { uri: path }) : shownSink;
+
+  let records = 0;
+  let bytes = 0;
+  const input = path === '-' ? process.stdin : createReadStream(path);
+  const counted = hooks.progress ? countBytes(input, (n) => hooks.progress?.((bytes += n), records)) : input;
+  try {
+    const { summary, delivery } = await scanStream(counted, {
+      uri: path,
+      detector,
+      sink,
+      ingest: settings.ingest,
+      prefilter: settings.prefilter,
+      ...(crossObject ? { crossObject } : {}),
+      ...(settings.timeLimitMs === undefined ? {} : { deadline: deadlineIn(settings.timeLimitMs, settings.timeLimitLabel ?? 'time limit') }),
+      ...(hooks.progress ? { onRecords: (n: number) => hooks.progress?.(bytes, (records = n)) } : {}),
+    });
+    const state = addCounts(summary.state, delivery.state);
+    return { kind: 'scanned', path, summary, alerts, hiddenMatches, ...(state ? { state } : {}) };
+  } catch (error) {
+    if (error instanceof ScanFailedError || error instanceof ScanDeferredError) {
+      const { summary } = error.result;
+      return { kind: 'scanned', path, summary, alerts, hiddenMatches, stopped: error.cause.message, ...(summary.state ? { state: summary.state } : {}) };
+    }
+    // A missing or unreadable file is bad input like any other: report it, scan the rest.
+    if (isFileSystemError(error)) return { kind: 'unopened', path, reason: fsReason(error) };
+    throw error;
+  }
+}
+
+function addCounts(...parts: (Readonly<Record<string, number>> | undefined)[]): Record<string, number> | undefined {
+  let total: Record<string, number> | undefined;
+  for (const part of parts) for (const [k, n] of Object.entries(part ?? {})) (total ??= {})[k] = (total[k] ?? 0) + n;
+  return total;
+}
+
+async function* countBytes(input: AsyncIterable<Uint8Array>, add: (n: number) => void): AsyncGenerator<Uint8Array> {
+  for await (const chunk of input) {
+    add(chunk.byteLength);
+    yield chunk;
+  }
+}
+
+function isFileSystemError(error: unknown): error is NodeJS.ErrnoException {
+  return error instanceof Error && typeof (error as NodeJS.ErrnoException).syscall === 'string';
+}
+
+function fsReason(error: NodeJS.ErrnoException): string {
+  switch (error.code) {
+    case 'ENOENT':
+      return 'no such file or directory (ENOENT)';
+    case 'EACCES':
+      return 'permission denied (EACCES)';
+    case 'EISDIR':
+      return 'is a directory (EISDIR)';
+    default:
+      return error.message;
+  }
+}
