@@ -8,9 +8,10 @@
  * Options: --mb N (batch size, default 64), --runs N (timed runs, default 5, after one warm-up),
  * --corpus-mb N and --corpus-runs N (default 10 and 5: the corpus scan is the slow one, so it
  * gets a smaller batch of the same seed), --layouts ecs,nxlog,event-xml,
- * --only l1,l2,bundled,prefilter,corpus,cold,packcold,rss,evtx, --rss-mb N (default 256),
- * --full (peak RSS at 2 GiB), --state-objects N and --state-mb N (default 8 objects of 2 MB: the
- * cost of state across objects, bench/state.ts; `state` in --only).
+ * --only l1,l2,bundled,prefilter,corpus,state,cold,packcold,rss,evtx,peers, --rss-mb N (default 256),
+ * --full (peak RSS at 2 GiB), --peer-runs N (default 3: the Rust peers' section, bench/peers.ts),
+ * --state-objects N and --state-mb N (default 8 objects of 2 MB: the cost of state across
+ * objects, bench/state.ts).
  */
 import { writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
@@ -26,6 +27,7 @@ import { BENCH_LAYOUTS, chunksOf, generateGzipBuffer, type BatchFacts, type Benc
 import { gunzipAndParse, gunzipOnly } from './limits.ts';
 import { MB, timed } from './measure.ts';
 import { measurePeakRss, type PeakRss } from './peak-rss.ts';
+import { benchPeers, peersReport, type PeerFigures } from './peers.ts';
 import { printReport } from './report.ts';
 import { loadBundled, loadCorpus, type LoadedPack } from './rule-packs.ts';
 import { scanBatch, type ScanOutcome } from './scan-batch.ts';
@@ -42,7 +44,8 @@ const { values: args } = parseArgs({
     'corpus-runs': { type: 'string', default: '5' },
     'corpus-mb': { type: 'string', default: '10' },
     layouts: { type: 'string', default: BENCH_LAYOUTS.join(',') },
-    only: { type: 'string', default: 'l1,l2,bundled,prefilter,corpus,state,cold,packcold,rss,evtx' },
+    only: { type: 'string', default: 'l1,l2,bundled,prefilter,corpus,state,cold,packcold,rss,evtx,peers' },
+    'peer-runs': { type: 'string', default: '3' },
     'rss-mb': { type: 'string', default: '256' },
     full: { type: 'boolean', default: false },
     'state-objects': { type: 'string', default: '8' },
@@ -229,6 +232,8 @@ if ('skipped' in packColdStart) log(`cold start with the SigmaHQ Windows pack: $
 const rssBytes = args.full ? 2 * 2 ** 30 : Number(args['rss-mb']) * MB;
 const peakRss: PeakRss | { skipped: string } = await attempt(`peak RSS at ${(rssBytes / MB).toFixed(0)} MB`, only.has('rss'), () => measurePeakRss(rssBytes));
 const evtx = await attempt('EVTX reader', only.has('evtx'), () => loadEvtxFigures(args.full ? 3 : 1));
+// Last: the peers' section runs child processes for minutes, after everything measured in this process.
+const peers: PeerFigures | { skipped: string } = await attempt('Rust peers', only.has('peers'), () => benchPeers({ runs: Number(args['peer-runs']) }));
 
 // 5. Report.
 const objectBytes = [...batches.values()][0]?.gzip.byteLength ?? MB;
@@ -254,7 +259,9 @@ const results = {
   packColdStart,
   peakRss,
   evtx,
+  peers,
 };
 writeFileSync(RESULTS, `${JSON.stringify(results, null, 2)}\n`);
 printReport(results);
+process.stdout.write(`${('skipped' in peers ? ['', `Rust peers: ${peers.skipped}`] : peersReport(peers)).join('\n')}\n`);
 log(`wrote ${RESULTS}`);

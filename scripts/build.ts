@@ -10,7 +10,7 @@ import { chmodSync, existsSync, readdirSync, rmSync } from 'node:fs';
 import { basename, dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { bundledRuleFiles } from '../lib/rules/bundled.ts';
-import { builtinPipelineFiles } from '../lib/sigma/pipelines/builtin-files.ts';
+import { builtinPipelineDocuments, builtinPipelineFiles } from '../lib/sigma/pipelines/builtin-files.ts';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 
@@ -21,10 +21,13 @@ export const embedBundledRules: Plugin = {
       loader: 'js',
       contents: `export function bundledRuleFiles() { return ${JSON.stringify(bundledRuleFiles())}; }`,
     }));
-    // The built-in processing pipelines (pipelines/*.yml), embedded the same way.
+    // The built-in processing pipelines (pipelines/*.yml), embedded as their YAML read as data, so
+    // a cold start parses no YAML (it still checks them: readPipelineBody).
     b.onLoad({ filter: /[\\/]lib[\\/]sigma[\\/]pipelines[\\/]builtin-files\.ts$/ }, () => ({
       loader: 'js',
-      contents: `export function builtinPipelineFiles() { return ${JSON.stringify(builtinPipelineFiles())}; }`,
+      contents:
+        `export function builtinPipelineFiles() { return ${JSON.stringify(builtinPipelineFiles())}; }\n` +
+        `export function builtinPipelineDocuments() { return ${JSON.stringify(builtinPipelineDocuments())}; }`,
     }));
   },
 };

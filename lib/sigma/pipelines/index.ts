@@ -4,10 +4,10 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { isAbsolute, resolve } from 'node:path';
-import { builtinPipelineFiles } from './builtin-files.ts';
+import { builtinPipelineDocuments } from './builtin-files.ts';
 import { orderPipelines } from './apply.ts';
 import { PipelineError } from './pipeline-error.ts';
-import { parsePipeline, type ProcessingPipeline } from './read-pipeline.ts';
+import { parsePipeline, readPipelineBody, type ProcessingPipeline } from './read-pipeline.ts';
 
 export { PipelineError, parsePipeline, orderPipelines };
 export type { ProcessingPipeline };
@@ -19,7 +19,7 @@ let builtins: readonly ProcessingPipeline[] | undefined;
 
 /** Every `pipelines/*.yml` of the repo (embedded in bundles), parsed once, in priority order. */
 export function builtinPipelines(): readonly ProcessingPipeline[] {
-  builtins ??= Object.freeze(orderPipelines(builtinPipelineFiles().map((f) => parsePipeline(f.text, f.path))));
+  builtins ??= Object.freeze(orderPipelines(builtinPipelineDocuments().map((d) => readPipelineBody(d.body, d.path))));
   return builtins;
 }
 

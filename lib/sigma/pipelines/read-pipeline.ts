@@ -30,13 +30,25 @@ function isMap(v: unknown): v is Record<string, unknown> {
 }
 
 export function parsePipeline(text: string, source: string): ProcessingPipeline {
+  return readPipelineBody(readPipelineYaml(text, source), source);
+}
+
+/** A pipeline file's YAML as plain data (duplicate keys and bad YAML refused), not yet checked. */
+export function readPipelineYaml(text: string, source: string): unknown {
+  const doc = parseDocument(text, { uniqueKeys: true, prettyErrors: false });
+  const problem = doc.errors[0];
+  if (problem) throw new PipelineError(source, `cannot read YAML at line ${(problem.linePos?.[0]?.line ?? 0) || '?'}: ${problem.message.split('\n')[0]}`);
+  return doc.toJS({ maxAliasCount: 100 });
+}
+
+/**
+ * Checks a pipeline's data and makes it a pipeline. The bundles embed the built-ins as this data
+ * (scripts/build.ts), so a cold start does not parse their YAML, and still checks them here.
+ */
+export function readPipelineBody(body: unknown, source: string): ProcessingPipeline {
   const fail = (reason: string, item?: string): never => {
     throw new PipelineError(source, reason, item);
   };
-  const doc = parseDocument(text, { uniqueKeys: true, prettyErrors: false });
-  const problem = doc.errors[0];
-  if (problem) fail(`cannot read YAML at line ${(problem.linePos?.[0]?.line ?? 0) || '?'}: ${problem.message.split('\n')[0]}`);
-  const body: unknown = doc.toJS({ maxAliasCount: 100 });
   if (!isMap(body)) return fail('a pipeline must be a YAML map');
   for (const key of Object.keys(body)) if (!TOP_KEYS.includes(key)) fail(`unknown key '${key}' (a pipeline has ${TOP_KEYS.join(', ')})`);
   const name = body['name'] ?? source.replace(/^.*[\\/]/, '').replace(/\.ya?ml$/i, '');
