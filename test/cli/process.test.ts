@@ -228,35 +228,48 @@ describe('rules explain and lint --changes (the pipelines) on the same option la
 });
 
 describe('rules that do not load say why, everywhere', () => {
-  function copiesOfBundled(): string {
+  /** Two files holding one rule id inside one directory: a real duplicate (one layer, lib/rules/build-pack.ts). */
+  function twoCopiesOfOneRule(): string {
     const dir = mkdtempSync(join(tmpdir(), 'winsift-dup-'));
-    copyFileSync(join(ROOT, 'rules/sigma-bits-direct-ip.yml'), join(dir, 'sigma-bits-direct-ip.yml'));
-    copyFileSync(join(ROOT, 'rules/sigma-bits-uncommon-tld.yml'), join(dir, 'sigma-bits-uncommon-tld.yml'));
+    copyFileSync(join(ROOT, 'rules/sigma-bits-direct-ip.yml'), join(dir, 'a-direct-ip.yml'));
+    copyFileSync(join(ROOT, 'rules/sigma-bits-direct-ip.yml'), join(dir, 'b-direct-ip.yml'));
     return dir;
   }
 
-  it('rules lint DIR reports ids a bundled rule already has (as scan would load them), exit 2', async () => {
-    const dir = copiesOfBundled();
+  it('rules lint DIR reports an id two of its files share, exit 2', async () => {
+    const dir = twoCopiesOfOneRule();
     const { code, stdout, stderr } = await runCli(['rules', 'lint', dir]);
     expect(code).toBe(2);
-    expect(stdout).toContain(`${join(dir, 'sigma-bits-direct-ip.yml')}: 90f138c1-f578-4ac3-8c49-eecfd847c8b7: `);
+    expect(stdout).toContain(`${join(dir, 'b-direct-ip.yml')}: 90f138c1-f578-4ac3-8c49-eecfd847c8b7: `);
     expect(stdout).toMatch(/duplicate rule id/);
-    expect(stderr).toMatch(/2 errors/);
+    expect(stderr).toMatch(/1 errors/);
+  });
+
+  it("a directory's copy of a bundled rule replaces it, said once, not an error", async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'winsift-copy-'));
+    copyFileSync(join(ROOT, 'rules/sigma-bits-direct-ip.yml'), join(dir, 'sigma-bits-direct-ip.yml'));
+    const lint = await runCli(['rules', 'lint', dir]);
+    expect(lint.code).toBe(0);
+    expect(lint.stderr).toMatch(/rule 90f138c1-f578-4ac3-8c49-eecfd847c8b7: .*sigma-bits-direct-ip\.yml replaces bundled:sigma-bits-direct-ip\.yml/);
+    const scan = await runCli(['scan', '--rules', dir, '-q', SAMPLE]);
+    expect(scan.code).toBe(0);
+    expect(scan.stderr.match(/replaces bundled:sigma-bits-direct-ip\.yml/g)).toHaveLength(1);
+    expect(scan.stderr).not.toMatch(/could not be loaded/);
   });
 
   it('scan --rules DIR names each rule not loaded and why', async () => {
-    const dir = copiesOfBundled();
+    const dir = twoCopiesOfOneRule();
     const { code, stderr } = await runCli(['scan', '--rules', dir, '-q', SAMPLE]);
     expect(code).toBe(0);
-    expect(stderr).toMatch(/2 rule\(s\) could not be loaded and are not used:\n {2}.*sigma-bits-direct-ip\.yml: 90f138c1-[^\n]*duplicate rule id/);
+    expect(stderr).toMatch(/1 rule\(s\) could not be loaded and are not used:\n {2}.*b-direct-ip\.yml: 90f138c1-[^\n]*duplicate rule id/);
     const summary = (await runCli(['scan', '--rules', dir, SAMPLE])).stderr;
-    expect(summary).toMatch(/4 rules \(2 not loaded, named above\)/);
+    expect(summary).toMatch(/4 rules \(1 not loaded, named above\)/);
   });
 
   it('rules list names them on stderr, keeping stdout one rule per line', async () => {
-    const { code, stdout, stderr } = await runCli(['rules', 'list', '--rules', copiesOfBundled()]);
+    const { code, stdout, stderr } = await runCli(['rules', 'list', '--rules', twoCopiesOfOneRule()]);
     expect(code).toBe(0);
     expect(stdout.trim().split('\n').every((l) => l.split('\t').length === 5)).toBe(true);
-    expect(stderr).toMatch(/4 rules loaded, 2 not loaded:\n.*duplicate rule id/);
+    expect(stderr).toMatch(/4 rules loaded \(pack [^)]*\), 1 not loaded:\n.*duplicate rule id/);
   });
 });

@@ -8,11 +8,11 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { bundledRuleFiles } from '../../rules/bundled.ts';
 import { buildPack, recordedConfig } from '../../rules/build-pack.ts';
-import { readCompiledPack, writeCompiledPack } from '../../rules/compiled-pack.ts';
+import { readCompiledPack, RulePackError, writeCompiledPack } from '../../rules/compiled-pack.ts';
 import { defaultPackConfig } from '../../rules/pack-config.ts';
 import { loadPackContent, loadRulePack } from '../../rules/rule-pack.ts';
 import { parseS3Uri } from '../../rules/s3-pack-source.ts';
-import { displayValue } from '../../alerts/sanitise.ts';
+import { displayValue, sanitiseDiagnostic } from '../../alerts/sanitise.ts';
 import { defineCommand, defineGroup, type SubCommand, UsageError } from '../command.ts';
 import { EXIT } from '../exit-status.ts';
 import { asUsageError, describeRuleErrors, formatRuleError, loadRules, readRulePaths, RULE_OPTIONS } from '../rule-options.ts';
@@ -221,7 +221,7 @@ export const publish = defineCommand({
 A function with RULES_S3_URI set to that object picks it up at its next refresh
 (RULES_REFRESH_SECONDS). Credentials and region come from the usual AWS SDK settings.`,
   options: {},
-  epilogue: 'exit status: 0 when uploaded, 1 on usage errors or a pack that does not check.',
+  epilogue: 'exit status: 0 when uploaded, 2 for a pack that does not check (nothing uploaded), 1 on usage errors.',
   async action({ positionals }) {
     const [file, uri] = positionals;
     if (file === undefined || uri === undefined || positionals.length > 2) throw new UsageError('name the pack file and the s3:// destination');
@@ -234,7 +234,10 @@ A function with RULES_S3_URI set to that object picks it up at its next refresh
       // Refused here rather than by every function that would read it.
       compiled = readCompiledPack(text, file);
     } catch (error) {
-      throw asUsageError(error);
+      // A pack that does not check is bad input, like a log that does not read.
+      if (!(error instanceof RulePackError)) throw asUsageError(error);
+      process.stderr.write(`winsift rules publish: ${sanitiseDiagnostic(error.message)}\n`);
+      return EXIT.badInput;
     }
     const { S3Client, PutObjectCommand } = await import('@aws-sdk/client-s3');
     const s3 = new S3Client({});
