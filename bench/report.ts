@@ -5,6 +5,7 @@ import type { CostPerTB } from './cost.ts';
 import type { Figure, Throughput } from './figures.ts';
 import { MB } from './measure.ts';
 import type { PeakRss } from './peak-rss.ts';
+import type { StateFigure } from './state.ts';
 
 type Reported = Figure & Partial<Throughput> & { costPerTB?: CostPerTB | undefined };
 
@@ -17,11 +18,28 @@ export interface Results {
   readonly packColdStart?: PackColdStart | { skipped: string };
   readonly peakRss: PeakRss | { skipped: string };
   readonly evtx: unknown;
+  readonly state?: readonly StateFigure[] | { skipped: string };
 }
 
 const pad = (s: string, n: number): string => (s.length >= n ? s : s + ' '.repeat(n - s.length));
 const lpad = (s: string, n: number): string => (s.length >= n ? s : ' '.repeat(n - s.length) + s);
 const num = (n: number | undefined, digits = 1): string => (n === undefined || !Number.isFinite(n) ? '-' : n.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits }));
+
+/** State across objects (bench/state.ts): throughput with it on, and DynamoDB's requests and cost. */
+function stateLines(state: Results['state']): string[] {
+  if (state === undefined) return [];
+  if (!Array.isArray(state)) return ['', `State across objects: ${(state as { skipped: string }).skipped}`];
+  const figures = state as readonly StateFigure[];
+  const out = ['', 'State across objects (lib/state; correlations + 1h suppression for every rule), events per CPU-second:'];
+  out.push(`${pad('pack', 10)} ${pad('state', 9)} ${lpad('events/s', 10)} ${lpad('vs off', 7)} ${lpad('req/1k ev', 10)} ${lpad('WRU/1k', 8)} ${lpad('RRU/1k', 8)} ${lpad('DDB $/TB', 9)}  notes`);
+  for (const f of figures) {
+    const k = f.perThousandEvents;
+    out.push(
+      `${pad(f.pack, 10)} ${pad(f.mode, 9)} ${lpad(num(f.eventsPerSecond, 0), 10)} ${lpad(f.ratioToOff === undefined ? '-' : `${num(f.ratioToOff, 2)}x`, 7)} ${lpad(num(k?.requests, 1), 10)} ${lpad(num(k?.writeUnits, 1), 8)} ${lpad(num(k?.readUnits, 1), 8)} ${lpad(num(f.dynamoUsdPerTB, 2), 9)}  ${[f.matches === undefined ? '' : `${f.matches} alerts`, ...f.notes].filter(Boolean).join('; ')}`,
+    );
+  }
+  return out;
+}
 
 export function printReport(r: Results): void {
   const out: string[] = [];
@@ -74,6 +92,7 @@ export function printReport(r: Results): void {
   }
   out.push('Cost per TB: Lambda Arm at 1,769 MB (one vCPU), $0.0000133334/GB-s + $0.20/M requests (one per benchmark-sized object); see bench/cost.ts.');
   out.push(...evtxLines(r.evtx));
+  out.push(...stateLines(r.state));
   process.stdout.write(`${out.join('\n')}\n`);
 }
 

@@ -8,8 +8,10 @@
  * Options: --mb N (batch size, default 64), --runs N (timed runs, default 5, after one warm-up),
  * --corpus-mb N and --corpus-runs N (default 10 and 5: the corpus scan is the slow one, so it
  * gets a smaller batch of the same seed), --layouts ecs,nxlog,event-xml,
- * --only l1,l2,bundled,prefilter,corpus,cold,packcold,rss,evtx,peers, --rss-mb N (default 256),
- * --full (peak RSS at 2 GiB), --peer-runs N (default 3: the Rust peers' section, bench/peers.ts).
+ * --only l1,l2,bundled,prefilter,corpus,state,cold,packcold,rss,evtx,peers, --rss-mb N (default 256),
+ * --full (peak RSS at 2 GiB), --peer-runs N (default 3: the Rust peers' section, bench/peers.ts),
+ * --state-objects N and --state-mb N (default 8 objects of 2 MB: the cost of state across
+ * objects, bench/state.ts).
  */
 import { writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
@@ -29,6 +31,8 @@ import { benchPeers, peersReport, type PeerFigures } from './peers.ts';
 import { printReport } from './report.ts';
 import { loadBundled, loadCorpus, type LoadedPack } from './rule-packs.ts';
 import { scanBatch, type ScanOutcome } from './scan-batch.ts';
+import { measureState, type StateFigure } from './state.ts';
+import { CORPUS_DIRS, SHARED_SIGMA } from './rule-packs.ts';
 
 const RESULTS = fileURLToPath(new URL('./results.json', import.meta.url));
 const SEED = 20261124;
@@ -40,10 +44,12 @@ const { values: args } = parseArgs({
     'corpus-runs': { type: 'string', default: '5' },
     'corpus-mb': { type: 'string', default: '10' },
     layouts: { type: 'string', default: BENCH_LAYOUTS.join(',') },
-    only: { type: 'string', default: 'l1,l2,bundled,prefilter,corpus,cold,packcold,rss,evtx,peers' },
+    only: { type: 'string', default: 'l1,l2,bundled,prefilter,corpus,state,cold,packcold,rss,evtx,peers' },
     'peer-runs': { type: 'string', default: '3' },
     'rss-mb': { type: 'string', default: '256' },
     full: { type: 'boolean', default: false },
+    'state-objects': { type: 'string', default: '8' },
+    'state-mb': { type: 'string', default: '2' },
   },
 });
 const runs = Number(args.runs);
@@ -177,6 +183,37 @@ function sortKeys(record: Readonly<Record<string, number>>): [string, number][] 
   return Object.entries(record).sort(([a], [b]) => (a < b ? -1 : 1));
 }
 
+// 3b. State across objects: off, SQLite, DynamoDB (dynalite), with the bundled pack and the corpus.
+let state: StateFigure[] | { skipped: string } = { skipped: 'not selected (--only)' };
+if (only.has('state')) {
+  try {
+    const { bundledRuleFiles } = await import('../lib/rules/bundled.ts');
+    const { readRuleDir } = await import('../lib/rules/read-rule-dir.ts');
+    const { existsSync } = await import('node:fs');
+    const { join } = await import('node:path');
+    const corpusDirs = CORPUS_DIRS.map((d) => join(SHARED_SIGMA, d));
+    state = await measureState({
+      layout: layouts.includes('nxlog') ? 'nxlog' : layouts[0]!,
+      seed: SEED,
+      objects: Number(args['state-objects']),
+      objectMb: Number(args['state-mb']),
+      runs: Math.min(runs, 3),
+      log,
+      packs: [
+        { name: 'bundled', files: async () => bundledRuleFiles() },
+        {
+          name: 'SigmaHQ',
+          files: async () =>
+            corpusDirs.every((d) => existsSync(d)) ? corpusDirs.flatMap((d) => readRuleDir(d)) : { skipped: `SKIPPED: SigmaHQ corpus absent (${SHARED_SIGMA})` },
+        },
+      ],
+    });
+  } catch (error) {
+    state = { skipped: `failed: ${(error as Error).message.split('\n')[0]}` };
+    log(`state: ${state.skipped}`);
+  }
+}
+
 // 4. Cold start and peak RSS, each in fresh child processes.
 async function attempt<T>(what: string, selected: boolean, measure: () => Promise<T>): Promise<T | { skipped: string }> {
   if (!selected) return { skipped: 'not selected (--only)' };
@@ -217,6 +254,7 @@ const results = {
     const t = throughput(f);
     return { ...f, ...t, costPerTB: t ? costPerTB(t.mbPerCoreSecond * MB, objectBytes) : undefined };
   }),
+  state,
   coldStart,
   packColdStart,
   peakRss,

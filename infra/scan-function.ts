@@ -13,7 +13,9 @@ import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as s3n from 'aws-cdk-lib/aws-s3-notifications';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
+import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import type { AlertTopic } from './alert-topic.ts';
+import { STATE_TABLE_ACTIONS } from './state-table.ts';
 import { PUBLISH_RECORD_PREFIX } from './buckets.ts';
 import { functionAssetWithPack } from './rule-pack-asset.ts';
 import type { StackConfig } from './stack-config.ts';
@@ -25,6 +27,8 @@ export interface ScanFunctionProps {
   readonly logs: s3.IBucket;
   readonly state: s3.IBucket;
   readonly alerts: AlertTopic;
+  /** Correlation and suppression state across objects (STATE_TABLE). */
+  readonly stateTable: dynamodb.ITable;
   /** The runtime pack object the function reads (RULES_S3_URI), if any. */
   readonly runtimePack?: { readonly bucket: s3.IBucket; readonly key: string };
 }
@@ -97,6 +101,8 @@ export class ScanFunction extends Construct {
         resources: [props.state.arnForObjects(`${PUBLISH_RECORD_PREFIX}/*`)],
       }),
     );
+    // Exactly what lib/state/dynamodb-state-store.ts calls, on the state table only.
+    role.addToPolicy(new iam.PolicyStatement({ actions: STATE_TABLE_ACTIONS, resources: [props.stateTable.tableArn] }));
     role.addToPolicy(new iam.PolicyStatement({ actions: ['sns:Publish'], resources: [props.alerts.topic.topicArn] }));
     role.addToPolicy(
       new iam.PolicyStatement({ actions: ['kms:GenerateDataKey*', 'kms:Decrypt'], resources: [props.alerts.key.keyArn] }),
@@ -126,6 +132,9 @@ export class ScanFunction extends Construct {
         TOPIC_ARN: props.alerts.topic.topicArn,
         ALERT_STATE_BUCKET: props.state.bucketName,
         ALERT_STATE_PREFIX: PUBLISH_RECORD_PREFIX,
+        STATE_TABLE: props.stateTable.tableName,
+        STATE_LATENESS: config.stateLateness,
+        ...(config.suppressWindow === undefined ? {} : { SUPPRESS_WINDOW: config.suppressWindow }),
         MAX_OBJECT_BYTES: String(config.maxObjectBytes),
         // Stop starting objects with a fifth of the timeout left; abort one still running 5 s before the end.
         TIME_RESERVE_MS: String(Math.round((config.timeoutSeconds * 1000) / 5)),

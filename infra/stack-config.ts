@@ -17,6 +17,8 @@
  * | backfillToleratedFailurePercent | share of objects that may fail before the run fails   | 5                      |
  * | publishRecordDays      | days published-alert markers are kept (re-scans older re-alert) | 400                   |
  * | functionAssetDir       | the bundled function (scripts/build.ts output)                 | dist/functions/scan    |
+ * | stateLateness          | how late (event time) an event may join cross-object windows    | 15m                    |
+ * | suppressWindow         | suppression window for rules without their own `suppress`      | none                   |
  * | rulePack               | build-time pack: a rule directory or pack configuration file,  | bundled rules only     |
  * |                        | precompiled into the function asset (infra/rule-pack-asset.ts) |                        |
  * | rulesS3Uri             | runtime pack object s3://bucket/key the function reads         | none                   |
@@ -41,6 +43,8 @@ export interface StackConfig {
   readonly backfillToleratedFailurePercent: number;
   readonly publishRecordDays: number;
   readonly functionAssetDir: string;
+  readonly stateLateness: string;
+  readonly suppressWindow?: string;
   readonly rulePack?: string;
   /** The runtime pack: an existing object, or a key in the bucket the stack creates. */
   readonly runtimePack?: { readonly uri: string } | { readonly createBucket: true; readonly key: string };
@@ -78,6 +82,12 @@ export function readStackConfig(context: Context): StackConfig {
   const keyPrefix = text('keyPrefix') ?? '';
   const keySuffix = text('keySuffix');
   const logBucketName = text('logBucketName');
+  const timespan = (key: string): string | undefined => {
+    const raw = text(key);
+    if (raw !== undefined && !/^\d+[smhd]$/.test(raw)) throw new Error(`context ${key}: '${raw}' is not a timespan like 15m or 1h`);
+    return raw;
+  };
+  const suppressWindow = timespan('suppressWindow');
   const rulePack = text('rulePack');
   const rulesS3Uri = text('rulesS3Uri');
   const rulePackBucket = text('rulePackBucket');
@@ -106,6 +116,8 @@ export function readStackConfig(context: Context): StackConfig {
     backfillToleratedFailurePercent: int('backfillToleratedFailurePercent', 5, 0, 100),
     publishRecordDays: int('publishRecordDays', 400, 1, 3650),
     functionAssetDir: text('functionAssetDir') ?? 'dist/functions/scan',
+    stateLateness: timespan('stateLateness') ?? '15m',
+    ...(suppressWindow === undefined ? {} : { suppressWindow }),
     ...(rulePack === undefined ? {} : { rulePack }),
     ...(runtimePack === undefined ? {} : { runtimePack }),
     rulesRefreshSeconds: int('rulesRefreshSeconds', 300, 1, 86400),

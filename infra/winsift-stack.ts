@@ -8,6 +8,7 @@ import { AlertTopic } from './alert-topic.ts';
 import { Backfill } from './backfill-state-machine.ts';
 import { accessLogBucket, logBucket, rulePackBucket, stateBucket } from './buckets.ts';
 import { ScanFunction } from './scan-function.ts';
+import { StateTable } from './state-table.ts';
 import { levelsFrom, type StackConfig } from './stack-config.ts';
 
 export interface WinsiftStackProps extends StackProps {
@@ -18,6 +19,7 @@ export class WinsiftStack extends Stack {
   readonly scan: ScanFunction;
   readonly backfill: Backfill;
   readonly alerts: AlertTopic;
+  readonly state: StateTable;
 
   constructor(scope: Construct, id: string, props: WinsiftStackProps) {
     super(scope, id, props);
@@ -26,8 +28,9 @@ export class WinsiftStack extends Stack {
     const logs = logBucket(this, config.logBucketName, accessLogs);
     const state = stateBucket(this, config.publishRecordDays, accessLogs);
     this.alerts = new AlertTopic(this, 'Alerts', { emails: config.alertEmails, emailLevels: levelsFrom(config.emailMinSeverity) });
+    this.state = new StateTable(this, 'DetectionState');
     const runtimePack = this.runtimePack(config, accessLogs);
-    this.scan = new ScanFunction(this, 'Scan', { config, logs, state, alerts: this.alerts, ...(runtimePack ? { runtimePack } : {}) });
+    this.scan = new ScanFunction(this, 'Scan', { config, logs, state, alerts: this.alerts, stateTable: this.state.table, ...(runtimePack ? { runtimePack } : {}) });
     if (runtimePack) {
       new CfnOutput(this, 'RulePackUri', {
         description: 'Where `winsift rules publish` puts the runtime rule pack; the scan function re-checks it every rulesRefreshSeconds',

@@ -38,7 +38,7 @@ export function createAggregator(object: ObjectRef, options: AggregationOptions)
   function toAlert(group: Group): Alert {
     const { first } = group;
     return {
-      id: alertId(first.rule.id, object, first.source.index),
+      id: alertId(first.suppressed ? `${first.rule.id}#suppressed#${first.suppressed.key}` : first.rule.id, object, first.source.index),
       rule: first.rule,
       host: eventHost(first.event),
       object,
@@ -49,15 +49,17 @@ export function createAggregator(object: ObjectRef, options: AggregationOptions)
 
   return {
     add(match) {
-      if (options.grouping === 'event') return toAlert({ first: match, matches: [match], count: 1 });
+      // A suppression summary stands for the matches it counts, and is never folded into another alert.
+      const count = match.suppressed?.count ?? 1;
+      if (options.grouping === 'event' || match.suppressed) return toAlert({ first: match, matches: [match], count });
       const host = options.grouping === 'object-rule-host' ? eventHost(match.event) : '';
       // JSON keeps rule ids and host names that contain separators from colliding.
       const key = JSON.stringify([match.rule.id, host]);
       const group = groups.get(key);
       if (group === undefined) {
-        groups.set(key, { first: match, matches: [match], count: 1 });
+        groups.set(key, { first: match, matches: [match], count });
       } else {
-        group.count++;
+        group.count += count;
         if (group.matches.length < keep) group.matches.push(match);
       }
       return undefined;

@@ -12,6 +12,8 @@ export interface DeliveryReport {
   readonly alreadyDelivered: number;
   /** Alerts that could not be delivered after retries; non-zero means the object must be retried. */
   readonly failed: number;
+  /** Counters of the cross-object state in front of the sink (lib/state: suppressed repeats, store requests). */
+  readonly state?: Readonly<Record<string, number>>;
 }
 
 /** One sink instance serves one scanned object: it may buffer, aggregate and deduplicate. */

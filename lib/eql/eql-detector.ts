@@ -10,7 +10,7 @@
  */
 import type { FieldValue, WinEvent } from '../events/win-event.ts';
 import { alertFieldReader, type AlertFieldReader } from './alert-fields.ts';
-import type { Detector, Evidence, RuleMeta } from '../rules/rule.ts';
+import type { Detector, Evidence, RuleMeta, SequenceRecorder, SequenceRuleShape, StartScanOptions } from '../rules/rule.ts';
 import { eventCategory } from './ecs-document.ts';
 import type { CompiledQuery } from './query.ts';
 import type { SequenceMatcher } from './sequence.ts';
@@ -33,6 +33,8 @@ export class EqlDetector implements Detector {
   private readonly fieldReaders = new Map<RuleMeta, AlertFieldReader>();
   /** For `explain`: the events of the sequence each (event, rule) completed. */
   private completions = new WeakMap<object, Map<RuleMeta, readonly unknown[]>>();
+  /** Set for a scan whose sequences are carried across objects: stage hits go there, nothing completes here. */
+  private recorder: SequenceRecorder | undefined;
 
   constructor(rules: readonly EqlRule[]) {
     this.rules = rules.map((r) => r.meta);
@@ -60,10 +62,16 @@ export class EqlDetector implements Detector {
     ]);
   }
 
-  startScan(): undefined {
+  startScan(options?: StartScanOptions): undefined {
     for (const rule of this.sequences) rule.sequence.reset();
     this.completions = new WeakMap();
+    this.recorder = options?.sequenceRecorder;
     return undefined;
+  }
+
+  /** The sequence rules' shapes, for replaying their hits across objects (lib/state). */
+  sequenceRules(): SequenceRuleShape[] {
+    return this.sequences.map((r) => ({ meta: r.meta, stageCount: r.sequence.stageCount, maxspanMs: r.sequence.query.maxspanMs }));
   }
 
   match(event: WinEvent): readonly RuleMeta[] {
@@ -85,6 +93,11 @@ export class EqlDetector implements Detector {
       }
     }
     for (const rule of this.sequences) {
+      if (this.recorder) {
+        const hit = rule.sequence.classify(doc, category);
+        if (hit !== null) this.recorder.hit(rule.meta, hit);
+        continue;
+      }
       const docs = rule.sequence.offer(doc, category);
       if (docs === null) continue;
       (matched ??= []).push(rule.meta);

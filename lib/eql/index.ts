@@ -3,7 +3,7 @@
  * (single-event queries and sequences) into one Detector. Rules that cannot be used come back
  * as RuleErrors naming the file, the rule id, where in the query, and why; the others still load.
  */
-import type { Detector, RuleError, RuleFile, RuleReplaced } from '../rules/rule.ts';
+import type { Detector, RuleError, RuleFile, RuleReplaced, SequenceRuleShape } from '../rules/rule.ts';
 import { EqlDetector, type EqlRule } from './eql-detector.ts';
 import { EqlError, locate } from './eql-error.ts';
 import { ElasticRuleError, readElasticRule, type ElasticRule } from './elastic-rule.ts';
@@ -17,9 +17,10 @@ export { EqlError } from './eql-error.ts';
 export { SequenceMatcher } from './sequence.ts';
 export type { ElasticRule } from './elastic-rule.ts';
 
-export function loadEqlRules(files: readonly RuleFile[]): { detector: Detector; errors: RuleError[]; replaced: RuleReplaced[] } {
+export function loadEqlRules(files: readonly RuleFile[]): { detector: Detector; errors: RuleError[]; replaced: RuleReplaced[]; sequences: SequenceRuleShape[] } {
   const read = readEqlRules(files);
-  return { detector: new EqlDetector(read.compiled), errors: read.errors, replaced: read.replaced };
+  const detector = new EqlDetector(read.compiled);
+  return { detector, errors: read.errors, replaced: read.replaced, sequences: detector.sequenceRules() };
 }
 
 /**
@@ -63,7 +64,7 @@ export function readEqlRules(files: readonly RuleFile[]): { rules: ElasticRule[]
 }
 
 /** Compiles read rules (from TOML, or from a precompiled pack) into one detector. */
-export function compileEqlRules(read: readonly ElasticRule[]): { detector: Detector; errors: RuleError[] } {
+export function compileEqlRules(read: readonly ElasticRule[]): { detector: Detector; errors: RuleError[]; sequences: SequenceRuleShape[] } {
   const rules: EqlRule[] = [];
   const errors: RuleError[] = [];
   for (const rule of read) {
@@ -75,7 +76,9 @@ export function compileEqlRules(read: readonly ElasticRule[]): { detector: Detec
       errors.push({ file: meta.source, ruleId: meta.id, item: `query offset ${error.offset}`, reason: error.reason });
     }
   }
-  return { detector: new EqlDetector(rules), errors };
+  const detector = new EqlDetector(rules);
+  // The sequence rules' shapes, for replaying their stage hits across objects (lib/state).
+  return { detector, errors, sequences: detector.sequenceRules() };
 }
 
 function compileRule({ meta, query }: ElasticRule): EqlRule {

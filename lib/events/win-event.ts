@@ -23,7 +23,9 @@ export type LayoutName =
   | 'panther'
   | 'cloudwatch'
   // Not an input: the event a correlation match stands for (group-by values and the aggregate).
-  | 'correlation';
+  | 'correlation'
+  /** The "N more" match that closes a suppression window (lib/state/suppression.ts). */
+  | 'suppression';
 
 export interface WinEvent {
   /**

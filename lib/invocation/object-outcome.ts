@@ -35,6 +35,8 @@ export interface ObjectReport {
   readonly alertsAlreadyDelivered?: number;
   readonly alertsFailed?: number;
   readonly durationMs?: number;
+  /** Cross-object state counters (late events, evictions, suppressed repeats, store requests), when a store is configured. */
+  readonly state?: Readonly<Record<string, number>>;
 }
 
 export function scannedReport(summary: ScanSummary, delivery: DeliveryReport): ObjectReport {
@@ -55,6 +57,7 @@ export function scannedReport(summary: ScanSummary, delivery: DeliveryReport): O
     alertsAlreadyDelivered: delivery.alreadyDelivered,
     alertsFailed: delivery.failed,
     durationMs: Math.round(summary.durationMs),
+    ...(summary.state || delivery.state ? { state: { ...summary.state, ...delivery.state } } : {}),
   };
 }
 

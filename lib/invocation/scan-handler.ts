@@ -124,6 +124,10 @@ function recordInvocation(shape: InvocationShape, reports: readonly ObjectReport
     metric.addDimension('RuleId', ruleId);
     metric.addMetric('MatchesByRule', 'Count', count);
   }
+  // Cross-object state: late events, evictions, suppressed repeats, store requests (StateCorrelationLate, ...).
+  const state: Record<string, number> = {};
+  for (const r of reports) for (const [name, n] of Object.entries(r.state ?? {})) state[name] = (state[name] ?? 0) + n;
+  for (const [name, n] of Object.entries(state)) deps.metrics.addMetric(`State${name[0]!.toUpperCase()}${name.slice(1)}`, 'Count', n);
   // Alert delivery counts (AlertsPublished, AlertPublishFailures, ...) come from lib/alerts/alert-metrics.ts.
 }
 

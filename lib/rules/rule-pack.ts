@@ -4,12 +4,13 @@
  */
 import type { WinEvent } from '../events/win-event.ts';
 import { compileEqlRules, readEqlRules } from '../eql/index.ts';
-import { correlationScanState, correlationsOf, parseOptionsOf, parseSigmaFiles, type CorrelationRule, type SigmaOptions } from '../sigma/index.ts';
+import { correlationScanState, correlationsOf, parseOptionsOf, parseSigmaFiles, type CorrelationRule, type SigmaCorrelations, type SigmaOptions } from '../sigma/index.ts';
 import { ChannelSigmaDetector } from '../sigma/channel-detector.ts';
 import { unionNeedles, type Needle } from '../scan/prefilter.ts';
 import { packVersion, sha256 } from './compiled-pack.ts';
 import type { PackContent, PackSigmaRule } from './pack-content.ts';
-import type { Detector, Evidence, RuleError, RuleFile, RuleMeta, RuleReplaced, ScanState } from './rule.ts';
+import { combineStates } from './scan-state.ts';
+import type { Detector, Evidence, RuleError, RuleFile, RuleMeta, RuleReplaced, ScanState, SequenceRuleShape, StartScanOptions } from './rule.ts';
 
 export interface RulePack {
   readonly detector: Detector;
@@ -17,6 +18,10 @@ export interface RulePack {
   readonly errors: readonly RuleError[];
   /** The Sigma correlation rules among `detector.rules`, with their type and windows. */
   readonly correlations: readonly CorrelationRule[];
+  /** The same correlations with the names they resolve by, for evaluation across objects (lib/state). */
+  readonly sigmaCorrelations: SigmaCorrelations;
+  /** The EQL sequence rules' shapes, for replaying their stage hits across objects (lib/state). */
+  readonly sequences: readonly SequenceRuleShape[];
   /** `name@hash`: which pack this is; every rule's `meta.pack` says the same, so every alert does. */
   readonly version: string;
   /** Rules a later source's copy of the same id replaced (the user's copy wins): one info line at load. */
@@ -66,6 +71,8 @@ export function loadPackContent(content: PackContent, version: string, options: 
     }),
     errors: [...content.errors, ...correlations.errors, ...eql.errors, ...duplicate],
     correlations: correlationRules,
+    sigmaCorrelations: correlations,
+    sequences: eql.sequences,
     version,
     replaced: content.replaced,
   };
@@ -133,17 +140,12 @@ function combineDetectors(detectors: readonly Detector[], correlations: Correlat
     alertFields(rule: RuleMeta, event: WinEvent) {
       return owner.get(rule)?.alertFields?.(rule, event);
     },
-    startScan(): ScanState | undefined {
-      const states = [...active.map((d) => d.startScan?.()), correlations.startCorrelations()].filter(
-        (s): s is ScanState => s !== undefined,
-      );
-      if (states.length <= 1) return states[0];
-      return {
-        observe: (event, matched, source) => states.forEach((s) => s.observe(event, matched, source)),
-        finish: () => states.flatMap((s) => s.finish()),
-      };
+    startScan(options?: StartScanOptions): ScanState | undefined {
+      const own = options?.withoutCorrelations ? undefined : correlations.startCorrelations();
+      return combineStates([...active.map((d) => d.startScan?.(options)), own]);
     },
     alertsAlone: (rule: RuleMeta) => !hiddenRuleIds.has(rule.id),
     needles: (): readonly Needle[] | undefined => needles,
   };
 }
+

@@ -27,11 +27,19 @@ export interface RuleMeta {
   readonly source: string;
   /** Licence of the rule text, e.g. `DRL-1.1`, `Elastic-2.0`. */
   readonly license?: string;
+  /**
+   * Suppression across objects (lib/state): repeats of this rule on one key (the host, or the
+   * `by` fields) within `windowMs` of event time are counted, not published; `never` opts out of
+   * the global default. From the Sigma custom attribute `suppress`.
+   */
+  readonly suppress?: SuppressSetting;
   /** Sigma `status` (stable, test, experimental, deprecated, unsupported), for rule selection. */
   readonly status?: string;
   /** The rule pack this rule was loaded from, `name@hash` (lib/rules/pack-version.ts): every alert names it. */
   readonly pack?: string;
 }
+
+export type SuppressSetting = { readonly windowMs: number; readonly by?: readonly string[] } | 'never';
 
 /** Why one field made a rule match: shown to the person reading the alert. */
 export interface Evidence {
@@ -57,7 +65,7 @@ export interface Detector {
    * Begins one scan (one object, one CLI file): forgets what the previous scan left (pending
    * EQL sequences) and returns the state of rules that span events (Sigma correlations), if any.
    */
-  startScan?(): ScanState | undefined;
+  startScan?(options?: StartScanOptions): ScanState | undefined;
   /** False for rules that only feed correlations (`generate: false`): they never alert alone. */
   alertsAlone?(rule: RuleMeta): boolean;
   /**
@@ -67,12 +75,48 @@ export interface Detector {
   needles?(): readonly Needle[] | undefined;
 }
 
+export interface StartScanOptions {
+  /**
+   * Leave Sigma correlations out of the returned state: a state store (lib/state) evaluates them
+   * across objects instead, and evaluating them per object too would alert twice.
+   */
+  readonly withoutCorrelations?: boolean;
+  /**
+   * EQL sequences: hand every stage hit here instead of completing sequences within the scan
+   * (lib/state replays them across objects).
+   */
+  readonly sequenceRecorder?: SequenceRecorder;
+}
+
+/** What one event does to a sequence rule: the stages it matches (last first) with their join keys, or `until` for a key. */
+export interface SequenceStageHit {
+  readonly untilKey: string | null;
+  readonly stages: ReadonlyArray<{ readonly stage: number; readonly key: string }>;
+  readonly time: number | null;
+}
+
+export interface SequenceRecorder {
+  /** Called from `match`, for the event being matched. */
+  hit(rule: RuleMeta, hit: SequenceStageHit): void;
+}
+
+/** A sequence rule's shape, for replaying its hits elsewhere. */
+export interface SequenceRuleShape {
+  readonly meta: RuleMeta;
+  readonly stageCount: number;
+  readonly maxspanMs: number | null;
+}
+
 /** What rules spanning events keep during one scan. */
 export interface ScanState {
   /** Every event that matched something, with all the rules it matched. */
   observe(event: WinEvent, matched: readonly RuleMeta[], source: EventSource): void;
   /** The matches only the whole scan reveals, once every event was observed. */
-  finish(): readonly Match[];
+  finish(): readonly Match[] | Promise<readonly Match[]>;
+  /** Told once the sink delivered everything `finish` returned (no failure): state kept for a retry can go. */
+  delivered?(): Promise<void>;
+  /** Counters for the scan summary (late events, evictions, store requests), when the state keeps any. */
+  report?(): Readonly<Record<string, number>>;
 }
 
 /** A rule that could not be loaded or compiled: never silently ignored. */

@@ -20,6 +20,11 @@ export interface Match {
   readonly source: EventSource;
   readonly evidence: readonly Evidence[];
   /**
+   * Set on the "N more" match that closes a suppression window (lib/state/suppression.ts): it
+   * stands for `count` matches not published, and `key` names the window so its alert id is its own.
+   */
+  readonly suppressed?: { readonly count: number; readonly key: string };
+  /**
    * The event as alerts show it when that is not its Sigma view (`event.fields`): for an EQL
    * match on an ECS document, the ECS fields the rule read and the document's identity fields.
    */

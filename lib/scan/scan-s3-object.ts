@@ -4,6 +4,7 @@ import type { AlertSink } from '../alerts/alert-sink.ts';
 import type { Deadline } from '../ingest/deadline.ts';
 import type { IngestOptions } from '../ingest/ingest-item.ts';
 import type { Detector } from '../rules/rule.ts';
+import type { CrossObjectState } from '../state/cross-object-state.ts';
 import { scanStream, type ObjectResult } from './scan-stream.ts';
 
 export interface S3ObjectRef {
@@ -21,6 +22,8 @@ export interface ScanDeps {
   readonly sinkFor: (ref: S3ObjectRef & { uri: string }) => AlertSink;
   readonly ingest?: Partial<Omit<IngestOptions, 'uri'>>;
   readonly signal?: AbortSignal;
+  /** Correlation and suppression state across objects (STATE_TABLE); without it, per object. */
+  readonly crossObject?: CrossObjectState;
   /** The cooperative deadline (scan-stream.ts): reading stops there, found alerts are delivered. */
   readonly deadline?: Deadline;
 }
@@ -46,11 +49,13 @@ export async function scanS3Object(ref: S3ObjectRef, deps: ScanDeps): Promise<Ob
     versionId: response.VersionId ?? ref.versionId,
     etag: response.ETag?.replaceAll('"', '') ?? ref.etag,
   };
+  const sink = deps.sinkFor({ ...ref, ...identity, uri });
   return scanStream(body, {
     uri,
     detector: deps.detector,
-    sink: deps.sinkFor({ ...ref, ...identity, uri }),
+    sink: deps.crossObject ? deps.crossObject.wrapSink(sink, { ...identity, uri }) : sink,
     object: identity,
+    ...(deps.crossObject ? { crossObject: deps.crossObject } : {}),
     ...(deps.deadline ? { deadline: deps.deadline } : {}),
     ingest: { ...deps.ingest, contentEncoding: response.ContentEncoding ?? deps.ingest?.contentEncoding },
   });

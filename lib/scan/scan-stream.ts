@@ -8,6 +8,8 @@ import { type Deadline, DeadlineExceededError } from '../ingest/deadline.ts';
 import { InputError, type IngestOptions } from '../ingest/ingest-item.ts';
 import { readEvents } from '../ingest/read-events.ts';
 import type { Detector } from '../rules/rule.ts';
+import { combineStates } from '../rules/scan-state.ts';
+import type { CrossObjectScan } from '../state/cross-object-state.ts';
 import type { EventSource, Match } from './match.ts';
 import { createPrefilter, type RecordPrefilter } from './prefilter.ts';
 import type { ScanSummary } from './scan-summary.ts';
@@ -35,6 +37,11 @@ export interface ScanOptions {
    * work stops too): the matches found are delivered and `ScanDeferredError` is thrown.
    */
   readonly deadline?: Deadline;
+  /**
+   * State kept across objects (lib/state): correlations and sequences then span objects,
+   * evaluated against a store instead of within this object. Without it, they stay within one object.
+   */
+  readonly crossObject?: { begin(object: Omit<EventSource, 'index'>): CrossObjectScan };
 }
 
 export interface ObjectResult {
@@ -96,8 +103,14 @@ export async function scanStream(input: AsyncIterable<Uint8Array>, options: Scan
   let matches = 0;
   let fatal: Error | undefined;
   let deferred: DeadlineExceededError | undefined;
-  // Rules spanning events (correlations, sequences) see this object only.
-  const state = detector.startScan?.();
+  // Rules spanning events (correlations, sequences) see this object only, unless a store carries
+  // them across objects.
+  const crossObject = options.crossObject?.begin({ ...options.object, uri });
+  const state = combineStates([
+    detector.startScan?.(crossObject ? { withoutCorrelations: true, ...(crossObject.sequenceRecorder ? { sequenceRecorder: crossObject.sequenceRecorder } : {}) } : undefined),
+    crossObject,
+  ]);
+  const seen = crossObject?.seen?.bind(crossObject);
   const deliver = async (match: Match): Promise<void> => {
     matches++;
     matchesByRule[match.rule.id] = (matchesByRule[match.rule.id] ?? 0) + 1;
@@ -128,11 +141,15 @@ export async function scanStream(input: AsyncIterable<Uint8Array>, options: Scan
         // An event that breaks a rule's evaluation (a bug, a limit hit deep in a matcher) costs
         // itself only: counted unreadable with the reason, the other events still matched.
         unreadable++;
+        // Stage hits recorded before the throw belong to this event, not the next one.
+        seen?.(item.index);
         const message = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
         if (errors.length < MAX_ERRORS_KEPT) errors.push(`${uri}: record ${item.index}: rules could not be evaluated on this event (${message})`);
         continue;
       }
       events++;
+      // EQL sequence stage hits (kept across objects) learn the event's position.
+      seen?.(item.index);
       if (item.warning) {
         warnings++;
         if (errors.length < MAX_ERRORS_KEPT) errors.push(`warning: ${item.warning.message}`);
@@ -159,7 +176,7 @@ export async function scanStream(input: AsyncIterable<Uint8Array>, options: Scan
   }
   // What correlated among the events read, even when reading stopped early on bad input. Not on
   // a deadline: the retry reads the object whole, and a partial window could alert wrongly.
-  if (!deferred) for (const match of state?.finish() ?? []) await deliver(match);
+  if (!deferred) for (const match of (await state?.finish()) ?? []) await deliver(match);
 
   const summary: ScanSummary = {
     uri,
@@ -173,10 +190,13 @@ export async function scanStream(input: AsyncIterable<Uint8Array>, options: Scan
     matchesByRule,
     errors,
     durationMs: Math.round(performance.now() - started),
+    ...(state?.report ? { state: state.report() } : {}),
   };
   // Deliver what was found even when reading stopped early: a half-read object's alerts are real.
   const delivery = await sink.finish(summary);
   const result = { summary, delivery };
+  // Everything the state handed over is out: what it kept for a retry of this object can go.
+  if (delivery.failed === 0) await state?.delivered?.();
   if (fatal) throw new ScanFailedError(result, fatal);
   if (deferred) throw new ScanDeferredError(result, deferred);
   if (delivery.failed > 0) throw new DeliveryFailedError(result);

@@ -18,4 +18,6 @@ export interface ScanSummary {
   /** First few reasons records could not be read, each naming the location. */
   readonly errors: readonly string[];
   readonly durationMs: number;
+  /** Cross-object state (lib/state), when a store is configured: late events, evictions, store requests. */
+  readonly state?: Readonly<Record<string, number>>;
 }

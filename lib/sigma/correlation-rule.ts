@@ -4,6 +4,7 @@
  */
 import { SigmaCompileError } from './compile-error.ts';
 import { readRuleMeta } from './rule-meta.ts';
+import { parseTimespan } from './timespan.ts';
 import type { RuleMeta } from '../rules/rule.ts';
 
 export type CorrelationType = 'event_count' | 'value_count' | 'temporal' | 'temporal_ordered' | 'value_sum' | 'value_avg' | 'value_percentile';
@@ -90,13 +91,6 @@ function toStrings(value: unknown, item: string): string[] {
   if (typeof value === 'string') return [value];
   if (Array.isArray(value) && value.every((v) => typeof v === 'string')) return value as string[];
   throw new SigmaCompileError('must be a string or a list of strings', item);
-}
-
-function parseTimespan(value: unknown): number {
-  const m = typeof value === 'string' ? /^(\d+)([smhdwMy])$/.exec(value.trim()) : null;
-  if (!m) throw new SigmaCompileError(`timespan '${String(value)}' must be a number and s, m, h or d (e.g. 90m)`, 'correlation: timespan');
-  const unit = { s: 1e3, m: 60e3, h: 3600e3, d: 86400e3, w: 7 * 86400e3, M: 30 * 86400e3, y: 365 * 86400e3 }[m[2] as 's'];
-  return Number(m[1]) * unit;
 }
 
 function readAliases(value: unknown): Record<string, Record<string, string>> {

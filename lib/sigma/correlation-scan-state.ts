@@ -13,11 +13,12 @@ export function correlationScanState(correlations: SigmaCorrelations): ScanState
   const correlator = correlations.createCorrelator();
   return {
     observe: (event, matched, source) => correlator.observe(event, matched, source),
-    finish: () => correlator.finish().matches.map(toMatch),
+    finish: () => correlator.finish().matches.map(correlationMatchToMatch),
   };
 }
 
-function toMatch(match: CorrelationMatch): Match {
+/** A correlation match as an ordinary Match (its event the group-by values and the aggregate). */
+export function correlationMatchToMatch(match: CorrelationMatch): Match {
   const fields: Record<string, FieldValue> = {
     ...match.group,
     EventCount: match.eventCount,

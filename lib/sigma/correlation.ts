@@ -1,7 +1,8 @@
 /**
  * Sigma correlation rules (parsed in correlation-rule.ts), evaluated across the events of one
  * scan (one object or one CLI run): the scanner feeds every event's matched rules to `observe`,
- * then `finish` returns what correlated. Nothing carries over between scans, so a correlation never spans objects.
+ * then `finish` returns what correlated. Nothing carries over between scans here; with a state
+ * store, lib/state/store-correlations.ts evaluates the same windows (`burstsOf`) across objects.
  *
  * Windows are sliding: for each group (the `group-by` values, through `aliases`), each event
  * closes a window of `timespan` ending at its time; the first window whose aggregate meets the
@@ -42,6 +43,8 @@ export interface SigmaCorrelations {
   readonly errors: readonly RuleError[];
   /** Rules referenced only by correlations with `generate: false` (the default): not alerts alone. */
   readonly hiddenRuleIds: ReadonlySet<string>;
+  /** Rule id -> every name it is known by (its id, its `name`), so aliases keyed by name resolve. */
+  readonly namesOf: ReadonlyMap<string, readonly string[]>;
   createCorrelator(): Correlator;
 }
 
@@ -92,7 +95,13 @@ export function correlationsOf(parsed: CorrelationInputs, stampMeta: (meta: Rule
     if (!c.generate) for (const r of c.rules) hidden.add(known.get(r)!);
   }
   const resolved = valid.map((c) => ({ ...c, rules: c.rules.map((r) => known.get(r)!) }));
-  return { rules: resolved, errors, hiddenRuleIds: hidden, createCorrelator: () => createCorrelator(resolved, known) };
+  return { rules: resolved, errors, hiddenRuleIds: hidden, namesOf: namesByRule(known), createCorrelator: () => createCorrelator(resolved, known) };
+}
+
+function namesByRule(known: ReadonlyMap<string, string>): Map<string, string[]> {
+  const namesOf = new Map<string, string[]>();
+  for (const [key, id] of known) namesOf.set(id, [...(namesOf.get(id) ?? []), key]);
+  return namesOf;
 }
 
 /** One rule hit, as correlations see it. */
@@ -124,8 +133,7 @@ function createCorrelator(rules: readonly CorrelationRule[], known: ReadonlyMap<
   const observations: Observation[] = [];
   let untimed = 0;
   // id -> names, so aliases keyed by a rule name resolve.
-  const namesOf = new Map<string, string[]>();
-  for (const [key, id] of known) namesOf.set(id, [...(namesOf.get(id) ?? []), key]);
+  const namesOf = namesByRule(known);
   return {
     observe(event, matched, source) {
       let timed: number | undefined | null = null;
@@ -160,7 +168,7 @@ function createCorrelator(rules: readonly CorrelationRule[], known: ReadonlyMap<
   };
 }
 
-function groupValue(rule: CorrelationRule, name: string, o: Observation, namesOf: ReadonlyMap<string, string[]>): FieldValue {
+function groupValue(rule: CorrelationRule, name: string, o: Observation, namesOf: ReadonlyMap<string, readonly string[]>): FieldValue {
   const alias = rule.aliases[name];
   if (alias) {
     for (const key of [o.ruleId, ...(namesOf.get(o.ruleId) ?? [])]) {
@@ -172,7 +180,7 @@ function groupValue(rule: CorrelationRule, name: string, o: Observation, namesOf
   return o.fields[name] ?? null;
 }
 
-function evaluateCorrelation(rule: CorrelationRule, observations: readonly Observation[], namesOf: ReadonlyMap<string, string[]>): CorrelationMatch[] {
+function evaluateCorrelation(rule: CorrelationRule, observations: readonly Observation[], namesOf: ReadonlyMap<string, readonly string[]>): CorrelationMatch[] {
   const groups = new Map<string, { group: Record<string, FieldValue>; items: Observation[] }>();
   for (const o of observations) {
     const group: Record<string, FieldValue> = {};
@@ -187,28 +195,64 @@ function evaluateCorrelation(rule: CorrelationRule, observations: readonly Obser
   const out: CorrelationMatch[] = [];
   for (const { group, items } of groups.values()) {
     items.sort((a, b) => a.time - b.time);
-    let start = 0;
-    for (let end = 0; end < items.length; end++) {
-      while (items[end]!.time - items[start]!.time > rule.timespanMs) start++;
-      const window = items.slice(start, end + 1);
-      const value = aggregate(rule, window);
-      if (value === undefined || !rule.condition.every((c) => compare(value, c.op, c.value))) continue;
+    for (const burst of burstsOf(rule, items)) {
+      const window = items.slice(burst.start, burst.end + 1);
       out.push({
         rule: rule.meta,
         group,
         firstTime: new Date(window[0]!.time).toISOString(),
         lastTime: new Date(window.at(-1)!.time).toISOString(),
-        value,
+        value: burst.value,
         sources: window.flatMap((o) => o.sources),
         eventCount: window.length,
       });
-      start = end + 1;
     }
   }
   return out;
 }
 
-function aggregate(rule: CorrelationRule, window: readonly Observation[]): number | undefined {
+/** What a window's aggregate reads of one observation: its rule, time and the fields the rule names. */
+export interface WindowItem {
+  readonly ruleId: string;
+  readonly time: number;
+  readonly fields: Readonly<Record<string, FieldValue>>;
+}
+
+/**
+ * The bursts of one group's observations, sorted by time: sliding windows of `timespan`, the
+ * first window meeting the condition fires and the next starts after it. Indexes are inclusive.
+ * Shared by the per-scan correlator and the cross-object one (lib/state), so both mean the same.
+ */
+export function burstsOf(rule: CorrelationRule, items: readonly WindowItem[]): Array<{ start: number; end: number; value: number }> {
+  const out: Array<{ start: number; end: number; value: number }> = [];
+  let start = 0;
+  for (let end = 0; end < items.length; end++) {
+    while (items[end]!.time - items[start]!.time > rule.timespanMs) start++;
+    const value = aggregate(rule, items.slice(start, end + 1));
+    if (value === undefined || !rule.condition.every((c) => compare(value, c.op, c.value))) continue;
+    out.push({ start, end, value });
+    start = end + 1;
+  }
+  return out;
+}
+
+/** The group-by values of one observation (through aliases); undefined when one is missing. */
+export function groupOf(
+  rule: CorrelationRule,
+  ruleId: string,
+  fields: Readonly<Record<string, FieldValue>>,
+  namesOf: ReadonlyMap<string, readonly string[]>,
+): Record<string, FieldValue> | undefined {
+  const group: Record<string, FieldValue> = {};
+  for (const name of rule.groupBy) {
+    const value = groupValue(rule, name, { ruleId, time: 0, fields, sources: [] }, namesOf);
+    if (value === null) return undefined;
+    group[name] = value;
+  }
+  return group;
+}
+
+function aggregate(rule: CorrelationRule, window: readonly WindowItem[]): number | undefined {
   switch (rule.type) {
     case 'event_count':
       return window.length;

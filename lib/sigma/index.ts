@@ -32,8 +32,8 @@ export function loadSigmaRules(files: readonly RuleFile[], options: SigmaOptions
 export { SigmaCompileError };
 export { parseSigmaFiles } from './load.ts';
 export type { ParsedSigma } from './load.ts';
-export { correlationsOf, loadSigmaCorrelations, eventTime } from './correlation.ts';
-export { correlationScanState } from './correlation-scan-state.ts';
+export { burstsOf, correlationsOf, groupOf, loadSigmaCorrelations, eventTime, type WindowItem } from './correlation.ts';
+export { correlationScanState, correlationMatchToMatch } from './correlation-scan-state.ts';
 export type { CorrelationMatch, CorrelationRule, Correlator, SigmaCorrelations } from './correlation.ts';
 export { builtinPipelines, parsePipeline, PipelineError, resolvePipelines } from './pipelines/index.ts';
 export type { ProcessingPipeline, DroppedVariant } from './pipelines/index.ts';

@@ -1,5 +1,6 @@
 /** RuleMeta from a Sigma document's metadata fields. */
-import { LEVELS, type Level, type RuleMeta } from '../rules/rule.ts';
+import { LEVELS, type Level, type RuleMeta, type SuppressSetting } from '../rules/rule.ts';
+import { parseTimespan } from './timespan.ts';
 import { SigmaCompileError } from './compile-error.ts';
 
 export function readRuleMeta(body: Record<string, unknown>, source: string): RuleMeta {
@@ -12,6 +13,7 @@ export function readRuleMeta(body: Record<string, unknown>, source: string): Rul
     throw new SigmaCompileError(`level '${String(level)}' is not one of ${LEVELS.join(', ')}`, 'level');
   }
   const license = body['license'];
+  const suppress = readSuppress(body['suppress']);
   const status = body['status'];
   return {
     id,
@@ -26,8 +28,28 @@ export function readRuleMeta(body: Record<string, unknown>, source: string): Rul
     language: 'sigma',
     source,
     ...(typeof license === 'string' ? { license } : {}),
+    ...(suppress === undefined ? {} : { suppress }),
     ...(typeof status === 'string' ? { status } : {}),
   };
+}
+
+/**
+ * The custom attribute `suppress` (winsift's, not Sigma's): `1h`, `{window: 1h, by: [Computer, User]}`,
+ * or `false` to opt out of a global default.
+ */
+function readSuppress(value: unknown): SuppressSetting | undefined {
+  if (value === undefined || value === null) return undefined;
+  if (value === false || value === 'never') return 'never';
+  if (typeof value === 'string') return { windowMs: parseTimespan(value, 'suppress') };
+  if (typeof value === 'object' && !Array.isArray(value)) {
+    const { window, by } = value as Record<string, unknown>;
+    const fields = by === undefined ? undefined : typeof by === 'string' ? [by] : by;
+    if (fields !== undefined && !(Array.isArray(fields) && fields.every((f) => typeof f === 'string'))) {
+      throw new SigmaCompileError("'suppress: by' must be a field name or a list of them", 'suppress');
+    }
+    return { windowMs: parseTimespan(window, 'suppress: window'), ...(fields ? { by: fields as string[] } : {}) };
+  }
+  throw new SigmaCompileError("'suppress' must be a timespan (1h), {window, by} or false", 'suppress');
 }
 
 function stringList(value: unknown, name: string): string[] {

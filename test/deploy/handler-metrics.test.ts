@@ -9,7 +9,7 @@ const RULE = '90f138c1-f578-4ac3-8c49-eecfd847c8b7';
 function result(uri: string): ObjectResult {
   return {
     summary: { uri, status: 'partial', bytesIn: 1000, events: 40, skipped: 55, unreadable: 5, matches: 2, matchesByRule: { [RULE]: 2 }, errors: ['line 3: bad'], durationMs: 12 },
-    delivery: { delivered: 2, alreadyDelivered: 0, failed: 0 },
+    delivery: { delivered: 2, alreadyDelivered: 0, failed: 0, state: { correlationLate: 3, suppressed: 7, storeReads: 4 } },
   };
 }
 
@@ -48,6 +48,10 @@ describe('scan handler metrics and log', () => {
         ['Matches', 'Count', 4],
         ['ScanDuration', 'Milliseconds', 24],
         ['MatchesByRule', 'Count', 4, `RuleId=${RULE}`],
+        // Cross-object state, summed over the objects.
+        ['StateCorrelationLate', 'Count', 6],
+        ['StateSuppressed', 'Count', 14],
+        ['StateStoreReads', 'Count', 8],
       ]),
     );
     expect(logged.at(-1)).toMatchObject({ objects: 2, events: 80, skipped: 110, unreadable: 10, matchesByRule: { [RULE]: 4 } });

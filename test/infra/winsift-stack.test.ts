@@ -108,6 +108,11 @@ describe('the synthesized stack (bucket created)', () => {
       { Action: ['s3:GetObject', 's3:GetObjectVersion'], Effect: 'Allow', Resource: { 'Fn::Join': ['', [{ 'Fn::GetAtt': [expect.stringMatching(/^LogBucket/), 'Arn'] }, '/winlogbeat/*']] } },
       { Action: 's3:ListBucket', Condition: { StringLike: { 's3:prefix': ['published-alerts/*'] } }, Effect: 'Allow', Resource: { 'Fn::GetAtt': [state, 'Arn'] } },
       { Action: ['s3:DeleteObject', 's3:GetObject', 's3:PutObject'], Effect: 'Allow', Resource: { 'Fn::Join': ['', [{ 'Fn::GetAtt': [state, 'Arn'] }, '/published-alerts/*']] } },
+      {
+        Action: ['dynamodb:BatchWriteItem', 'dynamodb:DeleteItem', 'dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:Query'],
+        Effect: 'Allow',
+        Resource: { 'Fn::GetAtt': [ref(stack, stack.state.table), 'Arn'] },
+      },
       { Action: 'sns:Publish', Effect: 'Allow', Resource: { Ref: ref(stack, stack.alerts.topic) } },
       { Action: ['kms:Decrypt', 'kms:GenerateDataKey*'], Effect: 'Allow', Resource: { 'Fn::GetAtt': [ref(stack, stack.alerts.key), 'Arn'] } },
       {
@@ -207,6 +212,40 @@ describe('the synthesized stack (bucket imported)', () => {
       Resource: { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':s3:::corp-winlogs/wef/*']] },
     });
     expect(template.findResources('AWS::Scheduler::Schedule')).toEqual({});
+  });
+});
+
+describe('the state table', () => {
+  it('is on-demand, expires items by TTL, is KMS-encrypted with point-in-time recovery, and named to the function', () => {
+    const { template, stack } = created;
+    const [id, table] = only(template, 'AWS::DynamoDB::Table');
+    expect(table.Properties).toMatchObject({
+      BillingMode: 'PAY_PER_REQUEST',
+      KeySchema: [
+        { AttributeName: 'pk', KeyType: 'HASH' },
+        { AttributeName: 'sk', KeyType: 'RANGE' },
+      ],
+      TimeToLiveSpecification: { AttributeName: 'ttl', Enabled: true },
+      SSESpecification: { SSEEnabled: true },
+      PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
+    });
+    const [, fn] = only(template, 'AWS::Lambda::Function', { Runtime: 'nodejs24.x' });
+    const env = (fn.Properties['Environment'] as { Variables: Record<string, unknown> }).Variables;
+    expect(env).toMatchObject({ STATE_TABLE: { Ref: id }, STATE_LATENESS: '15m' });
+    const [, policy] = only(template, 'AWS::IAM::Policy', { Roles: [{ Ref: ref(stack, stack.scan.function.role as never) }] });
+    const statements = (policy.Properties['PolicyDocument'] as { Statement: Array<{ Action: unknown; Resource: unknown }> }).Statement;
+    const onTable = statements.filter((st) => JSON.stringify(st.Resource).includes(id));
+    // Exactly the calls the store makes, on the table itself (no index, no stream, no wildcard).
+    expect(onTable).toEqual([
+      { Action: ['dynamodb:BatchWriteItem', 'dynamodb:DeleteItem', 'dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:Query'], Effect: 'Allow', Resource: { 'Fn::GetAtt': [id, 'Arn'] } },
+    ]);
+  });
+
+  it('takes a default suppression window from context', () => {
+    const { template } = synthStack({ suppressWindow: '1h' });
+    const [, fn] = only(template, 'AWS::Lambda::Function', { Runtime: 'nodejs24.x' });
+    expect((fn.Properties['Environment'] as { Variables: Record<string, unknown> }).Variables).toMatchObject({ SUPPRESS_WINDOW: '1h' });
+    expect(() => readStackConfig((key) => ({ suppressWindow: 'hourly' })[key])).toThrow(/context suppressWindow: 'hourly'/);
   });
 });
 

@@ -18,6 +18,8 @@ import { createProgress } from '../scan/progress.ts';
 import { runScan } from '../scan/run-scan.ts';
 import { formatSummary } from '../scan/run-stats.ts';
 import { version } from '../version.ts';
+import { describeStateTotals, openLocalState } from '../../state/local-state.ts';
+import { timespanSetting } from '../../state/state-config.ts';
 
 const GROUPINGS: readonly Grouping[] = ['object-rule-host', 'object-rule', 'event'];
 
@@ -61,6 +63,17 @@ OCSF Detection Findings the function publishes`,
     },
     width: { type: 'string', value: 'N', help: 'table width (default: the terminal\'s, 80 when not a terminal)' },
     quiet: { type: 'boolean', short: 'q', help: 'no progress line and no summary (problems are still reported)' },
+    state: {
+      type: 'string',
+      value: 'FILE',
+      help: 'keep correlation and suppression state in this SQLite file, so correlations\nspan files and runs, and re-scanning a file adds nothing (lib/state)',
+    },
+    suppress: {
+      type: 'string',
+      value: 'WINDOW',
+      help: 'with --state: repeats of a rule on one host within WINDOW (e.g. 1h) are\ncounted, then reported as one "N more" (rules may set their own: suppress:)',
+    },
+    lateness: { type: 'string', value: 'WINDOW', help: 'with --state: how late in event time an event may still join (default 15m)' },
     ...LIMIT_OPTIONS,
   },
   epilogue: `Stdout carries only alerts: \`npx winsift scan logs/ > alerts.jsonl\` writes a clean file.
@@ -89,6 +102,21 @@ errors. A closed stdout (| head) ends winsift quietly by SIGPIPE (status 141 in 
     }
 
     const budget = workBudget(values);
+    if ((values.suppress !== undefined || values.lateness !== undefined) && values.state === undefined) {
+      throw new UsageError('--suppress and --lateness need --state FILE');
+    }
+    for (const name of ['suppress', 'lateness'] as const) {
+      const text = values[name];
+      if (text === undefined) continue;
+      try {
+        timespanSetting(text, `--${name}`);
+      } catch (error) {
+        throw new UsageError((error as Error).message);
+      }
+    }
+    if (values.state !== undefined && !statSync(dirname(values.state), { throwIfNoEntry: false })?.isDirectory()) {
+      throw new UsageError(`--state ${values.state}: no such directory ${dirname(values.state)}`);
+    }
     const pack = loadRules(values);
     const err = process.stderr;
     const errWidth = err.isTTY ? err.columns || 80 : undefined;
@@ -117,6 +145,15 @@ errors. A closed stdout (| head) ends winsift quietly by SIGPIPE (status 141 in 
     const report = reportPath === undefined ? undefined : reportCollector();
     if (report) outputs.push(report);
 
+    // Opened once for the run: every file's correlations and suppression windows meet in it.
+    const crossObject =
+      values.state === undefined
+        ? undefined
+        : openLocalState(pack, {
+            path: values.state,
+            ...(values.suppress === undefined ? {} : { suppress: values.suppress }),
+            ...(values.lateness === undefined ? {} : { lateness: values.lateness }),
+          });
     const stats = await runScan({
       plan,
       detector: pack.detector,
@@ -124,6 +161,7 @@ errors. A closed stdout (| head) ends winsift quietly by SIGPIPE (status 141 in 
         ingest: { ...(layout ? { layout } : {}), limits: budget.limits },
         ...(budget.timeLimitMs === undefined ? {} : { timeLimitMs: budget.timeLimitMs, timeLimitLabel: `--time-limit ${budget.timeLimitText}` }),
         prefilter: values['parse-all'] !== true,
+        ...(crossObject ? { crossObject } : {}),
         aggregation: { grouping, maxEventsPerAlert: DEFAULT_AGGREGATION.maxEventsPerAlert },
         filter: {
           ...(minLevel === undefined ? {} : { minLevel }),
@@ -134,7 +172,7 @@ errors. A closed stdout (| head) ends winsift quietly by SIGPIPE (status 141 in 
       },
       outputs,
       progress,
-    });
+    }).finally(() => crossObject?.store.close());
     if (report && reportPath !== undefined) {
       writeFileSync(
         reportPath,
@@ -152,6 +190,8 @@ errors. A closed stdout (| head) ends winsift quietly by SIGPIPE (status 141 in 
     if (!quiet) {
       err.write(formatSummary(stats, pack.detector.rules.length, errWidth, pack.errors.length));
       if (reportPath !== undefined) err.write(`  report: ${reportPath}\n`);
+      const stateLine = describeStateTotals(stats.state);
+      if (stateLine) err.write(`${stateLine}\n`);
     }
     return stats.badInput ? EXIT.badInput : EXIT.ok;
   },

@@ -51,6 +51,8 @@ export class RunStats {
   readonly partial: (FileProblem & { readonly unreadable: number })[] = [];
   /** Files whose reading stopped early, or that could not be opened, or paths that do not exist. */
   readonly failed: FileProblem[] = [];
+  /** Counters of the cross-object state over the run (`--state`), summed over files. */
+  readonly state: Record<string, number> = {};
 
   constructor(plan: InputPlan) {
     this.hidden = plan.hidden;
@@ -104,6 +106,7 @@ export class RunStats {
     this.skippedRecords += summary.skipped;
     this.unreadableRecords += summary.unreadable;
     this.hiddenMatches += report.hiddenMatches;
+    for (const [k, n] of Object.entries(report.state ?? {})) this.state[k] = (this.state[k] ?? 0) + n;
     if (report.stopped !== undefined) this.failed.push({ path: report.path, reason: report.stopped });
     else if (summary.unreadable > 0) {
       this.partial.push({ path: report.path, unreadable: summary.unreadable, reason: summary.errors[0] ?? 'unreadable records' });

@@ -13,6 +13,7 @@ import type { Detector } from '../../rules/rule.ts';
 import { deadlineIn } from '../../ingest/deadline.ts';
 import { ScanDeferredError, ScanFailedError, scanStream } from '../../scan/scan-stream.ts';
 import type { ScanSummary } from '../../scan/scan-summary.ts';
+import type { CrossObjectState } from '../../state/cross-object-state.ts';
 import type { InputFile } from './inputs.ts';
 import { ruleSelector, type RuleFilterSpec } from './rule-filter.ts';
 import { sniffLog } from './sniff-log.ts';
@@ -25,6 +26,11 @@ export interface FileScanSettings {
   /** Stop reading a file after this long (`--time-limit`): it is reported as not read whole. */
   readonly timeLimitMs?: number;
   readonly timeLimitLabel?: string;
+  /**
+   * `--state FILE`: correlations and suppression across files and runs (lib/state). It holds an
+   * open store, so unlike the rest it is not serialisable: a worker would open its own.
+   */
+  readonly crossObject?: CrossObjectState;
 }
 
 export type FileReport =
@@ -38,6 +44,8 @@ export type FileReport =
       readonly hiddenMatches: number;
       /** Why reading stopped before the end, when it did. */
       readonly stopped?: string;
+      /** What the cross-object state did for this file (late events, suppressed repeats...), with --state. */
+      readonly state?: Readonly<Record<string, number>>;
     }
   /** Found in a directory and not a log (README.md, a screenshot): skipped and counted. */
   | { readonly kind: 'not-a-log'; readonly path: string; readonly reason: string }
@@ -76,7 +84,7 @@ export async function scanFile(
     alerts++;
     await hooks.emit(alert);
   };
-  const sink: AlertSink = {
+  const shownSink: AlertSink = {
     async add(match) {
       if (!shown(match.rule)) {
         hiddenMatches++;
@@ -90,30 +98,43 @@ export async function scanFile(
       return { delivered: alerts, alreadyDelivered: 0, failed: 0 };
     },
   };
+  // Suppression sits in front of the filter and the folding: a held repeat is never shown, and
+  // its "N more" is folded and filtered like any other match.
+  const { crossObject } = settings;
+  const sink = crossObject ? crossObject.wrapSink(shownSink, { uri: path }) : shownSink;
 
   let records = 0;
   let bytes = 0;
   const input = path === '-' ? process.stdin : createReadStream(path);
   const counted = hooks.progress ? countBytes(input, (n) => hooks.progress?.((bytes += n), records)) : input;
   try {
-    const { summary } = await scanStream(counted, {
+    const { summary, delivery } = await scanStream(counted, {
       uri: path,
       detector,
       sink,
       ingest: settings.ingest,
       prefilter: settings.prefilter,
+      ...(crossObject ? { crossObject } : {}),
       ...(settings.timeLimitMs === undefined ? {} : { deadline: deadlineIn(settings.timeLimitMs, settings.timeLimitLabel ?? 'time limit') }),
       ...(hooks.progress ? { onRecords: (n: number) => hooks.progress?.(bytes, (records = n)) } : {}),
     });
-    return { kind: 'scanned', path, summary, alerts, hiddenMatches };
+    const state = addCounts(summary.state, delivery.state);
+    return { kind: 'scanned', path, summary, alerts, hiddenMatches, ...(state ? { state } : {}) };
   } catch (error) {
     if (error instanceof ScanFailedError || error instanceof ScanDeferredError) {
-      return { kind: 'scanned', path, summary: error.result.summary, alerts, hiddenMatches, stopped: error.cause.message };
+      const { summary } = error.result;
+      return { kind: 'scanned', path, summary, alerts, hiddenMatches, stopped: error.cause.message, ...(summary.state ? { state: summary.state } : {}) };
     }
     // A missing or unreadable file is bad input like any other: report it, scan the rest.
     if (isFileSystemError(error)) return { kind: 'unopened', path, reason: fsReason(error) };
     throw error;
   }
+}
+
+function addCounts(...parts: (Readonly<Record<string, number>> | undefined)[]): Record<string, number> | undefined {
+  let total: Record<string, number> | undefined;
+  for (const part of parts) for (const [k, n] of Object.entries(part ?? {})) (total ??= {})[k] = (total[k] ?? 0) + n;
+  return total;
 }
 
 async function* countBytes(input: AsyncIterable<Uint8Array>, add: (n: number) => void): AsyncGenerator<Uint8Array> {
