@@ -12,6 +12,7 @@
  * too large: not retried, counted against the tolerated failures).
  */
 import { Duration } from 'aws-cdk-lib';
+import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import type * as s3 from 'aws-cdk-lib/aws-s3';
@@ -95,6 +96,16 @@ export class Backfill extends Construct {
         includeExecutionData: false,
       },
     });
+    // The result writer's grant covers every key of the state bucket, and that bucket also holds
+    // the published-alert records: a role able to write those could silence alerts. An explicit
+    // deny leaves the backfill its own results prefix only.
+    this.stateMachine.addToRolePolicy(
+      new iam.PolicyStatement({
+        effect: iam.Effect.DENY,
+        actions: ['s3:PutObject', 's3:AbortMultipartUpload', 's3:DeleteObject'],
+        notResources: [props.state.arnForObjects(`${BACKFILL_RESULTS_PREFIX}/*`)],
+      }),
+    );
 
     if (config.backfillSchedule !== undefined) {
       this.schedule = new scheduler.Schedule(this, 'Schedule', {

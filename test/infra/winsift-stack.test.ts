@@ -133,7 +133,17 @@ describe('the synthesized stack (bucket created)', () => {
       EnableKeyRotation: true,
       KeyPolicy: {
         Statement: Match.arrayWith([
-          { Action: ['kms:Decrypt', 'kms:GenerateDataKey*'], Effect: 'Allow', Principal: { Service: 'cloudwatch.amazonaws.com' }, Resource: '*' },
+          {
+            Action: ['kms:Decrypt', 'kms:GenerateDataKey*'],
+            Effect: 'Allow',
+            Principal: { Service: 'cloudwatch.amazonaws.com' },
+            Resource: '*',
+            // Only this account's alarms: no confused deputy.
+            Condition: {
+              StringEquals: { 'aws:SourceAccount': { Ref: 'AWS::AccountId' } },
+              ArnLike: { 'aws:SourceArn': { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':cloudwatch:', { Ref: 'AWS::Region' }, ':', { Ref: 'AWS::AccountId' }, ':alarm:*']] } },
+            },
+          },
         ]),
       },
     });
@@ -174,6 +184,16 @@ describe('the synthesized stack (bucket created)', () => {
     expect(task.Retry.map((r: { ErrorEquals: string[] }) => r.ErrorEquals)).toContainEqual(['ObjectsRetryableError']);
     expect(JSON.stringify(task.Retry)).not.toContain('ObjectsFailedError');
     expect(definition.States['Check input'].Choices[0].And).toContainEqual({ Variable: '$.prefix', StringMatches: 'winlogbeat/*' });
+    // The backfill writes its results and nothing else of the state bucket (which holds the
+    // published-alert records): an explicit deny on every other key.
+    const statements = Object.values(template.findResources('AWS::IAM::Policy') as Resources)
+      .filter((p) => JSON.stringify(p.Properties['Roles']).includes('BackfillStateMachineRole'))
+      .flatMap((p) => (p.Properties['PolicyDocument'] as { Statement: Array<Record<string, unknown>> }).Statement);
+    expect(statements).toContainEqual({
+      Effect: 'Deny',
+      Action: ['s3:AbortMultipartUpload', 's3:DeleteObject', 's3:PutObject'],
+      NotResource: { 'Fn::Join': ['', [{ 'Fn::GetAtt': [expect.stringMatching(/^StateBucket/), 'Arn'] }, '/backfill-results/*']] },
+    });
     expect(machine.Properties['TracingConfiguration']).toEqual({ Enabled: true });
     expect(machine.Properties['LoggingConfiguration']).toMatchObject({ Level: 'ALL', IncludeExecutionData: false });
     const [, schedule] = only(template, 'AWS::Scheduler::Schedule');
