@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { median } from './measure.ts';
+import { bundleForBench } from './bundle-for-bench.ts';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 export const FUNCTION_BUNDLE = join(ROOT, 'dist/functions/scan/index.mjs');
@@ -49,9 +50,8 @@ async function ensureBundles(): Promise<void> {
   // The rule loader on its own, bundled like the function (rule texts and the built-in
   // pipelines embedded by scripts/build.ts's plugin), so the figure is compilation, not TS
   // stripping or disk reads.
-  const { build } = await import('esbuild');
   const { bundledRuleFiles } = await import('../lib/rules/bundled.ts');
-  await build({
+  await bundleForBench({
     plugins: [embedBundledRules],
     stdin: {
       contents: `export { loadRulePack } from './lib/rules/rule-pack.ts'; export const files = ${JSON.stringify(bundledRuleFiles())};`,
@@ -59,13 +59,7 @@ async function ensureBundles(): Promise<void> {
       loader: 'ts',
     },
     outfile: RULES_BUNDLE,
-    bundle: true,
-    platform: 'node',
-    format: 'esm',
-    target: 'node24',
     minify: true,
-    banner: { js: `import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);` },
-    logLevel: 'error',
   });
 }
 

@@ -17,6 +17,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { median } from './measure.ts';
+import { bundleForBench } from './bundle-for-bench.ts';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 export const SIGMAHQ_WINDOWS = fileURLToPath(new URL('../../shared/corpus/sigma/rules/windows', import.meta.url));
@@ -69,18 +70,11 @@ export async function measurePackColdStart(runs = 5): Promise<PackColdStart | { 
   cpSync(join(ROOT, 'dist/functions/scan'), functionDir, { recursive: true });
   const asset = functionAssetWithPack(functionDir, SIGMAHQ_WINDOWS);
   // The loader the bundle holds, bundled alone, so the first-event figures run the same code.
-  const { build } = await import('esbuild');
   const loader = join(work, 'loader.mjs');
-  await build({
+  await bundleForBench({
     stdin: { contents: `export { loadFunctionPack } from './lib/rules/bundled-pack.ts';`, resolveDir: ROOT, loader: 'ts' },
     outfile: loader,
-    bundle: true,
-    platform: 'node',
-    format: 'esm',
-    target: 'node24',
     minify: true,
-    banner: { js: `import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);` },
-    logLevel: 'error',
   });
   try {
     const results: Array<Omit<PackColdStart, 'runs' | 'yamlCpuMs' | 'packBytes'>> = [];

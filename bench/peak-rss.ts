@@ -9,6 +9,7 @@ import { spawn } from 'node:child_process';
 import { pipeline } from 'node:stream/promises';
 import { fileURLToPath } from 'node:url';
 import { emptyFacts, generateGzip } from './generate.ts';
+import { bundleForBench } from './bundle-for-bench.ts';
 
 const CHILD_SOURCE = fileURLToPath(new URL('./peak-rss-child.ts', import.meta.url));
 const CHILD_BUNDLE = fileURLToPath(new URL('../dist/bench/peak-rss-child.mjs', import.meta.url));
@@ -27,16 +28,9 @@ export interface PeakRss {
 }
 
 export async function measurePeakRss(bytes: number): Promise<PeakRss> {
-  const { build } = await import('esbuild');
-  await build({
+  await bundleForBench({
     entryPoints: [CHILD_SOURCE],
     outfile: CHILD_BUNDLE,
-    bundle: true,
-    platform: 'node',
-    format: 'esm',
-    target: 'node24',
-    banner: { js: `import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);` },
-    logLevel: 'error',
   });
   const child = spawn(process.execPath, [CHILD_BUNDLE], { stdio: ['pipe', 'pipe', 'inherit'] });
   let stdout = '';

@@ -18,6 +18,7 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { createWriteStream, existsSync, mkdirSync, readdirSync, renameSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { bundleForBench } from './bundle-for-bench.ts';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const SHARED = join(ROOT, '../shared');
@@ -94,16 +95,9 @@ function side(tool: string, runs: readonly ProcessRun[]): SideFigures {
 
 /** Bundles the child as the Lambda is bundled, so its figures are not the TypeScript stripper's. */
 async function buildChild(): Promise<void> {
-  const { build } = await import('esbuild');
-  await build({
+  await bundleForBench({
     entryPoints: [fileURLToPath(new URL('./peers-child.ts', import.meta.url))],
     outfile: CHILD,
-    bundle: true,
-    platform: 'node',
-    format: 'esm',
-    target: 'node24',
-    banner: { js: `import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);` },
-    logLevel: 'error',
   });
 }
 
