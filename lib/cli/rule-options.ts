@@ -6,7 +6,7 @@
 import { statSync } from 'node:fs';
 import { bundledRuleFiles } from '../rules/bundled.ts';
 import { readRuleDir } from '../rules/read-rule-dir.ts';
-import type { RuleError, RuleFile } from '../rules/rule.ts';
+import type { RuleError, RuleFile, RuleReplaced } from '../rules/rule.ts';
 import { loadRulePack, type RulePack } from '../rules/rule-pack.ts';
 import { FIRST_CONFIG_LAYER, loadConfiguredPack } from '../rules/build-pack.ts';
 import { PackConfigError } from '../rules/pack-config.ts';
@@ -36,14 +36,14 @@ export const RULE_OPTIONS = {
  * Each path is a layer of its own after the bundled ones (lib/rules/build-pack.ts): its copy of
  * a rule id replaces the bundled one, once, with an info line.
  */
-export function readRulePaths(paths: readonly string[], option = '--rules'): RuleFile[] {
+export function readRulePaths(paths: readonly string[], option = '--rules', firstLayer = FIRST_CONFIG_LAYER): RuleFile[] {
   // `--rules DIR` names the option; a positional (rules lint DIR) names the command.
   return paths.flatMap((path, i) => {
     const stat = statSync(path, { throwIfNoEntry: false });
     const named = option === '' ? display(path) : `${option} ${display(path)}`;
     if (!stat) throw new UsageError(`${named}: no such file or directory`);
     try {
-      return readRuleDir(path).map((f) => ({ ...f, layer: FIRST_CONFIG_LAYER + i }));
+      return readRuleDir(path).map((f) => ({ ...f, layer: firstLayer + i }));
     } catch (error) {
       const e = error as NodeJS.ErrnoException;
       throw new UsageError(`${named}: cannot read ${display(e.path ?? path)}: ${e.code ?? e.message}`);
@@ -67,11 +67,16 @@ export function loadRules(values: OptionValues<typeof RULE_OPTIONS>, options: { 
     } else {
       pack = loadRulePack([...bundledRuleFiles(), ...readRulePaths(values.rules ?? [])], { ...pipelineOptions(values), ...options });
     }
-    for (const r of pack.replaced) process.stderr.write(`winsift: rule ${display(r.id)}: ${display(r.kept)} replaces ${display(r.dropped)}\n`);
+    for (const r of pack.replaced) process.stderr.write(`winsift: ${replacedLine(r)}\n`);
     return pack;
   } catch (error) {
     throw asUsageError(error);
   }
+}
+
+/** The info line for a rule id a later layer's copy took over, for stderr. */
+export function replacedLine(r: RuleReplaced): string {
+  return `rule ${display(r.id, 100)}: ${display(r.kept, 300)} replaces ${display(r.dropped, 300)}`;
 }
 
 /** The errors of reading configurations, packs and pipelines name their file: usage errors. */

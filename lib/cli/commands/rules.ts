@@ -7,7 +7,7 @@
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { bundledRuleFiles } from '../../rules/bundled.ts';
-import { buildPack, recordedConfig } from '../../rules/build-pack.ts';
+import { buildPack, FIRST_CONFIG_LAYER, recordedConfig } from '../../rules/build-pack.ts';
 import { readCompiledPack, RulePackError, writeCompiledPack } from '../../rules/compiled-pack.ts';
 import { defaultPackConfig } from '../../rules/pack-config.ts';
 import { loadPackContent, loadRulePack } from '../../rules/rule-pack.ts';
@@ -15,7 +15,7 @@ import { parseS3Uri } from '../../rules/s3-pack-source.ts';
 import { displayValue, sanitiseDiagnostic } from '../../alerts/sanitise.ts';
 import { defineCommand, defineGroup, type SubCommand, UsageError } from '../command.ts';
 import { EXIT } from '../exit-status.ts';
-import { asUsageError, describeRuleErrors, formatRuleError, loadRules, readRulePaths, RULE_OPTIONS } from '../rule-options.ts';
+import { asUsageError, describeRuleErrors, formatRuleError, loadRules, readRulePaths, replacedLine, RULE_OPTIONS } from '../rule-options.ts';
 import { pipelineOptions } from '../pipeline-options.ts';
 import { parseSigmaFiles } from '../../sigma/load.ts';
 import { parseOptionsOf } from '../../sigma/index.ts';
@@ -78,11 +78,12 @@ pipelines changed is counted; --changes lists it per rule.`,
       return pack.errors.length > 0 ? EXIT.badInput : EXIT.ok;
     }
     const options = sigmaOptionsOf(values);
-    const extra = [...readRulePaths(positionals, ''), ...readRulePaths(values.rules ?? [])];
+    // Each path its own layer, the --rules ones after the positional ones.
+    const extra = [...readRulePaths(positionals, ''), ...readRulePaths(values.rules ?? [], '--rules', FIRST_CONFIG_LAYER + positionals.length)];
     const bundled = bundledRuleFiles();
     // Every channel compiled now: lint wants every error, not those of the channels seen.
     const pack = loadRulePack([...bundled, ...extra], { ...options, eager: true });
-    for (const r of pack.replaced) process.stderr.write(`rule ${displayValue(r.id, 100)}: ${displayValue(r.kept, 300)} replaces ${displayValue(r.dropped, 300)}\n`);
+    for (const r of pack.replaced) process.stderr.write(`${replacedLine(r)}\n`);
     for (const error of pack.errors) process.stdout.write(`${formatRuleError(error)}\n`);
     // What the pipelines did is information, not an error: counted, listed with --changes. For the
     // files named (the bundled pack when none is).
@@ -198,7 +199,7 @@ them out (and records them in the pack).`,
       const written = readCompiledPack(text, values.output); // what the function will do on load
       writeFileSync(values.output, text);
       const { leftOut, levelsChanged, unknownLevelIds } = built.selection;
-      for (const r of built.content.replaced) process.stderr.write(`rule ${r.id}: ${r.kept} replaces ${r.dropped}\n`);
+      for (const r of built.content.replaced) process.stderr.write(`${replacedLine(r)}\n`);
       for (const id of unknownLevelIds) process.stderr.write(`winsift rules pack: levels: ${id} names no rule\n`);
       const out = Object.entries(leftOut).filter(([, n]) => n > 0).map(([why, n]) => `${n} by ${why}`);
       process.stderr.write(
