@@ -47,6 +47,20 @@ const cliAsSibling: Plugin = {
   },
 };
 
+/**
+ * In the CLI bundle the scan's worker threads run dist/scan-worker.mjs (bundled below), beside
+ * dist/winsift-cli.mjs; from the sources they run lib/cli/scan/scan-worker.ts.
+ */
+const scanWorkerBeside: Plugin = {
+  name: 'scan-worker-beside',
+  setup(b) {
+    b.onLoad({ filter: /[\\/]lib[\\/]cli[\\/]scan[\\/]scan-worker-url\.ts$/ }, () => ({
+      loader: 'js',
+      contents: `export function scanWorkerUrl() { return new URL('./scan-worker.mjs', import.meta.url); }`,
+    }));
+  },
+};
+
 async function bundle(entry: string, outfile: string, banner = '', split = false, plugins: Plugin[] = []): Promise<void> {
   // Chunks load ES modules only: the packages' ES builds (`module`), so a lazily imported
   // package (the SNS client) keeps its named exports.
@@ -84,7 +98,8 @@ export async function buildAll(): Promise<void> {
   // The bin is the Node-version check (lib/cli/start.mjs) alone; the CLI itself is a second file
   // it imports once the check passed, so an old Node says why it cannot run instead of failing
   // to link a node:zlib export.
-  await bundle('lib/cli/winsift.ts', 'dist/winsift-cli.mjs');
+  await bundle('lib/cli/winsift.ts', 'dist/winsift-cli.mjs', '', false, [scanWorkerBeside]);
+  await bundle('lib/cli/scan/scan-worker.ts', 'dist/scan-worker.mjs');
   await bundle('lib/cli/start.mjs', 'dist/winsift.mjs', '#!/usr/bin/env node\n', false, [cliAsSibling]);
   chmodSync(join(ROOT, 'dist/winsift.mjs'), 0o755);
 }

@@ -7,7 +7,8 @@ import { statSync } from 'node:fs';
 import { bundledRuleFiles } from '../rules/bundled.ts';
 import { readRuleDir } from '../rules/read-rule-dir.ts';
 import type { RuleError, RuleFile, RuleReplaced } from '../rules/rule.ts';
-import { loadRulePack, type RulePack } from '../rules/rule-pack.ts';
+import { loadRulePackContent, type RulePack } from '../rules/rule-pack.ts';
+import type { PackContent } from '../rules/pack-content.ts';
 import { FIRST_CONFIG_LAYER, loadConfiguredPack } from '../rules/build-pack.ts';
 import { PackConfigError } from '../rules/pack-config.ts';
 import { RulePackError } from '../rules/compiled-pack.ts';
@@ -57,18 +58,27 @@ export function readRulePaths(paths: readonly string[], option = '--rules', firs
  * naming the file. Replaced rule ids are said once on stderr.
  */
 export function loadRules(values: OptionValues<typeof RULE_OPTIONS>, options: { eager?: boolean } = {}): RulePack {
+  return loadRulesWithContent(values, options).pack;
+}
+
+/**
+ * `loadRules`, with the pack content it was compiled from: `scan --threads` writes it as a
+ * compiled pack (lib/rules/compiled-pack.ts) for its workers, which then parse no YAML.
+ */
+export function loadRulesWithContent(values: OptionValues<typeof RULE_OPTIONS>, options: { eager?: boolean } = {}): { pack: RulePack; content: PackContent } {
   try {
-    let pack: RulePack;
+    let loaded: { pack: RulePack; content: PackContent };
     if (values.config !== undefined) {
       if (values.rules || values.pipeline || values['no-builtin-pipelines']) {
         throw new UsageError('--config goes alone (its rules and pipelines are in the configuration)');
       }
-      pack = loadConfiguredPack(values.config, options).pack;
+      const { built, pack } = loadConfiguredPack(values.config, options);
+      loaded = { pack, content: built.content };
     } else {
-      pack = loadRulePack([...bundledRuleFiles(), ...readRulePaths(values.rules ?? [])], { ...pipelineOptions(values), ...options });
+      loaded = loadRulePackContent([...bundledRuleFiles(), ...readRulePaths(values.rules ?? [])], { ...pipelineOptions(values), ...options });
     }
-    for (const r of pack.replaced) process.stderr.write(`winsift: ${replacedLine(r)}\n`);
-    return pack;
+    for (const r of loaded.pack.replaced) process.stderr.write(`winsift: ${replacedLine(r)}\n`);
+    return loaded;
   } catch (error) {
     throw asUsageError(error);
   }

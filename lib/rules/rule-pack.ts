@@ -37,7 +37,16 @@ export interface LoadOptions extends SigmaOptions {
 
 /** Rule files (Sigma YAML, Elastic TOML) straight to a pack. */
 export function loadRulePack(files: readonly RuleFile[], options: LoadOptions = {}): RulePack {
-  return loadPackContent(readRuleFiles(files, options), packVersion(options.name ?? 'local', filesHash(files)), options);
+  return loadRulePackContent(files, options).pack;
+}
+
+/**
+ * The same, with the content the pack was loaded from: what the CLI writes as a compiled pack
+ * for its worker threads (`scan --threads`), so they read no YAML.
+ */
+export function loadRulePackContent(files: readonly RuleFile[], options: LoadOptions = {}): { pack: RulePack; content: PackContent } {
+  const content = readRuleFiles(files, options);
+  return { content, pack: loadPackContent(content, packVersion(options.name ?? 'local', filesHash(files)), options) };
 }
 
 /** Reads rule files into pack content: parsed, filtered, pipelined, ready to compile or to write as a pack. */

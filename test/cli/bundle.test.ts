@@ -17,7 +17,8 @@ describe('esbuild bundles', () => {
   // `npm test` builds dist/ before vitest starts; rebuilding here would delete the function
   // bundle under the feet of the CDK synth tests running beside this file. Built only if absent.
   beforeAll(async () => {
-    if (!existsSync(join(ROOT, 'dist/winsift.mjs')) || !existsSync(join(ROOT, 'dist/functions/scan/index.mjs'))) await buildAll();
+    const built = ['dist/winsift.mjs', 'dist/scan-worker.mjs', 'dist/functions/scan/index.mjs'].every((f) => existsSync(join(ROOT, f)));
+    if (!built) await buildAll();
   }, 120_000);
 
   it('dist/winsift.mjs scans from a directory with no rules/ beside it', async () => {
@@ -31,6 +32,24 @@ describe('esbuild bundles', () => {
     });
     const ids = new Set(stdout.trim().split('\n').map((l) => JSON.parse(l).rule.id));
     expect(ids).toContain('90f138c1-f578-4ac3-8c49-eecfd847c8b7');
+  });
+
+  it('dist/winsift.mjs --threads 2 runs its workers from dist/scan-worker.mjs; without it, says so and scans on one thread', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'winsift-bundle-threads-'));
+    copyFileSync(join(ROOT, 'dist/winsift.mjs'), join(dir, 'winsift.mjs'));
+    copyFileSync(join(ROOT, 'dist/winsift-cli.mjs'), join(dir, 'winsift-cli.mjs'));
+    const sample = join(ROOT, 'samples/winlogbeat-bits.ndjson');
+    const files = [sample, sample, sample];
+    const scan = (threads: string) => run(process.execPath, [join(dir, 'winsift.mjs'), 'scan', '--threads', threads, '--format', 'jsonl', ...files], { cwd: dir });
+    const one = await scan('1');
+    const missing = await scan('2');
+    expect(missing.stderr).toMatch(/a worker thread could not start \(.*scan-worker\.mjs.*\): the files left are scanned on the main thread/);
+    expect(missing.stdout).toBe(one.stdout);
+    copyFileSync(join(ROOT, 'dist/scan-worker.mjs'), join(dir, 'scan-worker.mjs'));
+    const two = await scan('2');
+    expect(two.stderr).not.toContain('could not start');
+    expect(two.stdout).toBe(one.stdout);
+    expect(one.stdout.trim().split('\n')).toHaveLength(24);
   });
 
   it.skipIf(!old)(`dist/winsift.mjs on ${old?.version ?? 'an old Node'} says it needs Node 22, not a link error`, async () => {

@@ -1,5 +1,6 @@
 /** `winsift scan <file|dir|->...`: scan local files with the bundled rules (plus --rules), print alerts. */
 import { statSync, writeFileSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { dirname } from 'node:path';
 import { type Grouping, DEFAULT_AGGREGATION } from '../../alerts/aggregator.ts';
 import { LAYOUT_NAMES, parseLayoutName } from '../../ingest/layout-names.ts';
@@ -12,10 +13,12 @@ import { timelineOutput } from '../output/timeline.ts';
 import { wrapIndented } from '../output/text.ts';
 import { streamWriter } from '../output/writer.ts';
 import { LIMIT_OPTIONS, workBudget } from '../limit-options.ts';
-import { describeRuleErrors, loadRules, RULE_OPTIONS } from '../rule-options.ts';
+import { describeRuleErrors, loadRulesWithContent, RULE_OPTIONS } from '../rule-options.ts';
+import { writeCompiledPack } from '../../rules/compiled-pack.ts';
 import { planInputs } from '../scan/inputs.ts';
 import { createProgress } from '../scan/progress.ts';
-import { runScan } from '../scan/run-scan.ts';
+import { runScan, whyOneThread } from '../scan/run-scan.ts';
+import type { FileScanSettings } from '../scan/scan-file.ts';
 import { formatSummary } from '../scan/run-stats.ts';
 import { version } from '../version.ts';
 import { describeStateTotals, openLocalState } from '../../state/local-state.ts';
@@ -74,6 +77,11 @@ OCSF Detection Findings the function publishes`,
       help: 'with --state: repeats of a rule on one host within WINDOW (e.g. 1h) are\ncounted, then reported as one "N more" (rules may set their own: suppress:)',
     },
     lateness: { type: 'string', value: 'WINDOW', help: 'with --state: how late in event time an event may still join (default 15m)' },
+    threads: {
+      type: 'string',
+      value: 'N',
+      help: `scan N files at once in worker threads (default: the ${availableParallelism()} cores here); 1 scans\nin this thread. Output is the same and in the same order either way; --state\nuses one thread (its correlations need the files in order)`,
+    },
     ...LIMIT_OPTIONS,
   },
   epilogue: `Stdout carries only alerts: \`npx winsift scan logs/ > alerts.jsonl\` writes a clean file.
@@ -117,7 +125,8 @@ errors. A closed stdout (| head) ends winsift quietly by SIGPIPE (status 141 in 
     if (values.state !== undefined && !statSync(dirname(values.state), { throwIfNoEntry: false })?.isDirectory()) {
       throw new UsageError(`--state ${values.state}: no such directory ${dirname(values.state)}`);
     }
-    const pack = loadRules(values);
+    const threadsAsked = values.threads === undefined ? undefined : threadCount(values.threads);
+    const { pack, content } = loadRulesWithContent(values);
     const err = process.stderr;
     const errWidth = err.isTTY ? err.columns || 80 : undefined;
     if (pack.errors.length > 0) {
@@ -154,22 +163,28 @@ errors. A closed stdout (| head) ends winsift quietly by SIGPIPE (status 141 in 
             ...(values.suppress === undefined ? {} : { suppress: values.suppress }),
             ...(values.lateness === undefined ? {} : { lateness: values.lateness }),
           });
+    const settings: FileScanSettings = {
+      ingest: { ...(layout ? { layout } : {}), limits: budget.limits },
+      ...(budget.timeLimitMs === undefined ? {} : { timeLimitMs: budget.timeLimitMs, timeLimitLabel: `--time-limit ${budget.timeLimitText}` }),
+      prefilter: values['parse-all'] !== true,
+      ...(crossObject ? { crossObject } : {}),
+      aggregation: { grouping, maxEventsPerAlert: DEFAULT_AGGREGATION.maxEventsPerAlert },
+      filter: {
+        ...(minLevel === undefined ? {} : { minLevel }),
+        rules: values.rule ?? [],
+        excludeRules: values['exclude-rule'] ?? [],
+        tags: values.tag ?? [],
+      },
+    };
+    const oneThread = whyOneThread(settings);
+    if (oneThread && threadsAsked !== undefined && threadsAsked > 1) progress.log(`winsift: ${oneThread}\n`);
     const stats = await runScan({
       plan,
       detector: pack.detector,
-      settings: {
-        ingest: { ...(layout ? { layout } : {}), limits: budget.limits },
-        ...(budget.timeLimitMs === undefined ? {} : { timeLimitMs: budget.timeLimitMs, timeLimitLabel: `--time-limit ${budget.timeLimitText}` }),
-        prefilter: values['parse-all'] !== true,
-        ...(crossObject ? { crossObject } : {}),
-        aggregation: { grouping, maxEventsPerAlert: DEFAULT_AGGREGATION.maxEventsPerAlert },
-        filter: {
-          ...(minLevel === undefined ? {} : { minLevel }),
-          rules: values.rule ?? [],
-          excludeRules: values['exclude-rule'] ?? [],
-          tags: values.tag ?? [],
-        },
-      },
+      settings,
+      threads: threadsAsked ?? availableParallelism(),
+      // Workers get the pack compiled here, as JSON: they parse no YAML (lib/rules/compiled-pack.ts).
+      workerPack: () => ({ packText: writeCompiledPack(content, { name: 'local', config: null, now: null }), packVersion: pack.version }),
       outputs,
       progress,
     }).finally(() => crossObject?.store.close());
@@ -198,6 +213,11 @@ errors. A closed stdout (| head) ends winsift quietly by SIGPIPE (status 141 in 
 });
 
 export const run = command.run;
+
+/** `--threads N`: a whole number of at least 1. */
+export function threadCount(value: string): number {
+  return wholeNumber('threads', value, 1);
+}
 
 function parseLayout(value: string) {
   try {

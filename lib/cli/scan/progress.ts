@@ -8,6 +8,8 @@ import { fit } from '../output/table.ts';
 import { formatBytes, formatCount, formatDuration } from './run-stats.ts';
 
 export interface Progress {
+  /** A progress line is drawn (stderr is a terminal, not --quiet). */
+  readonly enabled: boolean;
   fileStarted(path: string): void;
   /** Bytes and records read so far in the current file. */
   update(bytes: number, records: number): void;
@@ -29,7 +31,7 @@ const REDRAW_MS = 200;
 
 export function createProgress(stream: NodeJS.WriteStream, plan: ProgressPlan, enabled: boolean): Progress {
   if (!enabled) {
-    return { fileStarted() {}, update() {}, fileDone() {}, log: (text) => void stream.write(text), clear() {}, end() {} };
+    return { enabled: false, fileStarted() {}, update() {}, fileDone() {}, log: (text) => void stream.write(text), clear() {}, end() {} };
   }
   const started = performance.now();
   let filesDone = 0;
@@ -66,6 +68,7 @@ export function createProgress(stream: NodeJS.WriteStream, plan: ProgressPlan, e
     shown = false;
   };
   return {
+    enabled: true,
     fileStarted(path) {
       current = displayValue(path, 200);
       bytesNow = 0;

@@ -95,7 +95,7 @@ export class RunStats {
       this.notLogs.push({ path: report.path, reason: report.reason });
       return;
     }
-    if (report.kind === 'unopened') {
+    if (report.kind === 'unopened' || report.kind === 'failed') {
       this.failed.push({ path: report.path, reason: report.reason });
       return;
     }

@@ -50,7 +50,12 @@ export type FileReport =
   /** Found in a directory and not a log (README.md, a screenshot): skipped and counted. */
   | { readonly kind: 'not-a-log'; readonly path: string; readonly reason: string }
   /** Could not be opened (permissions, vanished): bad input. */
-  | { readonly kind: 'unopened'; readonly path: string; readonly reason: string };
+  | { readonly kind: 'unopened'; readonly path: string; readonly reason: string }
+  /**
+   * The scan itself failed (`--threads`: the worker thread threw or died while on this file):
+   * counted as a failed file (exit 2); alerts it emitted before were already written.
+   */
+  | { readonly kind: 'failed'; readonly path: string; readonly reason: string };
 
 export interface FileScanHooks {
   /** Every alert of the file, in order; awaited (back-pressure reaches the scan). */
