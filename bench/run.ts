@@ -8,10 +8,10 @@
  * Options: --mb N (batch size, default 64), --runs N (timed runs, default 5, after one warm-up),
  * --corpus-mb N and --corpus-runs N (default 10 and 5: the corpus scan is the slow one, so it
  * gets a smaller batch of the same seed), --layouts ecs,nxlog,event-xml,
- * --only l1,l2,bundled,prefilter,corpus,state,cold,packcold,rss,evtx,peers, --rss-mb N (default 256),
+ * --only l1,l2,bundled,prefilter,corpus,state,cold,packcold,rss,evtx,threads,peers, --rss-mb N (default 256),
  * --full (peak RSS at 2 GiB), --peer-runs N (default 3: the Rust peers' section, bench/peers.ts),
  * --state-objects N and --state-mb N (default 8 objects of 2 MB: the cost of state across
- * objects, bench/state.ts).
+ * objects, bench/state.ts), --thread-runs N (default 3: scan --threads 1 vs the cores, bench/threads.ts).
  */
 import { writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
@@ -32,6 +32,7 @@ import { printReport } from './report.ts';
 import { loadBundled, loadCorpus, type LoadedPack } from './rule-packs.ts';
 import { scanBatch, type ScanOutcome } from './scan-batch.ts';
 import { measureState, type StateFigure } from './state.ts';
+import { measureThreadScaling, threadScalingLines, type ThreadScaling } from './threads.ts';
 import { CORPUS_DIRS, SHARED_SIGMA } from './rule-packs.ts';
 
 const RESULTS = fileURLToPath(new URL('./results.json', import.meta.url));
@@ -44,7 +45,8 @@ const { values: args } = parseArgs({
     'corpus-runs': { type: 'string', default: '5' },
     'corpus-mb': { type: 'string', default: '10' },
     layouts: { type: 'string', default: BENCH_LAYOUTS.join(',') },
-    only: { type: 'string', default: 'l1,l2,bundled,prefilter,corpus,state,cold,packcold,rss,evtx,peers' },
+    only: { type: 'string', default: 'l1,l2,bundled,prefilter,corpus,state,cold,packcold,rss,evtx,threads,peers' },
+    'thread-runs': { type: 'string', default: '3' },
     'peer-runs': { type: 'string', default: '3' },
     'rss-mb': { type: 'string', default: '256' },
     full: { type: 'boolean', default: false },
@@ -232,6 +234,9 @@ if ('skipped' in packColdStart) log(`cold start with the SigmaHQ Windows pack: $
 const rssBytes = args.full ? 2 * 2 ** 30 : Number(args['rss-mb']) * MB;
 const peakRss: PeakRss | { skipped: string } = await attempt(`peak RSS at ${(rssBytes / MB).toFixed(0)} MB`, only.has('rss'), () => measurePeakRss(rssBytes));
 const evtx = await attempt('EVTX reader', only.has('evtx'), () => loadEvtxFigures(args.full ? 3 : 1));
+const threads: ThreadScaling | { skipped: string } = await attempt('threads (scan --threads 1 vs the cores)', only.has('threads'), () =>
+  measureThreadScaling({ runs: Number(args['thread-runs']) }),
+);
 // Last: the peers' section runs child processes for minutes, after everything measured in this process.
 const peers: PeerFigures | { skipped: string } = await attempt('Rust peers', only.has('peers'), () => benchPeers({ runs: Number(args['peer-runs']) }));
 
@@ -259,9 +264,11 @@ const results = {
   packColdStart,
   peakRss,
   evtx,
+  threads,
   peers,
 };
 writeFileSync(RESULTS, `${JSON.stringify(results, null, 2)}\n`);
 printReport(results);
+process.stdout.write(`${threadScalingLines(threads).join('\n')}\n`);
 process.stdout.write(`${('skipped' in peers ? ['', `Rust peers: ${peers.skipped}`] : peersReport(peers)).join('\n')}\n`);
 log(`wrote ${RESULTS}`);

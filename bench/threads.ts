@@ -1,0 +1,198 @@
+/**
+ * All cores (issue 18): `winsift scan --threads 1` against `--threads 2` (this machine's cores) on
+ * real files, each run a fresh process of the bundled CLI (dist/winsift.mjs, rebuilt first), the
+ * two alternated run by run (1,2 then 2,1, ...) so a busy machine slows both alike. Wall time
+ * and CPU (GNU time: user + system, all threads), medians; the speed-up is wall(1) / wall(2).
+ * Every run's stdout must be the same bytes, or the row says so.
+ *
+ * - EVTX: the corpus .evtx files above 300 KB (the peers' set), listed `passes` times, bundled pack.
+ * - NXLog: each JSON file of the corpus's zips as one file (unpacked once into dist/bench/), bundled pack.
+ * - NXLog with the SigmaHQ Windows rules: the same files; the rules are parsed from YAML on the
+ *   main thread first, which no thread count shortens.
+ *
+ *   node bench/threads.ts [--runs N] [--passes N] [--only evtx,nxlog,sigma]
+ *
+ * Skipped with a visible line when ../shared (the corpus) is absent.
+ */
+import { spawnSync, execFileSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, readdirSync, renameSync, statSync, writeFileSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
+import { basename, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { median } from './measure.ts';
+
+const ROOT = fileURLToPath(new URL('..', import.meta.url));
+const SHARED = join(ROOT, '../shared');
+const EVTX = join(SHARED, 'corpus/evtx');
+const NXLOG = join(SHARED, 'corpus/nxlog/datasets');
+const SIGMA_RULES = join(SHARED, 'corpus/sigma/rules/windows');
+const CLI = join(ROOT, 'dist/winsift.mjs');
+const NXLOG_FILES = join(ROOT, 'dist/bench/nxlog-files');
+
+/** The aim for 2 cores (issue 18). */
+export const SCALING_AIM = 1.8;
+
+export interface ThreadRun {
+  readonly threads: number;
+  readonly wallSeconds: number;
+  readonly cpuSeconds: number;
+  readonly peakRssMB: number;
+}
+
+export interface ThreadScalingRow {
+  readonly name: string;
+  readonly files: number;
+  readonly megabytes: number;
+  readonly threads: readonly number[];
+  readonly runs: readonly ThreadRun[];
+  /** Medians per thread count. */
+  readonly medians: Readonly<Record<string, { wallSeconds: number; cpuSeconds: number }>>;
+  /** wall(1 thread) / wall(most threads): the speed-up. */
+  readonly speedup: number;
+  /** cpu(most threads) / cpu(1 thread): what the parallel run costs in CPU. */
+  readonly cpuRatio: number;
+  readonly notes: readonly string[];
+}
+
+export type ThreadScaling = { readonly cores: number; readonly rows: readonly (ThreadScalingRow | { name: string; skipped: string })[] };
+
+function log(message: string): void {
+  process.stderr.write(`[threads ${new Date().toISOString().slice(11, 19)}] ${message}\n`);
+}
+
+function corpusEvtx(): string[] {
+  return (readdirSync(EVTX, { recursive: true, encoding: 'utf8' }) as string[])
+    .filter((n) => n.toLowerCase().endsWith('.evtx'))
+    .map((n) => join(EVTX, n))
+    .filter((p) => statSync(p).size > 300 * 1024)
+    .sort();
+}
+
+/** Each JSON file of the NXLog zips as a file of its own (the CLI scans files, not zips), made once. */
+function nxlogFiles(): string[] {
+  const done = join(NXLOG_FILES, '.complete');
+  if (!existsSync(done)) {
+    mkdirSync(NXLOG_FILES, { recursive: true });
+    const zips = (readdirSync(NXLOG, { recursive: true, encoding: 'utf8' }) as string[]).filter((n) => n.endsWith('.zip')).sort();
+    for (const zip of zips) {
+      const path = join(NXLOG, zip);
+      const members = execFileSync('unzip', ['-Z1', path], { encoding: 'utf8' })
+        .split('\n')
+        .filter((m) => m.endsWith('.json') && !m.startsWith('__MACOSX/'));
+      for (const member of members) {
+        const target = join(NXLOG_FILES, basename(member));
+        writeFileSync(`${target}.partial`, execFileSync('unzip', ['-p', path, member], { maxBuffer: 1 << 30 }));
+        renameSync(`${target}.partial`, target);
+      }
+    }
+    writeFileSync(done, '');
+  }
+  return readdirSync(NXLOG_FILES)
+    .filter((n) => n.endsWith('.json'))
+    .sort()
+    .map((n) => join(NXLOG_FILES, n));
+}
+
+/** One scan in a fresh process under GNU time; stdout hashed (the same bytes every run). */
+function runScan(threads: number, args: readonly string[]): ThreadRun & { stdoutHash: string; status: number | null } {
+  const result = spawnSync('/usr/bin/time', ['-f', '@@time %e %U %S %M', process.execPath, CLI, 'scan', '--quiet', '--format', 'jsonl', '--threads', String(threads), ...args], {
+    maxBuffer: 1 << 30,
+  });
+  const stderr = result.stderr.toString('utf8');
+  const timing = /@@time ([\d.]+) ([\d.]+) ([\d.]+) (\d+)/.exec(stderr);
+  if (!timing || (result.status !== 0 && result.status !== 2)) throw new Error(`winsift scan --threads ${threads} exited ${result.status}: ${stderr.slice(-800)}`);
+  return {
+    threads,
+    wallSeconds: Number(timing[1]),
+    cpuSeconds: Number(timing[2]) + Number(timing[3]),
+    peakRssMB: Number(timing[4]) / 1024,
+    stdoutHash: createHash('sha256').update(result.stdout).digest('hex'),
+    status: result.status,
+  };
+}
+
+function measureRow(name: string, files: readonly string[], extraArgs: readonly string[], runs: number, threads: readonly number[]): ThreadScalingRow {
+  const megabytes = files.reduce((n, f) => n + statSync(f).size, 0) / 1e6;
+  log(`${name}: ${files.length} files, ${megabytes.toFixed(0)} MB; threads ${threads.join(' vs ')}, ${runs} alternated runs each`);
+  const all: ThreadRun[] = [];
+  const hashes = new Set<string>();
+  const statuses = new Set<number | null>();
+  for (let i = 0; i < runs; i++) {
+    const order = i % 2 === 0 ? threads : [...threads].reverse();
+    for (const t of order) {
+      const r = runScan(t, [...extraArgs, ...files]);
+      hashes.add(r.stdoutHash);
+      statuses.add(r.status);
+      all.push({ threads: r.threads, wallSeconds: r.wallSeconds, cpuSeconds: r.cpuSeconds, peakRssMB: r.peakRssMB });
+      log(`${name} run ${i + 1}: --threads ${t}: ${r.wallSeconds.toFixed(2)} s wall, ${r.cpuSeconds.toFixed(2)} s CPU, ${r.peakRssMB.toFixed(0)} MB`);
+    }
+  }
+  const medians: Record<string, { wallSeconds: number; cpuSeconds: number }> = {};
+  for (const t of threads) {
+    const mine = all.filter((r) => r.threads === t);
+    medians[String(t)] = { wallSeconds: median(mine.map((r) => r.wallSeconds)), cpuSeconds: median(mine.map((r) => r.cpuSeconds)) };
+  }
+  const first = medians[String(threads[0])]!;
+  const last = medians[String(threads[threads.length - 1])]!;
+  const notes: string[] = [];
+  notes.push(hashes.size === 1 ? 'same stdout bytes in every run' : `STDOUT DIFFERS between runs (${hashes.size} versions)`);
+  if (statuses.size > 1) notes.push(`exit statuses differ: ${[...statuses].join(', ')}`);
+  return { name, files: files.length, megabytes, threads, runs: all, medians, speedup: first.wallSeconds / last.wallSeconds, cpuRatio: last.cpuSeconds / first.cpuSeconds, notes };
+}
+
+export async function measureThreadScaling(options: { runs?: number; passes?: number; only?: ReadonlySet<string> } = {}): Promise<ThreadScaling | { skipped: string }> {
+  if (!existsSync(SHARED)) return { skipped: `SKIPPED: ${SHARED} is absent (the corpus)` };
+  if (spawnSync('/usr/bin/time', ['-f', '%e', 'true']).status !== 0) return { skipped: 'SKIPPED: GNU time (/usr/bin/time) is absent' };
+  const only = options.only ?? new Set(['evtx', 'nxlog', 'sigma']);
+  const runs = options.runs ?? 3;
+  const passes = options.passes ?? 5;
+  const cores = availableParallelism();
+  const threads = [1, Math.max(2, cores)];
+  // Always rebuilt: a dist/ left from an older checkout would time old code.
+  const { buildAll } = await import('../scripts/build.ts');
+  await buildAll();
+  const rows: ThreadScaling['rows'][number][] = [];
+  if (only.has('evtx')) {
+    if (!existsSync(EVTX)) rows.push({ name: 'EVTX', skipped: 'SKIPPED: corpus/evtx is absent' });
+    else {
+      const files = corpusEvtx();
+      rows.push(measureRow(`EVTX: ${files.length} corpus files x ${passes} passes, bundled pack`, Array.from({ length: passes }, () => files).flat(), [], runs, threads));
+    }
+  }
+  const nx = only.has('nxlog') || only.has('sigma') ? (existsSync(NXLOG) ? nxlogFiles() : undefined) : [];
+  if (only.has('nxlog')) {
+    if (!nx) rows.push({ name: 'NXLog', skipped: 'SKIPPED: corpus/nxlog is absent' });
+    else rows.push(measureRow(`NXLog: ${nx.length} corpus files, bundled pack`, nx, [], runs, threads));
+  }
+  if (only.has('sigma')) {
+    if (!nx || !existsSync(SIGMA_RULES)) rows.push({ name: 'NXLog + SigmaHQ', skipped: 'SKIPPED: corpus/nxlog or corpus/sigma is absent' });
+    else rows.push(measureRow(`NXLog: ${nx.length} corpus files, SigmaHQ rules/windows`, nx, ['--rules', SIGMA_RULES], runs, threads));
+  }
+  return { cores, rows };
+}
+
+export function threadScalingLines(scaling: ThreadScaling | { skipped: string }): string[] {
+  if ('skipped' in scaling) return ['', `Threads (scan --threads): ${scaling.skipped}`];
+  const out = ['', `Threads (scan --threads, fresh bundled CLI processes, alternated, medians; ${scaling.cores} cores here, aim >= ${SCALING_AIM}x on 2):`];
+  for (const row of scaling.rows) {
+    if ('skipped' in row) {
+      out.push(`  ${row.name}: ${row.skipped}`);
+      continue;
+    }
+    const [a, b] = row.threads.map((t) => row.medians[String(t)]!);
+    out.push(
+      `  ${row.name} (${row.megabytes.toFixed(0)} MB): ${row.threads[0]} thread ${a!.wallSeconds.toFixed(2)} s wall / ${a!.cpuSeconds.toFixed(2)} s CPU; ` +
+        `${row.threads[1]} threads ${b!.wallSeconds.toFixed(2)} s / ${b!.cpuSeconds.toFixed(2)} s CPU: speed-up ${row.speedup.toFixed(2)}x, CPU x${row.cpuRatio.toFixed(2)}` +
+        ` (aim ${row.speedup >= SCALING_AIM ? 'met' : 'NOT met'}); ${row.notes.join('; ')}`,
+    );
+  }
+  return out;
+}
+
+if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
+  const { values } = parseArgs({ options: { runs: { type: 'string', default: '3' }, passes: { type: 'string', default: '5' }, only: { type: 'string', default: 'evtx,nxlog,sigma' } } });
+  const scaling = await measureThreadScaling({ runs: Number(values.runs), passes: Number(values.passes), only: new Set(values.only.split(',')) });
+  process.stdout.write(`${threadScalingLines(scaling).join('\n')}\n`);
+}
