@@ -3,7 +3,10 @@
  * real files, each run a fresh process of the bundled CLI (dist/winsift.mjs, rebuilt first), the
  * two alternated run by run (1,2 then 2,1, ...) so a busy machine slows both alike. Wall time
  * and CPU (GNU time: user + system, all threads), medians; the speed-up is wall(1) / wall(2).
- * Every run's stdout must be the same bytes, or the row says so.
+ * Each thread's CPU is sampled from /proc as well (main, workers, V8 and libuv helpers), which
+ * gives the speed-up idle cores would give (`idleWallBound`): on this shared machine the
+ * wall-clock figure mostly measures the neighbours. Every run's stdout must be the same bytes,
+ * or the row says so.
  *
  * - EVTX: the corpus .evtx files above 300 KB (the peers' set), listed `passes` times, bundled pack.
  * - NXLog: each JSON file of the corpus's zips as one file (unpacked once into dist/bench/), bundled pack.
@@ -14,9 +17,9 @@
  *
  * Skipped with a visible line when ../shared (the corpus) is absent.
  */
-import { spawnSync, execFileSync } from 'node:child_process';
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readdirSync, renameSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { basename, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -39,6 +42,8 @@ export interface ThreadRun {
   readonly wallSeconds: number;
   readonly cpuSeconds: number;
   readonly peakRssMB: number;
+  /** Per-thread CPU (Linux /proc), when it could be sampled. */
+  readonly byThread?: ThreadCpu;
 }
 
 export interface ThreadScalingRow {
@@ -53,6 +58,13 @@ export interface ThreadScalingRow {
   readonly speedup: number;
   /** cpu(most threads) / cpu(1 thread): what the parallel run costs in CPU. */
   readonly cpuRatio: number;
+  /**
+   * The speed-up idle cores would give, from each run's per-thread CPU (idleWallBound), medians:
+   * what this machine's neighbours do not let the wall-clock figure show.
+   */
+  readonly idleSpeedup?: number;
+  /** Medians of the per-thread CPU, per thread count. */
+  readonly threadCpu: Readonly<Record<string, ThreadCpu | undefined>>;
   readonly notes: readonly string[];
 }
 
@@ -95,25 +107,104 @@ function nxlogFiles(): string[] {
     .map((n) => join(NXLOG_FILES, n));
 }
 
-/** One scan in a fresh process under GNU time; stdout hashed (the same bytes every run). */
-function runScan(threads: number, args: readonly string[]): ThreadRun & { stdoutHash: string; status: number | null } {
-  const result = spawnSync('/usr/bin/time', ['-f', '@@time %e %U %S %M', process.execPath, CLI, 'scan', '--quiet', '--format', 'jsonl', '--threads', String(threads), ...args], {
-    maxBuffer: 1 << 30,
+/** CPU seconds by thread kind, from /proc (Linux), sampled while the process runs. */
+export interface ThreadCpu {
+  /** The main JavaScript thread. */
+  readonly main: number;
+  /** Each worker thread (scan-worker.ts), largest first. */
+  readonly workers: readonly number[];
+  /** V8's helpers (GC, compiler), libuv's pool, the rest. */
+  readonly helpers: number;
+}
+
+const TICKS_PER_SECOND = 100; // USER_HZ on Linux
+const SAMPLE_MS = 25;
+
+/** Each thread's CPU so far (utime + stime, in ticks) and its name. */
+function sampleThreads(pid: number, into: Map<number, { name: string; ticks: number }>): void {
+  let tids: string[];
+  try {
+    tids = readdirSync(`/proc/${pid}/task`);
+  } catch {
+    return;
+  }
+  for (const tid of tids) {
+    try {
+      const stat = readFileSync(`/proc/${pid}/task/${tid}/stat`, 'utf8');
+      // The name is in parentheses and may hold spaces; the fields after it are fixed.
+      const close = stat.lastIndexOf(')');
+      const name = stat.slice(stat.indexOf('(') + 1, close);
+      const fields = stat.slice(close + 2).split(' ');
+      into.set(Number(tid), { name, ticks: Number(fields[11]) + Number(fields[12]) });
+    } catch {
+      // the thread ended between the listing and the read: its last sample stands
+    }
+  }
+}
+
+function threadCpu(samples: Map<number, { name: string; ticks: number }>): ThreadCpu {
+  let main = 0;
+  let helpers = 0;
+  const workers: number[] = [];
+  for (const { name, ticks } of samples.values()) {
+    const seconds = ticks / TICKS_PER_SECOND;
+    if (name === 'MainThread' || name === 'node') main += seconds;
+    else if (name === 'WorkerThread') workers.push(seconds);
+    else helpers += seconds;
+  }
+  return { main, workers: workers.sort((a, b) => b - a), helpers };
+}
+
+/**
+ * One scan in a fresh process under GNU time (wall, CPU, peak RSS, exact), its threads' CPU
+ * sampled from /proc every 25 ms (the last few ms of each thread are missed), stdout hashed.
+ */
+async function runScan(threads: number, args: readonly string[]): Promise<ThreadRun & { stdoutHash: string; status: number | null }> {
+  const child = spawn('/usr/bin/time', ['-f', '@@time %e %U %S %M', process.execPath, CLI, 'scan', '--quiet', '--format', 'jsonl', '--threads', String(threads), ...args], {
+    stdio: ['ignore', 'pipe', 'pipe'],
   });
-  const stderr = result.stderr.toString('utf8');
+  const hash = createHash('sha256');
+  child.stdout.on('data', (c: Buffer) => hash.update(c));
+  let stderr = '';
+  child.stderr.on('data', (c: Buffer) => void (stderr = (stderr + c.toString('utf8')).slice(-4000)));
+  const samples = new Map<number, { name: string; ticks: number }>();
+  let nodePid: number | undefined;
+  const timer = setInterval(() => {
+    if (nodePid === undefined && child.pid !== undefined) {
+      try {
+        const children = readFileSync(`/proc/${child.pid}/task/${child.pid}/children`, 'utf8').trim();
+        if (children) nodePid = Number(children.split(' ')[0]);
+      } catch {
+        // not started yet, or already gone
+      }
+    }
+    if (nodePid !== undefined) sampleThreads(nodePid, samples);
+  }, SAMPLE_MS);
+  const status = await new Promise<number | null>((resolve) => child.on('close', (code) => resolve(code)));
+  clearInterval(timer);
   const timing = /@@time ([\d.]+) ([\d.]+) ([\d.]+) (\d+)/.exec(stderr);
-  if (!timing || (result.status !== 0 && result.status !== 2)) throw new Error(`winsift scan --threads ${threads} exited ${result.status}: ${stderr.slice(-800)}`);
+  if (!timing || (status !== 0 && status !== 2)) throw new Error(`winsift scan --threads ${threads} exited ${status}: ${stderr.slice(-800)}`);
   return {
     threads,
     wallSeconds: Number(timing[1]),
     cpuSeconds: Number(timing[2]) + Number(timing[3]),
     peakRssMB: Number(timing[4]) / 1024,
-    stdoutHash: createHash('sha256').update(result.stdout).digest('hex'),
-    status: result.status,
+    ...(samples.size > 0 ? { byThread: threadCpu(samples) } : {}),
+    stdoutHash: hash.digest('hex'),
+    status,
   };
 }
 
-function measureRow(name: string, files: readonly string[], extraArgs: readonly string[], runs: number, threads: readonly number[]): ThreadScalingRow {
+/**
+ * The wall time this run would take on `cores` idle cores, from its threads' CPU: no JavaScript
+ * thread finishes before its own CPU time, and all threads together need their CPU over the cores.
+ */
+export function idleWallBound(run: ThreadRun, cores: number): number | undefined {
+  if (!run.byThread) return undefined;
+  return Math.max(run.byThread.main, ...run.byThread.workers, run.cpuSeconds / cores);
+}
+
+async function measureRow(name: string, files: readonly string[], extraArgs: readonly string[], runs: number, threads: readonly number[], cores: number): Promise<ThreadScalingRow> {
   const megabytes = files.reduce((n, f) => n + statSync(f).size, 0) / 1e6;
   log(`${name}: ${files.length} files, ${megabytes.toFixed(0)} MB; threads ${threads.join(' vs ')}, ${runs} alternated runs each`);
   const all: ThreadRun[] = [];
@@ -122,24 +213,55 @@ function measureRow(name: string, files: readonly string[], extraArgs: readonly 
   for (let i = 0; i < runs; i++) {
     const order = i % 2 === 0 ? threads : [...threads].reverse();
     for (const t of order) {
-      const r = runScan(t, [...extraArgs, ...files]);
-      hashes.add(r.stdoutHash);
-      statuses.add(r.status);
-      all.push({ threads: r.threads, wallSeconds: r.wallSeconds, cpuSeconds: r.cpuSeconds, peakRssMB: r.peakRssMB });
-      log(`${name} run ${i + 1}: --threads ${t}: ${r.wallSeconds.toFixed(2)} s wall, ${r.cpuSeconds.toFixed(2)} s CPU, ${r.peakRssMB.toFixed(0)} MB`);
+      const { stdoutHash, status, ...r } = await runScan(t, [...extraArgs, ...files]);
+      hashes.add(stdoutHash);
+      statuses.add(status);
+      all.push(r);
+      const b = r.byThread;
+      const split = b ? `; main ${b.main.toFixed(2)} s, workers ${b.workers.map((w) => w.toFixed(2)).join(' + ') || '-'}, helpers ${b.helpers.toFixed(2)}` : '';
+      log(`${name} run ${i + 1}: --threads ${t}: ${r.wallSeconds.toFixed(2)} s wall, ${r.cpuSeconds.toFixed(2)} s CPU${split}, ${r.peakRssMB.toFixed(0)} MB`);
     }
   }
   const medians: Record<string, { wallSeconds: number; cpuSeconds: number }> = {};
+  const threadCpu: Record<string, ThreadCpu | undefined> = {};
+  const bounds: Record<string, number | undefined> = {};
   for (const t of threads) {
     const mine = all.filter((r) => r.threads === t);
     medians[String(t)] = { wallSeconds: median(mine.map((r) => r.wallSeconds)), cpuSeconds: median(mine.map((r) => r.cpuSeconds)) };
+    const split = mine.map((r) => r.byThread).filter((b): b is ThreadCpu => b !== undefined);
+    threadCpu[String(t)] =
+      split.length === mine.length
+        ? {
+            main: median(split.map((b) => b.main)),
+            workers: (split[0]?.workers ?? []).map((_, k) => median(split.map((b) => b.workers[k] ?? 0))),
+            helpers: median(split.map((b) => b.helpers)),
+          }
+        : undefined;
+    const wallBounds = mine.map((r) => idleWallBound(r, cores));
+    bounds[String(t)] = wallBounds.every((b) => b !== undefined) ? median(wallBounds as number[]) : undefined;
   }
-  const first = medians[String(threads[0])]!;
-  const last = medians[String(threads[threads.length - 1])]!;
+  const [low, high] = [String(threads[0]), String(threads[threads.length - 1])];
+  const first = medians[low]!;
+  const last = medians[high]!;
   const notes: string[] = [];
   notes.push(hashes.size === 1 ? 'same stdout bytes in every run' : `STDOUT DIFFERS between runs (${hashes.size} versions)`);
   if (statuses.size > 1) notes.push(`exit statuses differ: ${[...statuses].join(', ')}`);
-  return { name, files: files.length, megabytes, threads, runs: all, medians, speedup: first.wallSeconds / last.wallSeconds, cpuRatio: last.cpuSeconds / first.cpuSeconds, notes };
+  const busy = last.cpuSeconds / last.wallSeconds;
+  if (busy < threads[threads.length - 1]! * 0.8) notes.push(`the ${high}-thread runs got ${busy.toFixed(2)} cores on average (a busy machine)`);
+  const idleSpeedup = bounds[low] !== undefined && bounds[high] !== undefined ? bounds[low]! / bounds[high]! : undefined;
+  return {
+    name,
+    files: files.length,
+    megabytes,
+    threads,
+    runs: all,
+    medians,
+    speedup: first.wallSeconds / last.wallSeconds,
+    cpuRatio: last.cpuSeconds / first.cpuSeconds,
+    ...(idleSpeedup === undefined ? {} : { idleSpeedup }),
+    threadCpu,
+    notes,
+  };
 }
 
 export async function measureThreadScaling(options: { runs?: number; passes?: number; only?: ReadonlySet<string> } = {}): Promise<ThreadScaling | { skipped: string }> {
@@ -158,17 +280,17 @@ export async function measureThreadScaling(options: { runs?: number; passes?: nu
     if (!existsSync(EVTX)) rows.push({ name: 'EVTX', skipped: 'SKIPPED: corpus/evtx is absent' });
     else {
       const files = corpusEvtx();
-      rows.push(measureRow(`EVTX: ${files.length} corpus files x ${passes} passes, bundled pack`, Array.from({ length: passes }, () => files).flat(), [], runs, threads));
+      rows.push(await measureRow(`EVTX: ${files.length} corpus files x ${passes} passes, bundled pack`, Array.from({ length: passes }, () => files).flat(), [], runs, threads, cores));
     }
   }
   const nx = only.has('nxlog') || only.has('sigma') ? (existsSync(NXLOG) ? nxlogFiles() : undefined) : [];
   if (only.has('nxlog')) {
     if (!nx) rows.push({ name: 'NXLog', skipped: 'SKIPPED: corpus/nxlog is absent' });
-    else rows.push(measureRow(`NXLog: ${nx.length} corpus files, bundled pack`, nx, [], runs, threads));
+    else rows.push(await measureRow(`NXLog: ${nx.length} corpus files, bundled pack`, nx, [], runs, threads, cores));
   }
   if (only.has('sigma')) {
     if (!nx || !existsSync(SIGMA_RULES)) rows.push({ name: 'NXLog + SigmaHQ', skipped: 'SKIPPED: corpus/nxlog or corpus/sigma is absent' });
-    else rows.push(measureRow(`NXLog: ${nx.length} corpus files, SigmaHQ rules/windows`, nx, ['--rules', SIGMA_RULES], runs, threads));
+    else rows.push(await measureRow(`NXLog: ${nx.length} corpus files, SigmaHQ rules/windows`, nx, ['--rules', SIGMA_RULES], runs, threads, cores));
   }
   return { cores, rows };
 }
@@ -184,9 +306,15 @@ export function threadScalingLines(scaling: ThreadScaling | { skipped: string })
     const [a, b] = row.threads.map((t) => row.medians[String(t)]!);
     out.push(
       `  ${row.name} (${row.megabytes.toFixed(0)} MB): ${row.threads[0]} thread ${a!.wallSeconds.toFixed(2)} s wall / ${a!.cpuSeconds.toFixed(2)} s CPU; ` +
-        `${row.threads[1]} threads ${b!.wallSeconds.toFixed(2)} s / ${b!.cpuSeconds.toFixed(2)} s CPU: speed-up ${row.speedup.toFixed(2)}x, CPU x${row.cpuRatio.toFixed(2)}` +
-        ` (aim ${row.speedup >= SCALING_AIM ? 'met' : 'NOT met'}); ${row.notes.join('; ')}`,
+        `${row.threads[1]} threads ${b!.wallSeconds.toFixed(2)} s / ${b!.cpuSeconds.toFixed(2)} s CPU: speed-up ${row.speedup.toFixed(2)}x` +
+        ` (aim ${row.speedup >= SCALING_AIM ? 'met' : 'NOT met'}), CPU x${row.cpuRatio.toFixed(2)}` +
+        (row.idleSpeedup === undefined ? '' : `; on idle cores (per-thread CPU) ${row.idleSpeedup.toFixed(2)}x`) +
+        `; ${row.notes.join('; ')}`,
     );
+    for (const t of row.threads) {
+      const c = row.threadCpu[String(t)];
+      if (c) out.push(`    ${t} thread(s), CPU by thread (medians): main ${c.main.toFixed(2)} s, workers ${c.workers.map((w) => w.toFixed(2)).join(' + ') || '-'}, V8/libuv helpers ${c.helpers.toFixed(2)} s`);
+    }
   }
   return out;
 }
