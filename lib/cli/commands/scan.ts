@@ -80,7 +80,7 @@ OCSF Detection Findings the function publishes`,
     threads: {
       type: 'string',
       value: 'N',
-      help: `scan N files at once in worker threads (default: the ${availableParallelism()} cores here); 1 scans\nin this thread. Output is the same and in the same order either way; --state\nuses one thread (its correlations need the files in order)`,
+      help: `scan N files at once in worker threads (default: the ${availableParallelism()} cores here when the\nfiles add up to 64 MiB or more, else 1); 1 scans in this thread. Output is the\nsame and in the same order either way; --state uses one thread (its\ncorrelations need the files in order)`,
     },
     ...LIMIT_OPTIONS,
   },
@@ -182,7 +182,7 @@ errors. A closed stdout (| head) ends winsift quietly by SIGPIPE (status 141 in 
       plan,
       detector: pack.detector,
       settings,
-      threads: threadsAsked ?? availableParallelism(),
+      threads: threadsAsked ?? defaultThreads(plan.files.reduce((n, f) => n + (f.size ?? 0), 0)),
       // Workers get the pack compiled here, as JSON: they parse no YAML (lib/rules/compiled-pack.ts).
       workerPack: () => ({ packText: writeCompiledPack(content, { name: 'local', config: null, now: null }), packVersion: pack.version }),
       outputs,
@@ -213,6 +213,18 @@ errors. A closed stdout (| head) ends winsift quietly by SIGPIPE (status 141 in 
 });
 
 export const run = command.run;
+
+/**
+ * Below this many bytes in all, a scan without `--threads` runs in one thread: each worker costs
+ * about 0.9 s of CPU (start-up, its own JIT warm-up and GC; bench/threads.ts), about what
+ * scanning 64 MiB costs here, so a smaller scan would only be slower.
+ */
+const PARALLEL_FROM_BYTES = 64 * 2 ** 20;
+
+/** Stdin counts for nothing: it is read by the main thread anyway. */
+function defaultThreads(fileBytes: number): number {
+  return fileBytes < PARALLEL_FROM_BYTES ? 1 : availableParallelism();
+}
 
 /** `--threads N`: a whole number of at least 1. */
 export function threadCount(value: string): number {
