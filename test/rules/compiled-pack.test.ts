@@ -3,9 +3,12 @@
  * a SigmaHQ sample with ../shared), and a pack that is newer, changed, truncated or holds a
  * broken rule is refused as a whole with every problem listed.
  */
-import { readdirSync } from 'node:fs';
+import { readdirSync, rmSync } from 'node:fs';
 import { createReadStream } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { functionAssetWithPack } from '../../infra/rule-pack-asset.ts';
+import { FUNCTION_PACK_FILE, loadFunctionPack } from '../../lib/rules/bundled-pack.ts';
 import { isDeepStrictEqual } from 'node:util';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { WinEvent } from '../../lib/events/win-event.ts';
@@ -124,6 +127,18 @@ suppress:
     expect(pack.suppress).toEqual(built.content.suppress);
     // A pack without the section stays version 1, as every pack before it.
     expect(readCompiledPack(writeCompiledPack(readRuleFiles(seedRuleFiles()), { name: 'plain', config: {} }), 'plain.json').header.formatVersion).toBe(1);
+  });
+
+  it('the build-time pack (cdk -c rulePack=config) carries it into the function asset, and the function reads it', () => {
+    const fakeBundle = tree.write('dist/scan/index.mjs', '// stands for the bundle\n');
+    const asset = functionAssetWithPack(dirname(fakeBundle), join(tree.dir, 'pack.yml'));
+    try {
+      const { pack, origin } = loadFunctionPack(pathToFileURL(`${asset.dir}/`));
+      expect(origin).toBe(FUNCTION_PACK_FILE);
+      expect(pack.suppress).toEqual(built.content.suppress);
+    } finally {
+      rmSync(asset.dir, { recursive: true, force: true });
+    }
   });
 
   it('is refused when its suppression is malformed, or claims format version 1', () => {
