@@ -105,6 +105,8 @@ export class PackConfigError extends Error {
   }
 }
 
+const MAX_WINDOW_MS = 365 * 86_400_000;
+
 const NO_CRITERIA: RuleCriteria = { ids: [], tags: [], paths: [] };
 
 /** The configuration a bare list of rule directories means: those rules plus the bundled ones, built-in pipelines. */
@@ -297,7 +299,9 @@ class Reader {
     } catch {
       ms = undefined;
     }
-    if (ms === undefined || ms <= 0) this.#fail(key, `expected a window such as 30m, 1h or 2d (a whole number and s, m, h, d, w), got ${describe(value)}`);
+    if (ms === undefined || ms <= 0) this.#fail(key, `expected a window such as 30m, 1h or 2d (a whole number and s, m, h, d, w, M or y), got ${describe(value)}`);
+    // State items live for a few windows (lib/state): a year is already more than any dedup period.
+    if (ms > MAX_WINDOW_MS) this.#fail(key, `${describe(value)} is longer than a year, the longest window allowed`);
     return ms;
   }
   /** The key fields: one name or a list, each once. */

@@ -201,6 +201,7 @@ describe('suppress: the pack configuration\'s suppression section', () => {
     expectError(`${s}  default: 0m\n`, 'suppress.default', /expected a window/);
     expectError(`${s}  default: 3600\n`, 'suppress.default', /got 3600/);
     expectError(`${s}  default: off\n`, 'suppress.default', /cannot be off/);
+    expectError(`${s}  default: 2y\n`, 'suppress.default', /longer than a year/);
     expectError(`${s}  default: { by: [Computer] }\n`, 'suppress.default.window', /missing/);
     expectError(`${s}  default: { window: 1h, key: [Computer] }\n`, 'suppress.default.key', /unknown key \(known: window, by\)/);
     expectError(`${s}  rules: { ids: [x] }\n`, 'suppress.rules', /expected a list/);
