@@ -167,11 +167,17 @@ export function startWorkerPool(files: readonly InputFile[], inWorker: (file: In
     }
     if (job) finish(job, { kind: 'failed', path: job.file.path, reason: `worker thread died while scanning it: ${error.message}` });
     void slot.worker.terminate();
-    if (!startFailed && workerJobs.some((j) => j.state === 'pending')) spawn();
+    if (!startFailed && largestPending()) spawn();
     dispatch();
   };
 
-  const nextJob = (): Job | undefined => (buffered >= BUFFER_BUDGET ? undefined : bySize.find((j) => j.state === 'pending'));
+  // A job never becomes pending again, so the search resumes where it stopped: linear in all.
+  let cursor = 0;
+  const largestPending = (): Job | undefined => {
+    while (cursor < bySize.length && bySize[cursor]!.state !== 'pending') cursor++;
+    return bySize[cursor];
+  };
+  const nextJob = (): Job | undefined => (buffered >= BUFFER_BUDGET ? undefined : largestPending());
 
   const dispatch = () => {
     if (closed) return;
