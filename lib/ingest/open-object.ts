@@ -123,17 +123,19 @@ async function* readItems(
     let invalidUtf8 = isUtf8(record.bytes) ? undefined : 'invalid UTF-8: the bad bytes were read as U+FFFD';
     for (const result of readRecordSafely(record.bytes, record.location, framing, layout, limits.maxNestingDepth)) {
       if ('event' in result) {
-        const reasons = [invalidUtf8, result.warning].filter((w) => w !== undefined);
-        yield reasons.length === 0 && result.alternates === undefined
-          ? { kind: 'event', index: index++, event: result.event }
-          : {
-              kind: 'event',
-              index: index++,
-              event: result.event,
-              ...(reasons.length > 0 ? { warning: new InputError(uri, record.location, reasons.join('; ')) } : {}),
-              ...(result.alternates ? { alternates: result.alternates } : {}),
-              ...(result.duplicateKeys ? { duplicateKeys: result.duplicateKeys } : {}),
-            };
+        if (invalidUtf8 === undefined && result.warning === undefined && result.alternates === undefined) {
+          yield { kind: 'event', index: index++, event: result.event };
+        } else {
+          const reasons = [invalidUtf8, result.warning].filter((w) => w !== undefined);
+          yield {
+            kind: 'event',
+            index: index++,
+            event: result.event,
+            ...(reasons.length > 0 ? { warning: new InputError(uri, record.location, reasons.join('; ')) } : {}),
+            ...(result.alternates ? { alternates: result.alternates } : {}),
+            ...(result.duplicateKeys ? { duplicateKeys: result.duplicateKeys } : {}),
+          };
+        }
       } else {
         yield { kind: 'unreadable', index: index++, error: new InputError(uri, result.location, result.reason) };
       }

@@ -47,8 +47,8 @@ export function readRecord(
     return [{ location, reason: `invalid JSON: ${(error as Error).message}` }];
   }
   const duplicates = duplicateKeysOf(text, parsed);
-  const read = (value: unknown) => readParsed(value, location, layout, maxNestingDepth);
-  return duplicates ? withDuplicates(read(parsed), read(duplicates.firstWins), duplicates, location) : read(parsed);
+  const read = readParsed(parsed, location, layout, maxNestingDepth);
+  return duplicates ? withDuplicates(read, readParsed(duplicates.firstWins, location, layout, maxNestingDepth), duplicates, location) : read;
 }
 
 /** A parsed JSON record: a CloudWatch envelope's log events, or one event. */
