@@ -12,7 +12,7 @@ import { crc32 } from 'node:zlib';
 import { InputError } from '../ingest/ingest-item.ts';
 import { ChunkTables, parseFragment } from './binxml.ts';
 import { CHUNK_SIZE } from './chunk-stream.ts';
-import { toEvtxDumpJson } from './evtx-dump-json.ts';
+import { firstWinsValue, type RepeatedData, toEvtxDumpJson } from './evtx-dump-json.ts';
 import { EvtxFormatError } from './evtx-format-error.ts';
 import { defaultExpansionBudget, type ExpansionBudget, RecordBudgetError } from './expansion-budget.ts';
 import type { EvtxItem } from './evtx-item.ts';
@@ -142,8 +142,14 @@ export function* readChunk(bytes: Uint8Array, place: ChunkPlace, budget: Expansi
     try {
       tables.depth = 0;
       const nodes = parseFragment(tables, offset + RECORD_HEADER_SIZE, offset + size - 4, false);
-      const value = toEvtxDumpJson(resolveRecord(nodes, budget));
-      yield { kind: 'record', recordId, chunk: place.index, value };
+      const repeats: RepeatedData = new Map();
+      const value = toEvtxDumpJson(resolveRecord(nodes, budget), repeats);
+      if (repeats.size === 0) yield { kind: 'record', recordId, chunk: place.index, value };
+      else {
+        const names = [...new Set([...repeats.values()].flatMap((first) => [...first.keys()]))];
+        const firstWins = firstWinsValue(value, repeats) as Record<string, unknown>;
+        yield { kind: 'record', recordId, chunk: place.index, value, repeated: { names, firstWins } };
+      }
     } catch (error) {
       const location = `${where}, record ${recordId} at offset 0x${offset.toString(16)} in chunk`;
       yield unreadable(location, describe(error, offset), 1);

@@ -15,21 +15,38 @@ import type { Scalar } from './value-types.ts';
 export type JsonValue = Scalar | null | JsonValue[] | { [key: string]: JsonValue };
 type JsonObject = { [key: string]: JsonValue };
 
-/** The record's value: `{Event: {...}}`. */
-export function toEvtxDumpJson(root: ResolvedElement): JsonObject {
+/**
+ * `<Data Name="X">` written twice in one container: the value keeps the last (as evtx_dump
+ * does), and this map keeps each repeated name's first value per container object, so ingest
+ * can match the first-wins reading too (lib/ingest/README.md, duplicate keys).
+ */
+export type RepeatedData = Map<JsonObject, Map<string, JsonValue>>;
+
+/** The record's value: `{Event: {...}}`. Repeated `<Data Name>`s are noted in `repeats`. */
+export function toEvtxDumpJson(root: ResolvedElement, repeats?: RepeatedData): JsonObject {
   const out: JsonObject = {};
-  for (const element of root.children ?? []) setKey(out, element.name, elementValue(element, false));
+  for (const element of root.children ?? []) setKey(out, element.name, elementValue(element, false, repeats));
   return out;
 }
 
-function elementValue(element: ResolvedElement, isDataContainer: boolean): JsonValue {
+/** `value` with the first value of every repeated `<Data Name>` (a copy; `value` is untouched). */
+export function firstWinsValue(value: JsonValue, repeats: RepeatedData): JsonValue {
+  if (typeof value !== 'object' || value === null) return value;
+  if (Array.isArray(value)) return value.map((item) => firstWinsValue(item, repeats));
+  const first = repeats.get(value);
+  const out: JsonObject = {};
+  for (const key in value) setKey(out, key, first?.has(key) ? first.get(key)! : firstWinsValue(value[key]!, repeats));
+  return out;
+}
+
+function elementValue(element: ResolvedElement, isDataContainer: boolean, repeats: RepeatedData | undefined): JsonValue {
   if (element.children === undefined && element.attrs === undefined) {
     return element.text === undefined ? null : textValue(element.text);
   }
-  return elementObject(element, isDataContainer);
+  return elementObject(element, isDataContainer, repeats);
 }
 
-function elementObject(element: ResolvedElement, isDataContainer: boolean): JsonObject {
+function elementObject(element: ResolvedElement, isDataContainer: boolean, repeats: RepeatedData | undefined): JsonObject {
   const out: JsonObject = {};
   if (element.attrs !== undefined) {
     const attributes: JsonObject = {};
@@ -46,10 +63,16 @@ function elementObject(element: ResolvedElement, isDataContainer: boolean): Json
     if (isDataContainer && child.name === 'Data') {
       if (flattenNamedData) {
         const name = dataName(child);
-        if (name !== undefined) setKey(out, name, dataValue(child));
+        if (name === undefined) continue;
+        if (repeats !== undefined && Object.hasOwn(out, name)) {
+          let first = repeats.get(out);
+          if (first === undefined) repeats.set(out, (first = new Map()));
+          if (!first.has(name)) first.set(name, out[name]!);
+        }
+        setKey(out, name, dataValue(child, repeats));
       } else if (!positionalDataDone) {
         positionalDataDone = true;
-        const items = children.filter((c) => c.name === 'Data').map(dataValue);
+        const items = children.filter((c) => c.name === 'Data').map((c) => dataValue(c, repeats));
         out['Data'] = { '#text': items.length === 1 ? items[0]! : items };
       }
       continue;
@@ -63,13 +86,13 @@ function elementObject(element: ResolvedElement, isDataContainer: boolean): Json
       key = `${key}_${suffix}`;
     }
     const isContainer = child.name === 'EventData' || child.name === 'UserData';
-    setKey(out, key, elementValue(child, isContainer));
+    setKey(out, key, elementValue(child, isContainer, repeats));
   }
   return out;
 }
 
-function dataValue(data: ResolvedElement): JsonValue {
-  if (data.children !== undefined) return elementObject(data, false);
+function dataValue(data: ResolvedElement, repeats: RepeatedData | undefined): JsonValue {
+  if (data.children !== undefined) return elementObject(data, false, repeats);
   return data.text === undefined ? '' : textValue(data.text);
 }
 
