@@ -12,11 +12,10 @@ import { crc32 } from 'node:zlib';
 import { InputError } from '../ingest/ingest-item.ts';
 import { ChunkTables, parseFragment } from './binxml.ts';
 import { CHUNK_SIZE } from './chunk-stream.ts';
-import { toEvtxDumpJson } from './evtx-dump-json.ts';
 import { EvtxFormatError } from './evtx-format-error.ts';
-import { defaultExpansionBudget, type ExpansionBudget, RecordBudgetError } from './expansion-budget.ts';
+import { type ExpansionBudget, RecordBudgetError } from './expansion-budget.ts';
 import type { EvtxItem } from './evtx-item.ts';
-import { resolveRecord } from './resolve-template.ts';
+import { renderRecord } from './render-record.ts';
 
 const CHUNK_HEADER_SIZE = 512;
 const RECORD_HEADER_SIZE = 24;
@@ -72,8 +71,12 @@ export function readChunkHeader(bytes: Uint8Array): ChunkHeader {
  */
 export type ChunkItem = EvtxItem | (Extract<EvtxItem, { kind: 'unreadable' }> & { lossUnknown: true });
 
-/** Reads every record of one chunk that can be read; reports the rest. Never throws. */
-export function* readChunk(bytes: Uint8Array, place: ChunkPlace, budget: ExpansionBudget = defaultExpansionBudget()): Generator<ChunkItem> {
+/**
+ * Reads every record of one chunk that can be read and reports the rest, handing each item to
+ * `emit` in order (a call, not a generator step per record). Throws only what `emit` throws: the
+ * file reader's object budget check stops the chunk right after the record that broke it.
+ */
+export function readChunk(bytes: Uint8Array, place: ChunkPlace, budget: ExpansionBudget, emit: (item: ChunkItem) => void): void {
   const where = `chunk ${place.index} at offset 0x${place.fileOffset.toString(16)}`;
   const unreadable = (location: string, reason: string, lostRecords: number): EvtxItem => ({
     kind: 'unreadable',
@@ -83,7 +86,7 @@ export function* readChunk(bytes: Uint8Array, place: ChunkPlace, budget: Expansi
 
   if (bytes.length < CHUNK_HEADER_SIZE) {
     if (!isAllZero(bytes)) {
-      yield { ...unreadable(where, `file ends ${bytes.length} bytes into this chunk, before its header ends`, 0), lossUnknown: true } as ChunkItem;
+      emit({ ...unreadable(where, `file ends ${bytes.length} bytes into this chunk, before its header ends`, 0), lossUnknown: true } as ChunkItem);
     }
     return;
   }
@@ -102,9 +105,9 @@ export function* readChunk(bytes: Uint8Array, place: ChunkPlace, budget: Expansi
 
   if (!headerSound) {
     const why = !header.signatureOk ? 'no "ElfChnk" signature' : !header.headerChecksumOk ? 'header checksum mismatch' : 'header values out of range';
-    yield { ...unreadable(where, `chunk header is damaged (${why}); recovering records by their signatures`, 0), lossUnknown: true } as ChunkItem;
+    emit({ ...unreadable(where, `chunk header is damaged (${why}); recovering records by their signatures`, 0), lossUnknown: true } as ChunkItem);
   } else if (header.dataChecksumOk === false) {
-    yield unreadable(where, 'event records checksum mismatch; records are read one by one and checked for structure', 0);
+    emit(unreadable(where, 'event records checksum mismatch; records are read one by one and checked for structure', 0));
   }
 
   const tables = new ChunkTables(bytes);
@@ -135,19 +138,20 @@ export function* readChunk(bytes: Uint8Array, place: ChunkPlace, budget: Expansi
     }
     if (damage) {
       const item = unreadable(`${where}, offset 0x${damage.offset.toString(16)} in chunk`, `damaged records skipped (${damage.reason})`, headerSound ? recordId - nextId : 0);
-      yield headerSound ? item : ({ ...item, lossUnknown: true } as ChunkItem);
+      emit(headerSound ? item : ({ ...item, lossUnknown: true } as ChunkItem));
       damage = undefined;
     }
 
+    let item: ChunkItem;
     try {
       tables.depth = 0;
       const nodes = parseFragment(tables, offset + RECORD_HEADER_SIZE, offset + size - 4, false);
-      const value = toEvtxDumpJson(resolveRecord(nodes, budget));
-      yield { kind: 'record', recordId, chunk: place.index, value };
+      item = { kind: 'record', recordId, chunk: place.index, value: renderRecord(nodes, budget) };
     } catch (error) {
       const location = `${where}, record ${recordId} at offset 0x${offset.toString(16)} in chunk`;
-      yield unreadable(location, describe(error, offset), 1);
+      item = unreadable(location, describe(error, offset), 1);
     }
+    emit(item);
     nextId = recordId + 1;
     offset += size;
   }
@@ -160,9 +164,9 @@ export function* readChunk(bytes: Uint8Array, place: ChunkPlace, budget: Expansi
         : damage
           ? `damaged records skipped (${damage.reason})`
           : 'records end before the last record the header names';
-    yield unreadable(`${where}, offset 0x${at.toString(16)} in chunk`, reason, header.lastRecordId - nextId + 1);
+    emit(unreadable(`${where}, offset 0x${at.toString(16)} in chunk`, reason, header.lastRecordId - nextId + 1));
   } else if (damage && headerSound) {
-    yield unreadable(`${where}, offset 0x${damage.offset.toString(16)} in chunk`, `damaged bytes after the last record (${damage.reason})`, 0);
+    emit(unreadable(`${where}, offset 0x${damage.offset.toString(16)} in chunk`, `damaged bytes after the last record (${damage.reason})`, 0));
   }
 }
 

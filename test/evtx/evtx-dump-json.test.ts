@@ -5,8 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { type Content, type SubstitutionValue, type XmlElement, xmlElement } from '../../lib/evtx/binxml.ts';
-import { toEvtxDumpJson } from '../../lib/evtx/evtx-dump-json.ts';
-import { resolveRecord } from '../../lib/evtx/resolve-template.ts';
+import { renderRecord } from '../../lib/evtx/render-record.ts';
 
 const el = (name: string, content: Content[] = [], attrs: Record<string, Content[]> = {}): XmlElement =>
   xmlElement(
@@ -20,7 +19,7 @@ const instance = (nodes: Content[], values: SubstitutionValue[]): Content => ({
   template: { offset: 0, nodes },
   values,
 });
-const render = (nodes: Content[], values: SubstitutionValue[]): unknown => toEvtxDumpJson(resolveRecord([instance(nodes, values)]));
+const render = (nodes: Content[], values: SubstitutionValue[]): unknown => renderRecord([instance(nodes, values)]);
 const event = (...children: XmlElement[]): Content[] => [el('Event', children)];
 
 describe('evtx_dump JSON shape', () => {
