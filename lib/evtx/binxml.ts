@@ -30,7 +30,14 @@ export interface XmlElement {
   readonly content: readonly Content[];
   /** Substitution indexes in the element's own content, then its attributes (for array values). */
   readonly slots: readonly number[];
+  /** What the name means to the JSON shape (render-record.ts), worked out once per template. */
+  readonly role: number;
 }
+
+/** An element's role: `<Data>`, `<EventData>` or `<UserData>` (containers of Data items), or any other. */
+export const ROLE_OTHER = 0;
+export const ROLE_DATA = 1;
+export const ROLE_CONTAINER = 2;
 
 export interface XmlAttribute {
   readonly name: string;
@@ -403,7 +410,8 @@ function templateAt(tables: ChunkTables, offset: number): TemplateDefinition {
 const NO_SLOTS: readonly number[] = [];
 
 export function xmlElement(name: string, attrs: readonly XmlAttribute[], content: readonly Content[]): XmlElement {
-  return { kind: 'element', name, attrs, content, slots: substitutionSlots(content, attrs) };
+  const role = name === 'Data' ? ROLE_DATA : name === 'EventData' || name === 'UserData' ? ROLE_CONTAINER : ROLE_OTHER;
+  return { kind: 'element', name, attrs, content, slots: substitutionSlots(content, attrs), role };
 }
 
 function substitutionSlots(content: readonly Content[], attrs: readonly XmlAttribute[]): readonly number[] {

@@ -30,7 +30,7 @@
  * at most a few thousand nodes: nodes are counted per record, and every character and name put
  * out is counted against the record's and the object's budget (expansion-budget.ts).
  */
-import type { Content, SubstitutionValue, XmlElement } from './binxml.ts';
+import { type Content, ROLE_CONTAINER, ROLE_DATA, type SubstitutionValue, type XmlElement } from './binxml.ts';
 import { defaultExpansionBudget, type ExpansionBudget, RecordBudgetError } from './expansion-budget.ts';
 import type { Scalar } from './value-types.ts';
 
@@ -120,7 +120,18 @@ function addContent(nodes: readonly Content[], values: readonly SubstitutionValu
 }
 
 function addValue(value: SubstitutionValue | undefined, mode: number): void {
-  if (value === null || value === undefined || value === '') return;
+  if (typeof value === 'string') {
+    if (value.length === 0) return;
+    chars.spend(value.length);
+    text[textTop++] = value;
+    return;
+  }
+  if (value === null || value === undefined) return;
+  if (typeof value === 'number' || typeof value === 'boolean') {
+    chars.spend(8);
+    text[textTop++] = value;
+    return;
+  }
   if (Array.isArray(value)) {
     // Arrays not expanded into repeated elements (a second array in one element, or one in a
     // descendant of the repeated element) read as a comma-separated list, as evtx_dump writes.
@@ -132,27 +143,22 @@ function addValue(value: SubstitutionValue | undefined, mode: number): void {
     }
     return;
   }
-  if (typeof value === 'object') {
-    const savedIndex = itemIndex;
-    itemIndex = NO_ITEM;
-    // Its elements are children of the element being rendered.
-    addContent(value.nodes, NO_VALUES, mode);
-    itemIndex = savedIndex;
-    return;
-  }
-  chars.spend(typeof value === 'string' ? value.length : 8);
-  text[textTop++] = value;
+  const savedIndex = itemIndex;
+  itemIndex = NO_ITEM;
+  // A BinXML value: its elements are children of the element being rendered.
+  addContent(value.nodes, NO_VALUES, mode);
+  itemIndex = savedIndex;
 }
 
 /** Renders `element` (once, or once per item of its array value) as a child of the element being rendered. */
 function addElement(element: XmlElement, values: readonly SubstitutionValue[], parentMode: number): void {
-  const name = element.name;
+  const role = element.role;
   const mode =
     parentMode === ROOT
       ? PLAIN
-      : parentMode === CONTAINER && name === 'Data'
+      : parentMode === CONTAINER && role === ROLE_DATA
         ? DATA
-        : name === 'EventData' || name === 'UserData'
+        : role === ROLE_CONTAINER
           ? CONTAINER
           : PLAIN;
   const array = firstArraySlot(element, values);
