@@ -415,11 +415,15 @@ export function xmlElement(name: string, attrs: readonly XmlAttribute[], content
 }
 
 function substitutionSlots(content: readonly Content[], attrs: readonly XmlAttribute[]): readonly number[] {
-  let slots: number[] | undefined;
-  for (const list of [content, ...attrs.map((attr) => attr.value)]) {
-    for (const node of list) {
-      if (typeof node !== 'string' && node.kind === 'substitution') (slots ??= []).push(node.index);
-    }
-  }
+  let slots = addSlots(content, undefined);
+  for (let i = 0; i < attrs.length; i++) slots = addSlots(attrs[i]!.value, slots);
   return slots ?? NO_SLOTS;
+}
+
+function addSlots(list: readonly Content[], slots: number[] | undefined): number[] | undefined {
+  for (let i = 0; i < list.length; i++) {
+    const node = list[i]!;
+    if (typeof node !== 'string' && node.kind === 'substitution') (slots ??= []).push(node.index);
+  }
+  return slots;
 }

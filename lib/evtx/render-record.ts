@@ -168,7 +168,8 @@ function addElement(element: XmlElement, values: readonly SubstitutionValue[], p
     pushChild(element, values, mode);
   } else {
     const items = values[array] as Scalar[];
-    for (const item of items) {
+    for (let i = 0; i < items.length; i++) {
+      const item = items[i]!;
       itemIndex = array;
       itemValue = item === '' ? null : item;
       pushChild(element, values, mode);
@@ -191,7 +192,9 @@ function renderElement(element: XmlElement, values: readonly SubstitutionValue[]
   const attrBase = attrTop;
   let dataName: string | undefined;
   let haveDataName = false;
-  for (const attr of element.attrs) {
+  const attrs = element.attrs;
+  for (let a = 0; a < attrs.length; a++) {
+    const attr = attrs[a]!;
     chars.spend(attr.name.length);
     const only = attr.value[0];
     let value: Scalar;
@@ -303,9 +306,10 @@ function joinText(base: number): string {
 
 /** The first substitution of the element's own holding an array of 2+ items, by index. */
 function firstArraySlot(element: XmlElement, values: readonly SubstitutionValue[]): number | undefined {
-  for (const slot of element.slots) {
-    const value = values[slot];
-    if (Array.isArray(value) && value.length > 1) return slot;
+  const slots = element.slots;
+  for (let i = 0; i < slots.length; i++) {
+    const value = values[slots[i]!];
+    if (Array.isArray(value) && value.length > 1) return slots[i]!;
   }
   return undefined;
 }
