@@ -203,6 +203,10 @@ function renderElement(element: XmlElement, values: readonly SubstitutionValue[]
       chars.spend(only.length);
       value = only.trim();
       joined = only;
+    } else if (attr.value.length === 1 && (lone = lonePiece(attr.value, values)) !== NOT_LONE) {
+      if (lone === LONE_EMPTY) continue;
+      value = typeof piece === 'string' ? piece.trim() : piece;
+      joined = mode === DATA ? String(piece) : '';
     } else {
       // Attribute values hold text and substitutions; a BinXML value's elements are dropped.
       const textBase = textTop;
@@ -222,6 +226,22 @@ function renderElement(element: XmlElement, values: readonly SubstitutionValue[]
     attrValues[attrTop++] = value;
   }
 
+  if (element.content.length === 1 && (lone = lonePiece(element.content, values)) !== NOT_LONE) {
+    // The common element of one value or one text: no stacks, no walk.
+    if (mode === DATA) lastDataName = dataName;
+    let result: JsonValue;
+    const own = lone === LONE_PIECE ? (typeof piece === 'string' ? piece.trim() : piece) : undefined;
+    if (mode === DATA || attrTop === attrBase) {
+      result = own !== undefined ? own : mode === DATA ? '' : null;
+    } else {
+      const out: JsonObject = { '#attributes': attributesOf(attrBase) };
+      if (own !== undefined) out['#text'] = own;
+      result = out;
+    }
+    attrTop = attrBase;
+    return result;
+  }
+
   const textBase = textTop;
   const childBase = childTop;
   addContent(element.content, values, mode);
@@ -235,11 +255,7 @@ function renderElement(element: XmlElement, values: readonly SubstitutionValue[]
     result = hasText ? textValue(textBase) : mode === DATA ? '' : null;
   } else {
     const out: JsonObject = {};
-    if (hasAttrs) {
-      const attributes: JsonObject = {};
-      for (let i = attrBase; i < attrTop; i++) setKey(attributes, attrNames[i]!, attrValues[i]!);
-      out['#attributes'] = attributes;
-    }
+    if (hasAttrs) out['#attributes'] = attributesOf(attrBase);
     if (hasText) out['#text'] = textValue(textBase);
     addChildren(out, childBase, mode === CONTAINER);
     result = out;
@@ -248,6 +264,47 @@ function renderElement(element: XmlElement, values: readonly SubstitutionValue[]
   attrTop = attrBase;
   childTop = childBase;
   return result;
+}
+
+function attributesOf(attrBase: number): JsonObject {
+  const attributes: JsonObject = {};
+  for (let i = attrBase; i < attrTop; i++) setKey(attributes, attrNames[i]!, attrValues[i]!);
+  return attributes;
+}
+
+// lonePiece's answers.
+const NOT_LONE = 0;
+const LONE_EMPTY = 1;
+const LONE_PIECE = 2;
+let lone = NOT_LONE;
+/** The piece of text lonePiece found. */
+let piece: Scalar = '';
+
+/**
+ * For content of one node: when it is a text or a scalar value (or an empty one), counts it
+ * exactly as addContent would, leaves it in `piece` and says LONE_PIECE (LONE_EMPTY for nothing);
+ * NOT_LONE, having counted nothing, for anything else (arrays, BinXML, elements, instances).
+ */
+function lonePiece(nodes: readonly Content[], values: readonly SubstitutionValue[]): number {
+  const node = nodes[0]!;
+  let value: SubstitutionValue | undefined;
+  if (typeof node === 'string') value = node;
+  else if (node.kind === 'substitution') value = itemIndex === node.index ? itemValue : values[node.index];
+  else return NOT_LONE;
+  const type = typeof value;
+  if (type === 'object' && value !== null) return NOT_LONE;
+  nodeBudget -= 1;
+  if (nodeBudget < 0) throw new RecordBudgetError(`record expands to more than ${MAX_NODES_PER_RECORD} nodes`);
+  if (type === 'string') {
+    if ((value as string).length === 0 && typeof node !== 'string') return LONE_EMPTY;
+    chars.spend((value as string).length);
+  } else if (type === 'number' || type === 'boolean') {
+    chars.spend(8);
+  } else {
+    return LONE_EMPTY;
+  }
+  piece = value as Scalar;
+  return LONE_PIECE;
 }
 
 function addChildren(out: JsonObject, childBase: number, isDataContainer: boolean): void {
