@@ -11,6 +11,7 @@
  */
 import { PREDEFINED_ENTITIES } from '../ingest/layouts/xml-element.ts';
 import { EvtxFormatError, need } from './evtx-format-error.ts';
+import type { TemplatePlan } from './template-plan.ts';
 import { decodeLatin1UntilNul, decodeUtf16 } from './utf16.ts';
 import {
   decodeFixed,
@@ -62,6 +63,10 @@ export interface TemplateDefinition {
   /** Chunk offset of the definition (its identity within the chunk). */
   readonly offset: number;
   readonly nodes: readonly Content[];
+  /** Its compiled plans (template-plan.ts) as a record's template and inside a BinXML value,
+   *  once asked for; null: none. */
+  plan?: TemplatePlan | null;
+  nestedPlan?: TemplatePlan | null;
 }
 
 /** A substitution value of type BinXML: a nested fragment (typically `<UserData>` content). */

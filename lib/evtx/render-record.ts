@@ -32,10 +32,11 @@
  */
 import { type Content, ROLE_CONTAINER, ROLE_DATA, type SubstitutionValue, type XmlElement } from './binxml.ts';
 import { defaultExpansionBudget, type ExpansionBudget, RecordBudgetError } from './expansion-budget.ts';
+import { renderedChars, renderedNodes, renderPlan, templatePlan } from './template-plan.ts';
 import type { Scalar } from './value-types.ts';
 
 export type JsonValue = Scalar | null | JsonValue[] | { [key: string]: JsonValue };
-type JsonObject = { [key: string]: JsonValue };
+export type JsonObject = { [key: string]: JsonValue };
 
 const MAX_NODES_PER_RECORD = 100_000;
 const NO_VALUES: readonly SubstitutionValue[] = [];
@@ -77,6 +78,19 @@ let lastDataName: string | undefined;
 
 /** The record's value, `{Event: {...}}`, from its top-level nodes. */
 export function renderRecord(nodes: readonly Content[], budget: ExpansionBudget = defaultExpansionBudget()): JsonObject {
+  // A record is nearly always one template instance: its template's plan builds it directly.
+  const only = nodes[0];
+  if (nodes.length === 1 && only !== undefined && typeof only !== 'string' && only.kind === 'instance') {
+    const plan = templatePlan(only.template, false);
+    const value = plan === null ? undefined : renderPlan(plan, only.values);
+    if (value !== undefined && renderedNodes() <= MAX_NODES_PER_RECORD && renderedChars() <= budget.limits.maxRecordExpansion) {
+      budget.startRecord();
+      budget.spend(renderedChars());
+      return value;
+    }
+    // Not a planned shape, or over budget: the general walk below, which stops a record over
+    // budget where it always has, with its error.
+  }
   nodeBudget = MAX_NODES_PER_RECORD;
   chars = budget;
   itemIndex = NO_ITEM;
