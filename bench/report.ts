@@ -5,7 +5,7 @@ import type { CostPerTB } from './cost.ts';
 import type { Figure, Throughput } from './figures.ts';
 import { MB } from './measure.ts';
 import type { PeakRss } from './peak-rss.ts';
-import type { StateFigure } from './state.ts';
+import type { StateFigure, StateScaleFigure } from './state.ts';
 
 type Reported = Figure & Partial<Throughput> & { costPerTB?: CostPerTB | undefined };
 
@@ -19,6 +19,7 @@ export interface Results {
   readonly peakRss: PeakRss | { skipped: string };
   readonly evtx: unknown;
   readonly state?: readonly StateFigure[] | { skipped: string };
+  readonly stateScale?: readonly StateScaleFigure[] | { skipped: string };
 }
 
 const pad = (s: string, n: number): string => (s.length >= n ? s : s + ' '.repeat(n - s.length));
@@ -38,6 +39,21 @@ function stateLines(state: Results['state']): string[] {
       `${pad(f.pack, 10)} ${pad(f.mode, 9)} ${lpad(num(f.eventsPerSecond, 0), 10)} ${lpad(f.ratioToOff === undefined ? '-' : `${num(f.ratioToOff, 2)}x`, 7)} ${lpad(num(k?.requests, 1), 10)} ${lpad(num(k?.writeUnits, 1), 8)} ${lpad(num(k?.readUnits, 1), 8)} ${lpad(num(f.dynamoUsdPerTB, 2), 9)}  ${[f.matches === undefined ? '' : `${f.matches} alerts`, ...f.notes].filter(Boolean).join('; ')}`,
     );
   }
+  return out;
+}
+
+/** DynamoDB requests per 1,000 events as objects grow (bench/state.ts measureStateScaling). */
+function stateScaleLines(scale: Results['stateScale']): string[] {
+  if (scale === undefined || !Array.isArray(scale)) return [];
+  const out = ['', 'DynamoDB requests as objects grow (correlations + 1h suppression for every rule; one pass, counts only):'];
+  out.push(`${pad('pack', 10)} ${lpad('ev/object', 10)} ${lpad('objects', 7)} ${lpad('req/1k ev', 10)} ${lpad('WRU/1k', 8)} ${lpad('RRU/1k', 8)} ${lpad('$/TB', 8)} ${lpad('$/TB 2024', 9)}  notes`);
+  for (const f of scale as readonly StateScaleFigure[]) {
+    const k = f.perThousandEvents;
+    out.push(
+      `${pad(f.pack, 10)} ${lpad(f.eventsPerObject.toLocaleString('en-US'), 10)} ${lpad(String(f.objects), 7)} ${lpad(num(k?.requests, 1), 10)} ${lpad(num(k?.writeUnits, 1), 8)} ${lpad(num(k?.readUnits, 1), 8)} ${lpad(num(f.dynamoUsdPerTB, 2), 8)} ${lpad(num(f.dynamoUsdPerTB2024, 2), 9)}  ${[f.matches === undefined ? '' : `${f.matches} alerts`, ...f.notes].filter(Boolean).join('; ')}`,
+    );
+  }
+  out.push('($/TB: us-east-1 on-demand, $0.625/M WRU + $0.125/M RRU; "2024": the list price before the November 2024 cut, $1.25 + $0.25)');
   return out;
 }
 
@@ -93,6 +109,7 @@ export function printReport(r: Results): void {
   out.push('Cost per TB: Lambda Arm at 1,769 MB (one vCPU), $0.0000133334/GB-s + $0.20/M requests (one per benchmark-sized object); see bench/cost.ts.');
   out.push(...evtxLines(r.evtx));
   out.push(...stateLines(r.state));
+  out.push(...stateScaleLines(r.stateScale));
   process.stdout.write(`${out.join('\n')}\n`);
 }
 

@@ -11,7 +11,9 @@
  * --only l1,l2,bundled,prefilter,corpus,state,cold,packcold,rss,evtx,peers, --rss-mb N (default 256),
  * --full (peak RSS at 2 GiB), --peer-runs N (default 3: the Rust peers' section, bench/peers.ts),
  * --state-objects N and --state-mb N (default 8 objects of 2 MB: the cost of state across
- * objects, bench/state.ts).
+ * objects, bench/state.ts); --state-scale N,N (events per object, default 1500,10000,100000) and
+ * --state-scale-objects N (default 3) for `statescale`: DynamoDB requests per 1,000 events as
+ * objects grow (not in the default --only: the 100k-event objects take minutes).
  */
 import { writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
@@ -31,7 +33,7 @@ import { benchPeers, peersReport, type PeerFigures } from './peers.ts';
 import { printReport } from './report.ts';
 import { loadBundled, loadCorpus, type LoadedPack } from './rule-packs.ts';
 import { scanBatch, type ScanOutcome } from './scan-batch.ts';
-import { measureState, type StateFigure } from './state.ts';
+import { measureState, measureStateScaling, type StateFigure, type StateScaleFigure } from './state.ts';
 import { CORPUS_DIRS, SHARED_SIGMA } from './rule-packs.ts';
 
 const RESULTS = fileURLToPath(new URL('./results.json', import.meta.url));
@@ -50,6 +52,8 @@ const { values: args } = parseArgs({
     full: { type: 'boolean', default: false },
     'state-objects': { type: 'string', default: '8' },
     'state-mb': { type: 'string', default: '2' },
+    'state-scale': { type: 'string', default: '1500,10000,100000' },
+    'state-scale-objects': { type: 'string', default: '3' },
   },
 });
 const runs = Number(args.runs);
@@ -214,6 +218,36 @@ if (only.has('state')) {
   }
 }
 
+// 3c. DynamoDB requests as objects grow (selected explicitly: --only statescale).
+let stateScale: StateScaleFigure[] | { skipped: string } = { skipped: 'not selected (--only statescale)' };
+if (only.has('statescale')) {
+  try {
+    const { bundledRuleFiles } = await import('../lib/rules/bundled.ts');
+    const { readRuleDir } = await import('../lib/rules/read-rule-dir.ts');
+    const { existsSync } = await import('node:fs');
+    const { join } = await import('node:path');
+    const corpusDirs = CORPUS_DIRS.map((d) => join(SHARED_SIGMA, d));
+    stateScale = await measureStateScaling({
+      layout: layouts.includes('nxlog') ? 'nxlog' : layouts[0]!,
+      seed: SEED,
+      sizes: args['state-scale'].split(',').map(Number),
+      objects: Number(args['state-scale-objects']),
+      log,
+      packs: [
+        { name: 'bundled', files: async () => bundledRuleFiles() },
+        {
+          name: 'SigmaHQ',
+          files: async () =>
+            corpusDirs.every((d) => existsSync(d)) ? corpusDirs.flatMap((d) => readRuleDir(d)) : { skipped: `SKIPPED: SigmaHQ corpus absent (${SHARED_SIGMA})` },
+        },
+      ],
+    });
+  } catch (error) {
+    stateScale = { skipped: `failed: ${(error as Error).message.split('\n')[0]}` };
+    log(`state scale: ${stateScale.skipped}`);
+  }
+}
+
 // 4. Cold start and peak RSS, each in fresh child processes.
 async function attempt<T>(what: string, selected: boolean, measure: () => Promise<T>): Promise<T | { skipped: string }> {
   if (!selected) return { skipped: 'not selected (--only)' };
@@ -255,6 +289,7 @@ const results = {
     return { ...f, ...t, costPerTB: t ? costPerTB(t.mbPerCoreSecond * MB, objectBytes) : undefined };
   }),
   state,
+  stateScale,
   coldStart,
   packColdStart,
   peakRss,

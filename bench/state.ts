@@ -207,3 +207,96 @@ function perThousand(stats: StoreStats, events: number) {
     writeUnits: round(stats.writeUnits),
   };
 }
+
+/** The on-demand prices before AWS halved them (November 2024), us-east-1: the figure at both. */
+export const WRU_USD_PER_MILLION_2024 = 1.25;
+export const RRU_USD_PER_MILLION_2024 = 0.25;
+
+export interface StateScaleFigure {
+  readonly pack: string;
+  readonly eventsPerObject: number;
+  readonly objects: number;
+  readonly events?: number;
+  readonly bytes?: number;
+  perThousandEvents?: StateFigure['perThousandEvents'];
+  /** At the prices above ($0.625 / $0.125 per million units), and at the 2024 ones ($1.25 / $0.25). */
+  dynamoUsdPerTB?: number;
+  dynamoUsdPerTB2024?: number;
+  matches?: number;
+  notes: string[];
+}
+
+/**
+ * How the DynamoDB requests per 1,000 events fall as objects grow (`--only statescale`): most
+ * requests are per object and group or suppressed key, not per event. For each size, `objects`
+ * objects of that many events each (one stream: the same hours, so every later object meets the
+ * heads the first wrote) go through DynamoDB (dynalite) once, a fresh table per size; no timing,
+ * only the store's counts, so one pass is enough and the 100k-event objects stay affordable.
+ */
+export async function measureStateScaling(deps: {
+  readonly layout: BenchLayout;
+  readonly seed: number;
+  readonly sizes: readonly number[];
+  readonly objects: number;
+  readonly packs: Deps['packs'];
+  readonly log: (message: string) => void;
+}): Promise<StateScaleFigure[]> {
+  const { loadRulePack } = await import('../lib/rules/rule-pack.ts');
+  const { scanStream } = await import('../lib/scan/scan-stream.ts');
+  const { crossObjectState } = await import('../lib/state/cross-object-state.ts');
+  const { createDynamoStateStore } = await import('../lib/state/dynamodb-state-store.ts');
+  const { startDynalite } = await import('../test/support/dynalite.ts');
+  const dynamo = await startDynalite();
+  const figures: StateScaleFigure[] = [];
+  let tables = 0;
+  try {
+    for (const { name, files } of deps.packs) {
+      const loaded = await files();
+      if (!Array.isArray(loaded)) {
+        for (const size of deps.sizes) figures.push({ pack: name, eventsPerObject: size, objects: deps.objects, notes: [loaded.skipped] });
+        continue;
+      }
+      const pack = loadRulePack([...loaded, BENCH_CORRELATIONS]);
+      for (const size of deps.sizes) {
+        const table = `bench-scale-${++tables}`;
+        await dynamo.createStateTable(table);
+        const store = createDynamoStateStore({ client: dynamo.client, table });
+        const state = crossObjectState(pack, { store, defaultSuppressMs: 3_600_000 });
+        let events = 0;
+        let bytes = 0;
+        let matches = 0;
+        for (let i = 0; i < deps.objects; i++) {
+          // Generated one at a time: three 100k-event objects are ~400 MB decompressed.
+          const object = await generateGzipBuffer({ seed: deps.seed + i, layout: deps.layout, bytes: Number.MAX_SAFE_INTEGER, events: size });
+          events += object.facts.events;
+          bytes += object.facts.bytes;
+          const uri = `s3://bench/${name}/${size}/${i}.json.gz`;
+          const identity = { bucket: 'bench', key: `${name}/${size}/${i}.json.gz`, etag: `e${i}` };
+          const counting = new CountingSink();
+          await scanStream(chunksOf(object.gzip), { uri, detector: pack.detector, sink: state.wrapSink(counting, { ...identity, uri }), object: identity, crossObject: state });
+          matches += counting.matches;
+        }
+        const perThousandEvents = perThousand(store.stats(), events);
+        const eventsPerTB = (1e12 / bytes) * events;
+        const usd = (wru: number, rru: number) => ((eventsPerTB / 1000) * (perThousandEvents.writeUnits * wru + perThousandEvents.readUnits * rru)) / 1e6;
+        figures.push({
+          pack: name,
+          eventsPerObject: size,
+          objects: deps.objects,
+          events,
+          bytes,
+          perThousandEvents,
+          dynamoUsdPerTB: usd(WRU_USD_PER_MILLION, RRU_USD_PER_MILLION),
+          dynamoUsdPerTB2024: usd(WRU_USD_PER_MILLION_2024, RRU_USD_PER_MILLION_2024),
+          matches,
+          notes: [],
+        });
+        await store.close();
+        deps.log(`state scale: ${name}, ${deps.objects} objects of ${size} events: ${perThousandEvents.requests} requests per 1k events`);
+      }
+    }
+  } finally {
+    await dynamo.stop();
+  }
+  return figures;
+}

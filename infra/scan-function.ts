@@ -4,7 +4,7 @@
  * the DLQ (alarmed) for a redrive. The visibility timeout is six times the function timeout, as
  * Lambda recommends, so a message is never redelivered while a batch holding it still runs.
  */
-import { Duration, Validations } from 'aws-cdk-lib';
+import { Duration, Stack, Validations } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
@@ -22,6 +22,13 @@ import type { StackConfig } from './stack-config.ts';
 
 export const MAX_RECEIVE_COUNT = 5;
 
+/** The runtime pack object the function reads, and the KMS key its bucket encrypts it with, if any. */
+export interface RuntimePack {
+  readonly bucket: s3.IBucket;
+  readonly key: string;
+  readonly kmsKeyArn?: string;
+}
+
 export interface ScanFunctionProps {
   readonly config: StackConfig;
   readonly logs: s3.IBucket;
@@ -30,7 +37,7 @@ export interface ScanFunctionProps {
   /** Correlation and suppression state across objects (STATE_TABLE). */
   readonly stateTable: dynamodb.ITable;
   /** The runtime pack object the function reads (RULES_S3_URI), if any. */
-  readonly runtimePack?: { readonly bucket: s3.IBucket; readonly key: string };
+  readonly runtimePack?: RuntimePack;
 }
 
 export class ScanFunction extends Construct {
@@ -109,7 +116,22 @@ export class ScanFunction extends Construct {
     );
     if (props.runtimePack) {
       // Exactly the one object: HeadObject (the ETag check) and GetObject both need s3:GetObject.
-      role.addToPolicy(new iam.PolicyStatement({ actions: ['s3:GetObject'], resources: [props.runtimePack.bucket.arnForObjects(props.runtimePack.key)] }));
+      const packArn = props.runtimePack.bucket.arnForObjects(props.runtimePack.key);
+      role.addToPolicy(new iam.PolicyStatement({ actions: ['s3:GetObject'], resources: [packArn] }));
+      if (props.runtimePack.kmsKeyArn) {
+        // SSE-KMS: S3 decrypts on the function's behalf. Only through S3, and only for that
+        // object (S3's encryption context names it; with an S3 Bucket Key it names the bucket).
+        role.addToPolicy(
+          new iam.PolicyStatement({
+            actions: ['kms:Decrypt'],
+            resources: [props.runtimePack.kmsKeyArn],
+            conditions: {
+              StringEquals: { 'kms:ViaService': `s3.${Stack.of(this).region}.amazonaws.com` },
+              'ForAnyValue:StringEquals': { 'kms:EncryptionContext:aws:s3:arn': [packArn, props.runtimePack.bucket.bucketArn] },
+            },
+          }),
+        );
+      }
     }
     // Built-time pack: precompiled beside the bundle, checked now (a broken rule fails the synth).
     const asset = config.rulePack === undefined ? undefined : functionAssetWithPack(config.functionAssetDir, config.rulePack);

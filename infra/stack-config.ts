@@ -22,6 +22,8 @@
  * | rulePack               | build-time pack: a rule directory or pack configuration file,  | bundled rules only     |
  * |                        | precompiled into the function asset (infra/rule-pack-asset.ts) |                        |
  * | rulesS3Uri             | runtime pack object s3://bucket/key the function reads         | none                   |
+ * | rulePackKmsKeyArn      | the KMS key rulesS3Uri's object is encrypted with (SSE-KMS):   | none                   |
+ * |                        | the function may decrypt with it, only through S3, that object |                        |
  * | rulePackBucket         | `create`: make a pack bucket, runtime pack at rulePackKey in it | none                  |
  * | rulePackKey            | the pack's key in the created bucket                           | rule-packs/winsift.json |
  * | rulesRefreshSeconds    | how often the function re-checks the runtime pack's ETag       | 300                    |
@@ -47,7 +49,7 @@ export interface StackConfig {
   readonly suppressWindow?: string;
   readonly rulePack?: string;
   /** The runtime pack: an existing object, or a key in the bucket the stack creates. */
-  readonly runtimePack?: { readonly uri: string } | { readonly createBucket: true; readonly key: string };
+  readonly runtimePack?: { readonly uri: string; readonly kmsKeyArn?: string } | { readonly createBucket: true; readonly key: string };
   readonly rulesRefreshSeconds: number;
 }
 
@@ -92,6 +94,14 @@ export function readStackConfig(context: Context): StackConfig {
   const rulesS3Uri = text('rulesS3Uri');
   const rulePackBucket = text('rulePackBucket');
   const rulePackKey = text('rulePackKey') ?? 'rule-packs/winsift.json';
+  const rulePackKmsKeyArn = text('rulePackKmsKeyArn');
+  // A key ARN, not an alias: a grant on an alias ARN does not cover decrypting with the key.
+  if (rulePackKmsKeyArn !== undefined && !/^arn:aws[a-z-]*:kms:[a-z0-9-]+:\d{12}:key\/[A-Za-z0-9-]+$/.test(rulePackKmsKeyArn)) {
+    throw new Error(`context rulePackKmsKeyArn: '${rulePackKmsKeyArn}' is not a KMS key ARN (arn:aws:kms:region:account:key/id)`);
+  }
+  if (rulePackKmsKeyArn !== undefined && rulesS3Uri === undefined) {
+    throw new Error('context rulePackKmsKeyArn: only with rulesS3Uri (a bucket the stack creates uses its own encryption)');
+  }
   if (rulesS3Uri !== undefined && !/^s3:\/\/[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]\/.+$/.test(rulesS3Uri)) {
     throw new Error(`context rulesS3Uri: '${rulesS3Uri}' is not s3://bucket/key`);
   }
@@ -99,7 +109,9 @@ export function readStackConfig(context: Context): StackConfig {
   if (rulePackBucket !== undefined && rulesS3Uri !== undefined) throw new Error('context rulePackBucket and rulesS3Uri: give one (create a pack bucket, or read an existing object)');
   if (/^\/|\*|\?/.test(rulePackKey) || rulePackKey.length > 1024) throw new Error(`context rulePackKey: '${rulePackKey}' is not a plain object key`);
   const runtimePack: StackConfig['runtimePack'] =
-    rulesS3Uri !== undefined ? { uri: rulesS3Uri } : rulePackBucket === 'create' ? { createBucket: true, key: rulePackKey } : undefined;
+    rulesS3Uri !== undefined
+      ? { uri: rulesS3Uri, ...(rulePackKmsKeyArn === undefined ? {} : { kmsKeyArn: rulePackKmsKeyArn }) }
+      : rulePackBucket === 'create' ? { createBucket: true, key: rulePackKey } : undefined;
 
   return {
     ...(logBucketName === undefined ? {} : { logBucketName }),

@@ -7,7 +7,7 @@ import { Alarms } from './alarms.ts';
 import { AlertTopic } from './alert-topic.ts';
 import { Backfill } from './backfill-state-machine.ts';
 import { accessLogBucket, logBucket, rulePackBucket, stateBucket } from './buckets.ts';
-import { ScanFunction } from './scan-function.ts';
+import { ScanFunction, type RuntimePack } from './scan-function.ts';
 import { StateTable } from './state-table.ts';
 import { levelsFrom, type StackConfig } from './stack-config.ts';
 
@@ -51,11 +51,15 @@ export class WinsiftStack extends Stack {
   }
 
   /** The runtime pack's bucket and key: an existing object (rulesS3Uri), or a bucket made here. */
-  private runtimePack(config: StackConfig, accessLogs: s3.IBucket): { bucket: s3.IBucket; key: string } | undefined {
+  private runtimePack(config: StackConfig, accessLogs: s3.IBucket): RuntimePack | undefined {
     const runtime = config.runtimePack;
     if (!runtime) return undefined;
     if ('createBucket' in runtime) return { bucket: rulePackBucket(this, accessLogs), key: runtime.key };
     const [, bucketName, key] = /^s3:\/\/([^/]+)\/(.+)$/.exec(runtime.uri)!;
-    return { bucket: s3.Bucket.fromBucketName(this, 'RulePackSource', bucketName!), key: key! };
+    return {
+      bucket: s3.Bucket.fromBucketName(this, 'RulePackSource', bucketName!),
+      key: key!,
+      ...(runtime.kmsKeyArn === undefined ? {} : { kmsKeyArn: runtime.kmsKeyArn }),
+    };
   }
 }

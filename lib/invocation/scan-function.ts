@@ -53,18 +53,15 @@ export async function createScanFunction(
   // store serves every pack; the cross-object state is per pack (it reads the pack's rules).
   let stateFor: ((pack: RulePack) => CrossObjectState) | undefined;
   if (stateConfig.table) {
-    const [{ DynamoDBClient }, { createDynamoStateStore }, { crossObjectState }] = await Promise.all([
+    const [{ DynamoDBClient }, { createDynamoStateStore }, { crossObjectState }, { suppressionOptions }] = await Promise.all([
       import('@aws-sdk/client-dynamodb'),
       import('../state/dynamodb-state-store.ts'),
       import('../state/cross-object-state.ts'),
+      import('../state/suppression-options.ts'),
     ]);
     const store: StateStore = createDynamoStateStore({ client: new DynamoDBClient({}), table: stateConfig.table });
-    stateFor = (pack) =>
-      crossObjectState(pack, {
-        store,
-        limits: stateConfig.limits,
-        ...(stateConfig.defaultSuppressMs === undefined ? {} : { defaultSuppressMs: stateConfig.defaultSuppressMs }),
-      });
+    // The pack's own suppression (its configuration's `suppress:`) under SUPPRESS_WINDOW's default.
+    stateFor = (pack) => crossObjectState(pack, { store, limits: stateConfig.limits, ...suppressionOptions(pack, stateConfig.defaultSuppressMs) });
   }
 
   /** One scan handler per pack: a pack swapped in between invocations never changes a running scan. */
@@ -72,7 +69,7 @@ export async function createScanFunction(
   function scanWith(pack: RulePack): ScanHandler {
     let scan = handlers.get(pack);
     if (!scan) {
-      if (!stateFor && pack.correlations.length > 0) {
+      if (!stateFor && (pack.correlations.length > 0 || pack.suppress)) {
         logger.info('STATE_TABLE is not set: correlations stay within one object, and no rule is suppressed across objects', { pack: pack.version });
       }
       const crossObject = stateFor?.(pack);

@@ -19,6 +19,7 @@ import { packVersion, sha256 } from './compiled-pack.ts';
 import { loadPackContent, readRuleFiles, type RulePack } from './rule-pack.ts';
 import type { RuleFile } from './rule.ts';
 import { selectRules, type SelectionOutcome } from './rule-selection.ts';
+import { resolveSuppression, type SuppressionOutcome } from './pack-suppression.ts';
 
 /** The first layer a configuration's own rule sources get. */
 export const FIRST_CONFIG_LAYER = 2;
@@ -30,6 +31,8 @@ export interface BuiltPack {
   readonly version: string;
   readonly content: PackContent;
   readonly selection: SelectionOutcome;
+  /** The `suppress:` section resolved over the selected rules (also in `content.suppress`). */
+  readonly suppression: SuppressionOutcome;
 }
 
 export function buildPack(configOrPath: PackConfig | string): BuiltPack {
@@ -37,8 +40,17 @@ export function buildPack(configOrPath: PackConfig | string): BuiltPack {
   const files = packRuleFiles(config);
   const content = readRuleFiles(files, { placeholders: config.placeholders, ...pipelineOptions(config) });
   const selection = selectRules(content, config);
+  // After selection and level overrides: an entry's levels are the levels the pack runs.
+  const suppression = resolveSuppression(selection.content, config);
   const hash = sha256(JSON.stringify(recordedConfig(config)) + files.map((f) => `\u0000${f.path}\u0000${f.layer ?? 0}\u0000${f.text}`).join(''));
-  return { config, files: files.length, version: packVersion(config.name, hash), content: selection.content, selection };
+  return {
+    config,
+    files: files.length,
+    version: packVersion(config.name, hash),
+    content: suppression.suppression ? { ...selection.content, suppress: suppression.suppression } : selection.content,
+    selection,
+    suppression,
+  };
 }
 
 /** A configuration (or rule directory) straight to a loaded pack, as `winsift scan --config` runs it. */
@@ -62,7 +74,13 @@ function relativePath(baseDir: string, path: string): string {
 
 /** The configuration as recorded in a pack: what was asked for, without this machine's absolute paths. */
 export function recordedConfig(config: PackConfig): Record<string, unknown> {
-  const { file: _file, baseDir, ...rest } = config;
+  const { file: _file, baseDir, suppress, ...rest } = config;
   const rel = (p: string): string => (p.startsWith(baseDir) ? `.${p.slice(baseDir.length).split('\\').join('/')}` : p);
-  return { ...rest, rules: config.rules.map(rel), pipelines: { ...config.pipelines, use: config.pipelines.use.map(rel) } };
+  return {
+    ...rest,
+    rules: config.rules.map(rel),
+    pipelines: { ...config.pipelines, use: config.pipelines.use.map(rel) },
+    // Left out when empty, so a configuration without the section records (and hashes) as before.
+    ...(suppress.default === undefined && suppress.rules.length === 0 ? {} : { suppress }),
+  };
 }

@@ -8,8 +8,18 @@
  *   "hash": "sha256:<hex of JSON.stringify(content)>", "createdAt": "...", "config": {...},
  *   "content": { "metas": [RuleMeta], "sigma": [{ "meta": <index into metas>, "name"?, "route", "expr" }],
  *                "correlations": [{ "body", "source" }], "eql": [{ "meta", "query" }],
- *                "errors": [RuleError], "replaced": [RuleReplaced] } }
+ *                "errors": [RuleError], "replaced": [RuleReplaced],
+ *                "suppress"?: { "default"?: { "windowMs", "by"? }, "byRule": { "<rule id>": { "windowMs", "by"? } | "never" } } } }
  * ```
+ *
+ * Format versions: a writer writes the lowest version whose readers read the pack as meant.
+ * Version 2 adds `content.suppress` (the configuration's suppression, pack-suppression.ts). A
+ * version-1 reader ignores keys it does not know, so it would load such a pack and run it
+ * without that suppression: a rule the pack switched off (`window: off`) would still be
+ * suppressed by its own attribute, and alerts would be counted into "N more" that the pack said
+ * to publish. That is a misreading, so a pack with `suppress` is version 2, which a version-1
+ * reader refuses (and keeps its last good pack); a pack without it is still version 1,
+ * byte-identical to before, so older functions keep reading packs that do not need the change.
  *
  * Reading checks everything before anything is used: the format and its version (a pack made
  * for a newer format is refused, naming both versions), the hash, and every rule's shape, so
@@ -24,11 +34,14 @@ import { parseCidr } from '../matching/cidr.ts';
 import type { LogsourceRoute } from '../sigma/logsource.ts';
 import type { PatternPart } from '../sigma/pattern.ts';
 import type { PackContent, PackSigmaRule } from './pack-content.ts';
-import { LEVELS, type RuleError, type RuleMeta, type RuleReplaced } from './rule.ts';
+import type { PackSuppression } from './pack-suppression.ts';
+import { LEVELS, type RuleError, type RuleMeta, type RuleReplaced, type SuppressSetting, type SuppressWindow } from './rule.ts';
 
 export const PACK_FORMAT = 'winsift-rule-pack';
 /** Bumped when a reader of the previous version could misread a pack; readers refuse newer ones. */
-export const PACK_FORMAT_VERSION = 1;
+export const PACK_FORMAT_VERSION = 2;
+/** The version that added `content.suppress`; packs without it are written as version 1. */
+const SUPPRESS_FORMAT_VERSION = 2;
 
 export interface CompiledPackHeader {
   readonly format: typeof PACK_FORMAT;
@@ -85,11 +98,12 @@ export function writeCompiledPack(content: PackContent, options: { name: string;
     eql: content.eql.map((r) => ({ meta: withoutPack(r.meta), query: r.query })),
     errors: content.errors,
     replaced: content.replaced,
+    ...(content.suppress ? { suppress: content.suppress } : {}),
   };
   const contentText = JSON.stringify(body);
   const header: CompiledPackHeader = {
     format: PACK_FORMAT,
-    formatVersion: PACK_FORMAT_VERSION,
+    formatVersion: content.suppress ? SUPPRESS_FORMAT_VERSION : 1,
     winsift: packageJson.version,
     name: options.name,
     hash: `sha256:${sha256(contentText)}`,
@@ -132,7 +146,7 @@ export function readCompiledPack(text: string, source: string): CompiledPack {
   const actual = span ? `sha256:${sha256(text.slice(span.start, span.end))}` : 'unknown (content is not the last key)';
   if (actual !== hash) throw new RulePackError(source, [`content hash is ${actual}, the header says ${String(hash)}: the pack was changed or truncated after it was written`]);
   const version = packVersion(name as string, hash as string);
-  const read = readContent(content as Record<string, unknown>, version, problems);
+  const read = readContent(content as Record<string, unknown>, version, formatVersion, problems);
   if (problems.length > 0) throw new RulePackError(source, problems);
   const header: CompiledPackHeader = {
     format: PACK_FORMAT,
@@ -173,7 +187,7 @@ function contentSpan(text: string): { start: number; end: number } | undefined {
   return undefined;
 }
 
-function readContent(content: Record<string, unknown>, version: string, problems: string[]): PackContent {
+function readContent(content: Record<string, unknown>, version: string, formatVersion: number, problems: string[]): PackContent {
   const list = (key: string): unknown[] => {
     const value = content[key];
     if (Array.isArray(value)) return value;
@@ -215,7 +229,44 @@ function readContent(content: Record<string, unknown>, version: string, problems
   });
   const errors = list('errors').filter((e): e is RuleError => isObject(e) && typeof e['file'] === 'string' && typeof e['reason'] === 'string');
   const replaced = list('replaced').filter((r): r is RuleReplaced => isObject(r) && typeof r['id'] === 'string');
-  return { sigma, correlations, eql, errors, replaced };
+  let suppress: PackSuppression | undefined;
+  if (content['suppress'] !== undefined) {
+    if (formatVersion < SUPPRESS_FORMAT_VERSION) problems.push(`content.suppress is in a pack of format version ${formatVersion}; it needs version ${SUPPRESS_FORMAT_VERSION}`);
+    else suppress = readSuppression(content['suppress'], 'content.suppress', problems);
+  }
+  return { sigma, correlations, eql, errors, replaced, ...(suppress ? { suppress } : {}) };
+}
+
+function readSuppression(raw: unknown, where: string, problems: string[]): PackSuppression | undefined {
+  if (!isObject(raw) || !isObject(raw['byRule'])) {
+    problems.push(`${where}: not { default?, byRule }`);
+    return undefined;
+  }
+  const before = problems.length;
+  const fallback = raw['default'] === undefined ? undefined : readSuppressSetting(raw['default'], `${where}.default`, problems, false);
+  const byRule: Record<string, SuppressSetting> = {};
+  for (const [id, setting] of Object.entries(raw['byRule'])) {
+    const read = readSuppressSetting(setting, `${where}.byRule[${JSON.stringify(id)}]`, problems, true);
+    if (read !== undefined) byRule[id] = read;
+  }
+  if (problems.length > before) return undefined;
+  return { ...(fallback && fallback !== 'never' ? { default: fallback } : {}), byRule };
+}
+
+/** `never` (when allowed) or `{ windowMs: positive whole number, by?: [field, ...] }`. */
+function readSuppressSetting(raw: unknown, where: string, problems: string[], neverAllowed: boolean): SuppressSetting | undefined {
+  if (raw === 'never' && neverAllowed) return raw;
+  if (
+    isObject(raw) &&
+    Number.isSafeInteger(raw['windowMs']) &&
+    (raw['windowMs'] as number) > 0 &&
+    (raw['by'] === undefined || (isStringList(raw['by']) && raw['by'].length > 0 && raw['by'].every((f) => f !== ''))) &&
+    Object.keys(raw).every((k) => k === 'windowMs' || k === 'by')
+  ) {
+    return raw as unknown as SuppressWindow;
+  }
+  problems.push(`${where}: not ${neverAllowed ? '"never" or ' : ''}{ windowMs: a positive whole number, by?: [field, ...] }`);
+  return undefined;
 }
 
 function readMeta(raw: unknown, where: string, version: string, problems: string[]): RuleMeta | undefined {
@@ -234,6 +285,7 @@ function readMeta(raw: unknown, where: string, version: string, problems: string
   if (!LEVELS.includes(raw['level'] as never)) bad.push(`'level' ${JSON.stringify(raw['level'])} is not one of ${LEVELS.join(', ')}`);
   if (raw['language'] !== 'sigma' && raw['language'] !== 'eql') bad.push(`'language' ${JSON.stringify(raw['language'])} is not sigma or eql`);
   for (const key of ['license', 'status'] as const) if (raw[key] !== undefined && typeof raw[key] !== 'string') bad.push(`'${key}' is not a string`);
+  if (raw['suppress'] !== undefined) readSuppressSetting(raw['suppress'], "'suppress'", bad, true);
   if (bad.length > 0) {
     problems.push(`${at}: ${bad.join(', ')}`);
     return undefined;

@@ -21,6 +21,12 @@
  *   include-noisy: false
  * levels:                         # level overrides, applied before min-level
  *   <rule id>: high
+ * suppress:                       # suppression across objects (lib/state; with a state store only)
+ *   default: 1h                   # for rules with no setting of their own; or { window: 1h, by: [Computer] }
+ *   rules:                        # in order; the last entry matching a rule wins, over its own attribute
+ *     - match: { ids: [], tags: [], levels: [], paths: [] }   # any one of them, as in select.include
+ *       window: 30m               # same syntax as the rule attribute and --suppress; off: never suppressed
+ *       by: [Computer, TargetUserName]   # the key (default: the host)
  * ```
  *
  * Tags and paths are globs (path-glob.ts); paths are matched against the rule file's path
@@ -32,7 +38,8 @@
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { basename, dirname, extname, resolve } from 'node:path';
 import { parse as parseYaml } from 'yaml';
-import { LEVELS, type Level } from './rule.ts';
+import { parseTimespan } from '../sigma/timespan.ts';
+import { LEVELS, type Level, type SuppressSetting, type SuppressWindow } from './rule.ts';
 
 export const PACK_CONFIG_VERSION = 1;
 const VERSION_KEY = 'winsift-rule-pack';
@@ -41,6 +48,23 @@ export interface RuleCriteria {
   readonly ids: readonly string[];
   readonly tags: readonly string[];
   readonly paths: readonly string[];
+}
+
+/** The rules a `suppress.rules` entry applies to: those matching any id, tag glob, level or path glob given. */
+export interface SuppressCriteria extends RuleCriteria {
+  readonly levels: readonly Level[];
+}
+
+export interface SuppressEntry {
+  readonly match: SuppressCriteria;
+  /** A window and key, or `never` (`window: off`). */
+  readonly setting: SuppressSetting;
+}
+
+/** The `suppress:` section: resolved per rule by pack-suppression.ts when the pack is built. */
+export interface SuppressConfig {
+  readonly default?: SuppressWindow;
+  readonly rules: readonly SuppressEntry[];
 }
 
 export interface RuleSelection {
@@ -65,6 +89,7 @@ export interface PackConfig {
   readonly placeholders: Readonly<Record<string, readonly string[]>>;
   readonly select: RuleSelection;
   readonly levels: Readonly<Record<string, Level>>;
+  readonly suppress: SuppressConfig;
 }
 
 export class PackConfigError extends Error {
@@ -80,6 +105,8 @@ export class PackConfigError extends Error {
   }
 }
 
+const MAX_WINDOW_MS = 365 * 86_400_000;
+
 const NO_CRITERIA: RuleCriteria = { ids: [], tags: [], paths: [] };
 
 /** The configuration a bare list of rule directories means: those rules plus the bundled ones, built-in pipelines. */
@@ -94,6 +121,7 @@ export function defaultPackConfig(rules: readonly string[], baseDir: string, nam
     placeholders: {},
     select: { include: NO_CRITERIA, exclude: NO_CRITERIA, noisy: [], includeNoisy: false },
     levels: {},
+    suppress: { rules: [] },
   };
 }
 
@@ -181,7 +209,27 @@ const SECTIONS: Readonly<Record<string, Section>> = {
     const map = read.map('levels', value);
     return { ...config, levels: Object.fromEntries(Object.entries(map).map(([id, level]) => [id, read.level(`levels.${id}`, level)])) };
   },
+  suppress: (value, read, config) => {
+    const map = read.map('suppress', value, ['default', 'rules']);
+    const fallback = map['default'];
+    if (fallback !== undefined && isOff(fallback)) {
+      throw new PackConfigError(read.file, 'suppress.default', 'the default cannot be off: leave it out for no default (and switch rules off in suppress.rules)');
+    }
+    const entries = map['rules'] === undefined ? [] : read.list('suppress.rules', map['rules']);
+    return {
+      ...config,
+      suppress: {
+        ...(fallback === undefined ? {} : { default: read.suppressWindow('suppress.default', fallback) }),
+        rules: entries.map((entry, i) => read.suppressEntry(`suppress.rules[${i}]`, entry)),
+      },
+    };
+  },
 };
+
+/** `window: off` (or false, or never, as the rule attribute takes): the rule is never suppressed. */
+function isOff(value: unknown): boolean {
+  return value === false || value === 'off' || value === 'never';
+}
 
 class Reader {
   readonly file: string;
@@ -220,14 +268,67 @@ class Reader {
       return this.#fail(`${key}[${i}]`, `expected a non-empty string, got ${describe(v)}`);
     });
   }
-  criteria(key: string, value: unknown): RuleCriteria {
+  list(key: string, value: unknown): unknown[] {
+    if (!Array.isArray(value)) this.#fail(key, `expected a list, got ${describe(value)}`);
+    return value;
+  }
+  criteria(key: string, value: unknown, known: readonly string[] = ['ids', 'tags', 'paths']): RuleCriteria {
     if (value === undefined) return NO_CRITERIA;
-    const map = this.map(key, value, ['ids', 'tags', 'paths']);
+    const map = this.map(key, value, known);
     return {
       ids: this.stringList(`${key}.ids`, map['ids'] ?? []),
       tags: this.stringList(`${key}.tags`, map['tags'] ?? []),
       paths: this.stringList(`${key}.paths`, map['paths'] ?? []),
     };
+  }
+  /** select's criteria plus levels; an entry must select something. */
+  suppressCriteria(key: string, value: unknown): SuppressCriteria {
+    if (value === undefined) this.#fail(key, 'missing: say which rules (ids, tags, levels or paths)');
+    const criteria = this.criteria(key, value, ['ids', 'tags', 'levels', 'paths']);
+    const levels = this.stringList(`${key}.levels`, (value as Record<string, unknown>)['levels'] ?? []).map((l, i) => this.level(`${key}.levels[${i}]`, l));
+    if (criteria.ids.length + criteria.tags.length + criteria.paths.length + levels.length === 0) {
+      this.#fail(key, 'selects no rule: give ids, tags, levels or paths');
+    }
+    return { ...criteria, levels };
+  }
+  /** A window as the rule attribute writes it (`1h`, `90m`, `2d`), positive. */
+  timespan(key: string, value: unknown): number {
+    let ms: number | undefined;
+    try {
+      ms = typeof value === 'string' ? parseTimespan(value, key) : undefined;
+    } catch {
+      ms = undefined;
+    }
+    if (ms === undefined || ms <= 0) this.#fail(key, `expected a window such as 30m, 1h or 2d (a whole number and s, m, h, d, w, M or y), got ${describe(value)}`);
+    // State items live for a few windows (lib/state): a year is already more than any dedup period.
+    if (ms > MAX_WINDOW_MS) this.#fail(key, `${describe(value)} is longer than a year, the longest window allowed`);
+    return ms;
+  }
+  /** The key fields: one name or a list, each once. */
+  keyFields(key: string, value: unknown): string[] {
+    const fields = typeof value === 'string' ? [value] : this.stringList(key, value);
+    if (fields.length === 0) this.#fail(key, 'expected at least one field name (leave it out for the host)');
+    const twice = fields.find((f, i) => fields.indexOf(f) !== i);
+    if (twice !== undefined) this.#fail(key, `${JSON.stringify(twice)} is listed twice`);
+    return fields;
+  }
+  /** `1h`, or `{ window: 1h, by: [...] }`. */
+  suppressWindow(key: string, value: unknown): SuppressWindow {
+    if (!isMap(value)) return { windowMs: this.timespan(key, value) };
+    const map = this.map(key, value, ['window', 'by']);
+    if (map['window'] === undefined) this.#fail(`${key}.window`, 'missing: a window such as 30m or 1h');
+    return { windowMs: this.timespan(`${key}.window`, map['window']), ...(map['by'] === undefined ? {} : { by: this.keyFields(`${key}.by`, map['by']) }) };
+  }
+  suppressEntry(key: string, value: unknown): SuppressEntry {
+    const map = this.map(key, value, ['match', 'window', 'by']);
+    const match = this.suppressCriteria(`${key}.match`, map['match']);
+    const window = map['window'];
+    if (window === undefined) this.#fail(`${key}.window`, 'missing: a window such as 30m or 1h, or off');
+    if (isOff(window)) {
+      if (map['by'] !== undefined) this.#fail(`${key}.by`, "a rule switched off has no key: leave 'by' out");
+      return { match, setting: 'never' };
+    }
+    return { match, setting: this.suppressWindow(key, { window, ...(map['by'] === undefined ? {} : { by: map['by'] }) }) };
   }
   existingPath(key: string, path: string): string {
     const absolute = resolve(this.#baseDir, path);

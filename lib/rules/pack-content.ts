@@ -7,6 +7,7 @@
 import type { ElasticRule } from '../eql/index.ts';
 import type { CompilableRule } from '../sigma/detector.ts';
 import type { ParsedSigma } from '../sigma/load.ts';
+import type { PackSuppression } from './pack-suppression.ts';
 import type { RuleError, RuleReplaced } from './rule.ts';
 
 export interface PackSigmaRule extends CompilableRule {
@@ -22,4 +23,6 @@ export interface PackContent {
   readonly errors: readonly RuleError[];
   /** Rules a later source's copy of the same id replaced. */
   readonly replaced: readonly RuleReplaced[];
+  /** The configuration's `suppress:` section resolved per rule (pack-suppression.ts), when it has one. */
+  readonly suppress?: PackSuppression;
 }

@@ -9,6 +9,7 @@ import { ChannelSigmaDetector } from '../sigma/channel-detector.ts';
 import { unionNeedles, type Needle } from '../scan/prefilter.ts';
 import { packVersion, sha256 } from './compiled-pack.ts';
 import type { PackContent, PackSigmaRule } from './pack-content.ts';
+import type { PackSuppression } from './pack-suppression.ts';
 import { combineStates } from './scan-state.ts';
 import type { Detector, Evidence, RuleError, RuleFile, RuleMeta, RuleReplaced, ScanState, SequenceRuleShape, StartScanOptions } from './rule.ts';
 
@@ -26,6 +27,11 @@ export interface RulePack {
   readonly version: string;
   /** Rules a later source's copy of the same id replaced (the user's copy wins): one info line at load. */
   readonly replaced: readonly RuleReplaced[];
+  /**
+   * The pack configuration's suppression (default and per-rule settings), when it has one;
+   * lib/state/suppression-options.ts turns it into the cross-object state's options.
+   */
+  readonly suppress?: PackSuppression;
 }
 
 export interface LoadOptions extends SigmaOptions {
@@ -75,6 +81,7 @@ export function loadPackContent(content: PackContent, version: string, options: 
     sequences: eql.sequences,
     version,
     replaced: content.replaced,
+    ...(content.suppress ? { suppress: content.suppress } : {}),
   };
 }
 

@@ -36,8 +36,7 @@ export function selectRules(content: PackContent, config: Pick<PackConfig, 'sele
   const noisy = new Set(select.noisy);
   const status = select.status ? new Set(select.status) : undefined;
   const minLevel = select.minLevel === undefined ? 0 : LEVELS.indexOf(select.minLevel);
-  // Sources are relative to the configuration already (build-pack.ts), or bundled:<file>.
-  const pathOf = (meta: RuleMeta): string => (isAbsolute(meta.source) ? relative(config.baseDir, meta.source).split(sep).join('/') : meta.source);
+  const pathOf = rulePaths(config.baseDir);
 
   const decided = new Map<RuleMeta, RuleMeta | null>();
   const seenIds = new Set<string>();
@@ -50,7 +49,7 @@ export function selectRules(content: PackContent, config: Pick<PackConfig, 'sele
     const changed = level !== undefined && level !== meta.level ? { ...meta, level } : meta;
     if (changed !== meta) levelsChanged++;
     let verdict: RuleMeta | null = changed;
-    const path = pathOf(meta);
+    const path = pathOf(meta.source);
     if (LEVELS.indexOf(changed.level) < minLevel) (verdict = null), leftOut.level++;
     else if (status && meta.status !== undefined && !status.has(meta.status.toLowerCase())) (verdict = null), leftOut.status++;
     else if (include.any && !include.matches(meta, path)) (verdict = null), leftOut.include++;
@@ -78,7 +77,17 @@ export function selectRules(content: PackContent, config: Pick<PackConfig, 'sele
   };
 }
 
-function criteria(c: RuleCriteria): { any: boolean; matches(meta: RuleMeta, path: string): boolean } {
+/**
+ * A rule's path as path globs see it: sources are relative to the configuration already
+ * (build-pack.ts), or `bundled:<file>`; an absolute one (outside the configuration's directory)
+ * is made relative to it.
+ */
+export function rulePaths(baseDir: string): (source: string) => string {
+  return (source) => (isAbsolute(source) ? relative(baseDir, source).split(sep).join('/') : source);
+}
+
+/** One set of criteria (an id, a tag glob, a path glob: any one), as select and suppress read them. */
+export function criteria(c: RuleCriteria): { any: boolean; matches(meta: Pick<RuleMeta, 'id' | 'tags'>, path: string): boolean } {
   const ids = new Set(c.ids);
   const tags = c.tags.map(compileGlob);
   const paths = c.paths.map(compileGlob);

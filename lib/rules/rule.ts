@@ -39,7 +39,13 @@ export interface RuleMeta {
   readonly pack?: string;
 }
 
-export type SuppressSetting = { readonly windowMs: number; readonly by?: readonly string[] } | 'never';
+/** A suppression window of event time, keyed by the host or by the `by` fields. */
+export interface SuppressWindow {
+  readonly windowMs: number;
+  readonly by?: readonly string[];
+}
+
+export type SuppressSetting = SuppressWindow | 'never';
 
 /** Why one field made a rule match: shown to the person reading the alert. */
 export interface Evidence {

@@ -4,6 +4,7 @@
  * from the previous document. Each resulting document is a rule, a filter or a correlation.
  */
 import { parseAllDocuments } from 'yaml';
+import { readBlockYaml } from './block-yaml.ts';
 
 export interface SigmaDocument {
   readonly body: Record<string, unknown>;
@@ -21,15 +22,12 @@ export function readDocuments(text: string): { documents: SigmaDocument[]; probl
   const problems: YamlProblem[] = [];
   let global: Record<string, unknown> | undefined;
   let previous: Record<string, unknown> | undefined;
-  for (const doc of parseAllDocuments(text, { prettyErrors: true, uniqueKeys: true })) {
-    const line = lineOf(text, doc.range?.[0] ?? 0);
-    if (doc.errors.length > 0) {
-      // The first error is the cause; the rest are usually its echoes.
-      const error = doc.errors[0]!;
-      problems.push({ line: error.linePos?.[0]?.line ?? line, reason: `YAML: ${error.message.split('\n')[0]}` });
+  for (const doc of yamlDocuments(text)) {
+    if ('problem' in doc) {
+      problems.push(doc.problem);
       continue;
     }
-    const body: unknown = doc.toJS({ maxAliasCount: 100 });
+    const { body, line } = doc;
     if (body === null || body === undefined) continue;
     if (typeof body !== 'object' || Array.isArray(body)) {
       problems.push({ line, reason: 'a Sigma document must be a YAML map' });
@@ -61,6 +59,23 @@ export function readDocuments(text: string): { documents: SigmaDocument[]; probl
     documents.push({ body: full, line });
   }
   return { documents, problems };
+}
+
+type YamlDocument = { readonly body: unknown; readonly line: number } | { readonly problem: YamlProblem };
+
+/** The plain block YAML of most rules is read by the fast reader; anything else by `yaml`, errors included. */
+function yamlDocuments(text: string): YamlDocument[] {
+  const fast = readBlockYaml(text);
+  if (fast) return fast;
+  return parseAllDocuments(text, { prettyErrors: true, uniqueKeys: true }).map((doc): YamlDocument => {
+    const line = lineOf(text, doc.range?.[0] ?? 0);
+    if (doc.errors.length > 0) {
+      // The first error is the cause; the rest are usually its echoes.
+      const error = doc.errors[0]!;
+      return { problem: { line: error.linePos?.[0]?.line ?? line, reason: `YAML: ${error.message.split('\n')[0]}` } };
+    }
+    return { body: doc.toJS({ maxAliasCount: 100 }), line };
+  });
 }
 
 function withoutAction(map: Record<string, unknown>): Record<string, unknown> {

@@ -179,7 +179,26 @@ const MIN_GATE_LITERAL = 2;
  * scanned as its text, and a string leaf must equal that text); a regex, one of the literals
  * every match contains (regex-literal.ts).
  */
-export function gateNeedleOf(value: ValueTest): { mode: NeedleMode; texts: string[] } | undefined {
+export function gateNeedleOf(value: ValueTest): Needle | undefined {
+  let known = gateNeedles.get(value);
+  if (known === undefined) gateNeedles.set(value, (known = computeGateNeedle(value) ?? null));
+  return known ?? undefined;
+}
+
+/** A value's needles, folded: what a scan looks for, and how (`mode`). Shared: never mutated. */
+export interface Needle {
+  readonly mode: NeedleMode;
+  readonly texts: readonly string[];
+}
+
+/**
+ * Compiling reads a value's needles three to four times (automaton, matcher, gates), and a
+ * regex's literals cost an RE2 parse: each value object's answer is kept (rules are immutable).
+ */
+const gateNeedles = new WeakMap<ValueTest, Needle | null>();
+const patternNeedles = new WeakMap<Pattern, Needle | null>();
+
+function computeGateNeedle(value: ValueTest): Needle | undefined {
   if (value.kind === 'number') return { mode: 'equals', texts: [String(value.value)] };
   if (value.kind === 'regex') {
     // Literals of the pattern the engine runs (PCRE classes such as `\v` spelled out in RE2).
@@ -202,7 +221,13 @@ const MAX_VARIANTS = 32;
  * (from `windash`): one needle per choice of the sets' characters, any of which found in that
  * position (or as the whole value) is a match. Undefined for other shapes.
  */
-export function needleOf(pattern: Pattern): { mode: NeedleMode; texts: string[] } | undefined {
+export function needleOf(pattern: Pattern): Needle | undefined {
+  let known = patternNeedles.get(pattern);
+  if (known === undefined) patternNeedles.set(pattern, (known = computeNeedle(pattern) ?? null));
+  return known ?? undefined;
+}
+
+function computeNeedle(pattern: Pattern): Needle | undefined {
   const leading = pattern[0]?.kind === 'anyRun';
   const trailing = pattern.length > 1 && pattern[pattern.length - 1]?.kind === 'anyRun';
   const middle = pattern.slice(leading ? 1 : 0, trailing ? -1 : undefined);

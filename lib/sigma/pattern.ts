@@ -18,33 +18,37 @@ export type Pattern = readonly PatternPart[];
  */
 export function parsePattern(value: string): Pattern {
   const parts: PatternPart[] = [];
+  // Literal runs are sliced from the value, not built a character at a time: `+=` per character
+  // leaves a rope of one-character strings (32 bytes each) in every compiled rule's memory.
   let text = '';
-  const flush = (): void => {
+  let runStart = 0;
+  const flush = (end: number): void => {
+    text += value.slice(runStart, end);
     if (text !== '') parts.push({ kind: 'text', text });
     text = '';
   };
   for (let i = 0; i < value.length; i++) {
-    const c = value[i]!;
-    if (c === '\\') {
+    const c = value.charCodeAt(i);
+    if (c === 92 /* \\ */) {
       const next = value[i + 1];
       if (next === '*' || next === '?' || next === '\\') {
-        text += next;
+        // The escaped character stands for itself: keep the run up to the backslash, then it.
+        text += value.slice(runStart, i) + next;
         i++;
-      } else {
-        text += '\\';
+        runStart = i + 1;
       }
-    } else if (c === '*') {
-      flush();
+    } else if (c === 42 /* * */) {
+      flush(i);
+      runStart = i + 1;
       if (parts.at(-1)?.kind !== 'anyRun') parts.push({ kind: 'anyRun' });
-    } else if (c === '?') {
-      flush();
+    } else if (c === 63 /* ? */) {
+      flush(i);
+      runStart = i + 1;
       parts.push({ kind: 'anyOne' });
-    } else {
-      text += c;
     }
   }
-  flush();
-  return parts;
+  flush(value.length);
+  return exactSize(parts);
 }
 
 /** A pattern of one literal text, for values that are not read as wildcards (encodings, fieldref). */
@@ -67,7 +71,15 @@ export function normalisePattern(parts: Pattern): Pattern {
       out.push(part);
     }
   }
-  return out;
+  return exactSize(out);
+}
+
+/**
+ * A pushed-to array keeps spare capacity (17 slots after the first push); patterns live as long
+ * as the rules, tens of thousands of them, so each is kept at its exact size.
+ */
+function exactSize(parts: PatternPart[]): Pattern {
+  return parts.slice();
 }
 
 /** True when the pattern is only literal text (no wildcard, no character set). */

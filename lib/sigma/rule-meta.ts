@@ -40,16 +40,23 @@ export function readRuleMeta(body: Record<string, unknown>, source: string): Rul
 function readSuppress(value: unknown): SuppressSetting | undefined {
   if (value === undefined || value === null) return undefined;
   if (value === false || value === 'never') return 'never';
-  if (typeof value === 'string') return { windowMs: parseTimespan(value, 'suppress') };
+  if (typeof value === 'string') return { windowMs: window(value, 'suppress') };
   if (typeof value === 'object' && !Array.isArray(value)) {
-    const { window, by } = value as Record<string, unknown>;
+    const { window: span, by } = value as Record<string, unknown>;
     const fields = by === undefined ? undefined : typeof by === 'string' ? [by] : by;
-    if (fields !== undefined && !(Array.isArray(fields) && fields.every((f) => typeof f === 'string'))) {
+    if (fields !== undefined && !(Array.isArray(fields) && fields.length > 0 && fields.every((f) => typeof f === 'string' && f !== ''))) {
       throw new SigmaCompileError("'suppress: by' must be a field name or a list of them", 'suppress');
     }
-    return { windowMs: parseTimespan(window, 'suppress: window'), ...(fields ? { by: fields as string[] } : {}) };
+    return { windowMs: window(span, 'suppress: window'), ...(fields ? { by: fields as string[] } : {}) };
   }
   throw new SigmaCompileError("'suppress' must be a timespan (1h), {window, by} or false", 'suppress');
+}
+
+/** A window of at least a second: `0s` would suppress nothing and only cost state (and a precompiled pack refuses it). */
+function window(value: unknown, item: string): number {
+  const ms = parseTimespan(value, item);
+  if (ms <= 0) throw new SigmaCompileError(`'${item}' must be longer than 0 (or false to opt out)`, 'suppress');
+  return ms;
 }
 
 function stringList(value: unknown, name: string): string[] {

@@ -17,7 +17,12 @@ export interface CrossObjectOptions {
   readonly limits?: Partial<StateLimits>;
   /** Suppression window for every rule without its own `suppress` (undefined: only rules that ask). */
   readonly defaultSuppressMs?: number;
-  /** Per-rule windows from the pack config, by rule id (win over the rule's own attribute). */
+  /** The key of the default window's suppression (the pack's `suppress.default.by`; undefined: the host). */
+  readonly defaultSuppressBy?: readonly string[];
+  /**
+   * Per-rule settings from the pack configuration, by rule id (win over the rule's own
+   * attribute). suppression-options.ts builds these three from a pack and the global default.
+   */
   readonly suppressByRule?: ReadonlyMap<string, RuleMeta['suppress']>;
 }
 
@@ -45,7 +50,8 @@ export function crossObjectState(pack: RulePack, options: CrossObjectOptions): C
     const setting = options.suppressByRule?.get(rule.id) ?? rule.suppress;
     if (setting === 'never') return undefined;
     if (setting !== undefined) return setting;
-    return options.defaultSuppressMs === undefined ? undefined : { windowMs: options.defaultSuppressMs };
+    if (options.defaultSuppressMs === undefined) return undefined;
+    return { windowMs: options.defaultSuppressMs, ...(options.defaultSuppressBy ? { by: options.defaultSuppressBy } : {}) };
   };
   const anySuppressed = options.defaultSuppressMs !== undefined || [...rules.values()].some((r) => windowFor(r) !== undefined);
   const none: ScanState = { observe() {}, finish: () => [] };

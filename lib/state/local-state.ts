@@ -8,10 +8,11 @@ import type { RulePack } from '../rules/rule-pack.ts';
 import { crossObjectState, type CrossObjectState } from './cross-object-state.ts';
 import { openSqliteStateStore } from './sqlite-state-store.ts';
 import { timespanSetting } from './state-config.ts';
+import { suppressionOptions } from './suppression-options.ts';
 
 export interface LocalStateOptions {
   readonly path: string;
-  /** `--suppress 1h`: the window for rules without their own. */
+  /** `--suppress 1h`: the window for rules without their own (over the pack configuration's default; suppression-options.ts). */
   readonly suppress?: string;
   /** `--lateness 15m`. */
   readonly lateness?: string;
@@ -23,7 +24,7 @@ export function openLocalState(pack: RulePack, options: LocalStateOptions): Cros
   return crossObjectState(pack, {
     store: openSqliteStateStore({ path: options.path }),
     ...(lateness === undefined ? {} : { limits: { latenessMs: lateness } }),
-    ...(suppress === undefined ? {} : { defaultSuppressMs: suppress }),
+    ...suppressionOptions(pack, suppress),
   });
 }
 

@@ -131,6 +131,75 @@ describe('winsift scan --state', () => {
     expect(later.stderr).toMatch(/state: .*\b1 "N more" summary\(ies\)/);
   });
 
+  it('--config with a suppress: section: its window suppresses a rule that has no attribute, its off overrides a rule\'s own', async () => {
+    const dir = setUp();
+    // A second rule that asks for suppression itself.
+    writeFileSync(
+      join(dir, 'rules', 'task.yml'),
+      `title: Scheduled task created
+id: 40000000-0000-4000-8000-000000000004
+author: winsift tests
+level: medium
+suppress: 1h
+logsource:
+  product: windows
+  service: security
+detection:
+  selection:
+    EventID: 4698
+  condition: selection
+`,
+    );
+    const config = (suppress: string) => {
+      const path = join(dir, `pack-${Math.random().toString(36).slice(2)}.yml`);
+      writeFileSync(path, `winsift-rule-pack: 1\nname: tuned\nrules: [rules]\nbundled: false\n${suppress}`);
+      return path;
+    };
+    const tuned = config(`suppress:
+  rules:
+    - match: { ids: [40000000-0000-4000-8000-000000000003] }
+      window: 1h
+    - match: { tags: [], levels: [], paths: ['rules/task.yml'] }
+      window: off
+`);
+    const files = Array.from({ length: 5 }, (_, i) => {
+      const path = join(dir, `o-${i}.json`);
+      writeFileSync(path, line(7045, i * 2) + line(7045, i * 2 + 1) + line(4698, i * 2) + line(4698, i * 2 + 1));
+      return path;
+    });
+    const titles = (stdout: string) => lines(stdout).map((m) => m.rule.title);
+    const count = (stdout: string, title: string) => titles(stdout).filter((t) => t === title).length;
+
+    const scan = await winsift('scan', '--format', 'jsonl', '--config', tuned, '--state', join(dir, 'tuned.sqlite'), ...files);
+    expect(scan.code, scan.stderr).toBe(0);
+    expect(count(scan.stdout, 'Service installed')).toBe(1); // the pack's 1h window: no attribute of its own
+    expect(count(scan.stdout, 'Scheduled task created')).toBe(10); // its own 1h, switched off by the pack
+    expect(scan.stderr).toMatch(/9 repeat\(s\) suppressed/);
+
+    // The same rules without the section: the attribute suppresses the task, nothing suppresses the service.
+    const plain = await winsift('scan', '--format', 'jsonl', '--config', config(''), '--state', join(dir, 'plain.sqlite'), ...files);
+    expect([count(plain.stdout, 'Service installed'), count(plain.stdout, 'Scheduled task created')]).toEqual([10, 1]);
+
+    // Without --state the section cannot apply, and says so.
+    const stateless = await winsift('scan', '--format', 'jsonl', '--config', tuned, files[0]!);
+    expect(stateless.stderr).toMatch(/suppress: section applies only with --state FILE/);
+    expect(count(stateless.stdout, 'Service installed')).toBe(2);
+
+    // rules pack carries it, and says what it set.
+    const packed = await winsift('rules', 'pack', '--config', tuned, '-o', join(dir, 'tuned.json'));
+    expect(packed.code, packed.stderr).toBe(0);
+    expect(packed.stderr).toMatch(/suppression set for 2 rule\(s\)/);
+    const typo = await winsift('rules', 'pack', '--config', config('suppress:\n  rules:\n    - match: { ids: [no-such-rule] }\n      window: 1h\n'), '-o', join(dir, 'typo.json'));
+    expect(typo.stderr).toMatch(/suppress\.rules\[0\]\.match\.ids: no-such-rule names no rule/);
+    expect(typo.stderr).toMatch(/suppress\.rules\[0\] matches no rule/);
+
+    // A bad entry is a usage error naming the file, the entry and the reason.
+    const badFile = config('suppress:\n  rules:\n    - match: { ids: [x] }\n      window: soon\n');
+    const bad = await winsift('scan', '--config', badFile, '--state', join(dir, 'bad.sqlite'), files[0]!);
+    expect(bad.code).toBe(1);
+    expect(bad.stderr).toContain(`${badFile}: suppress.rules[0].window: expected a window such as 30m`);
+  });
+
   it('refuses --suppress without --state, and names a bad window', async () => {
     expect((await winsift('scan', '--suppress', '1h', 'samples/')).code).toBe(1);
     const dir = setUp();

@@ -5,12 +5,20 @@
  *   in 20 objects gives each rule one alert, then one "N more" carrying the count.
  * - The same wiring (createScanFunction) with a pack that adds a correlation over the bundled rule:
  *   a burst split across three objects, one delivered twice, alerts exactly once.
+ * - A runtime pack (RULES_S3_URI) written by `winsift rules pack` from a configuration with a
+ *   `suppress:` section: its default suppresses the bundled rules, its `off` keeps one alerting.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { createScanFunction } from '../../lib/invocation/scan-function.ts';
 import type { InvocationSummary } from '../../lib/invocation/responses.ts';
 import { bundledRuleFiles } from '../../lib/rules/bundled.ts';
 import { loadRulePack } from '../../lib/rules/rule-pack.ts';
+import { run as rules } from '../../lib/cli/commands/rules.ts';
+import { loadBundledPack } from '../../lib/rules/bundled-pack.ts';
+import { createS3PackSource } from '../../lib/rules/s3-pack-source.ts';
+import { tempTree } from '../rules/support.ts';
 import { startDynalite, type Dynalite } from '../support/dynalite.ts';
 import { s3Notification } from './aws-events.ts';
 import { lambdaContext, ruleOf, startHarness, type Harness } from './fauxqs-harness.ts';
@@ -38,6 +46,7 @@ beforeAll(async () => {
   dynamo = await startDynalite();
   await dynamo.createStateTable('winsift-state-suppress');
   await dynamo.createStateTable('winsift-state-correlate');
+  await dynamo.createStateTable('winsift-state-pack');
   aws = await startHarness({
     ALERT_STATE_BUCKET: 'winsift-state',
     STATE_TABLE: 'winsift-state-suppress',
@@ -126,5 +135,51 @@ correlation:
     expect(fired.state?.['storeReads']).toBeGreaterThan(0);
     const burst = alerts.find((a) => ruleOf(a) === BURST)!;
     expect(JSON.stringify(burst)).toContain('WS09.corp.example');
+  });
+
+  it('a runtime pack carries its configuration\'s suppression: the default suppresses, off keeps a rule alerting', async () => {
+    const tree = tempTree({
+      'pack.yml': `winsift-rule-pack: 1
+name: tuned
+suppress:
+  default: 1h
+  rules:
+    - match: { ids: [${DIRECT_IP}] }
+      window: off
+`,
+    });
+    try {
+      const out = join(tree.dir, 'tuned.json');
+      const quiet = vi.spyOn(process.stderr, 'write').mockImplementation(() => true);
+      try {
+        expect(await rules(['pack', '--config', join(tree.dir, 'pack.yml'), '-o', out])).toBe(0);
+      } finally {
+        quiet.mockRestore();
+      }
+      await aws.createBucket('state-packs');
+      await aws.put('state-packs', 'tuned.json', readFileSync(out));
+      const source = createS3PackSource({ s3: aws.s3, uri: 's3://state-packs/tuned.json', refreshMs: 300_000, fallback: loadBundledPack, log: silentLogger });
+      // No SUPPRESS_WINDOW: the default is the pack's own.
+      const handler = await createScanFunction({ ...process.env, STATE_TABLE: 'winsift-state-pack', SUPPRESS_WINDOW: '' }, source, { logger: silentLogger as never });
+      const keys: string[] = [];
+      for (let i = 0; i < 5; i++) {
+        const key = `tuned/${i}.ndjson.gz`;
+        await aws.put(bucket, key, gzipLines([download('WS05.corp.example', i * 2), download('WS05.corp.example', i * 2 + 1)]));
+        keys.push(key);
+      }
+      await aws.drainAlerts();
+      for (const key of keys) await deliver(handler, [key]);
+      const alerts = await aws.drainAlerts();
+      expect(alerts.every((a) => JSON.stringify(a).includes('tuned@'))).toBe(true); // the runtime pack ran
+      const byRule = new Map<string, number>();
+      for (const a of alerts) byRule.set(ruleOf(a), (byRule.get(ruleOf(a)) ?? 0) + 1);
+      // Switched off: one alert per object, as without state. Every other rule that matched: one in all.
+      expect(byRule.get(DIRECT_IP)).toBe(5);
+      const others = [...byRule].filter(([id]) => id !== DIRECT_IP);
+      expect(others.length).toBeGreaterThan(0);
+      for (const [, n] of others) expect(n).toBe(1);
+    } finally {
+      tree.remove();
+    }
   });
 });

@@ -65,6 +65,22 @@ describe('a runtime rule pack', () => {
     expect(Object.keys(template.findResources('AWS::S3::Bucket')).some((id) => id.startsWith('RulePackBucket'))).toBe(false);
   }, 120_000);
 
+  it('an existing object under a customer KMS key: decrypt through S3, for that object only', () => {
+    const keyArn = 'arn:aws:kms:eu-west-1:123456789012:key/0b1c2d3e-aaaa-bbbb-cccc-0123456789ab';
+    const { template } = synthStack({ rulesS3Uri: 's3://corp-detections/packs/winsift.json', rulePackKmsKeyArn: keyArn });
+    const statements = Object.values(template.findResources('AWS::IAM::Policy')).flatMap(
+      (p) => (p as { Properties: { PolicyDocument: { Statement: { Action: unknown; Resource: unknown; Condition?: Record<string, Record<string, unknown>> }[] } } }).Properties.PolicyDocument.Statement,
+    );
+    const decrypt = statements.filter((s) => s.Resource === keyArn);
+    expect(decrypt).toHaveLength(1);
+    expect(decrypt[0]!.Action).toBe('kms:Decrypt');
+    expect(JSON.stringify(decrypt[0]!.Condition!['StringEquals']!['kms:ViaService'])).toContain('s3.');
+    expect(JSON.stringify(decrypt[0]!.Condition!['ForAnyValue:StringEquals']!['kms:EncryptionContext:aws:s3:arn'])).toContain('corp-detections/packs/winsift.json');
+    // Without the context no statement names a foreign key.
+    const plain = synthStack({ rulesS3Uri: 's3://corp-detections/packs/winsift.json' }).template;
+    expect(JSON.stringify(plain.toJSON())).not.toContain('kms:EncryptionContext:aws:s3:arn');
+  }, 180_000);
+
   it('without one: no pack permission, no alarm, no variable', () => {
     const { template } = synthStack({});
     expect(JSON.stringify(template.toJSON())).not.toContain('RULES_S3_URI');
@@ -75,6 +91,8 @@ describe('a runtime rule pack', () => {
     expect(() => synthStack({ rulesS3Uri: 'corp-detections/pack.json' })).toThrow(/context rulesS3Uri: .* is not s3:\/\/bucket\/key/);
     expect(() => synthStack({ rulePackBucket: 'yes' })).toThrow(/context rulePackBucket/);
     expect(() => synthStack({ rulePackBucket: 'create', rulesS3Uri: 's3://a-b/c' })).toThrow(/give one/);
+    expect(() => synthStack({ rulesS3Uri: 's3://a-b/c', rulePackKmsKeyArn: 'alias/packs' })).toThrow(/context rulePackKmsKeyArn: .* is not a KMS key ARN/);
+    expect(() => synthStack({ rulePackBucket: 'create', rulePackKmsKeyArn: 'arn:aws:kms:eu-west-1:123456789012:key/abc' })).toThrow(/only with rulesS3Uri/);
   }, 120_000);
 });
 

@@ -3,11 +3,14 @@
  * a SigmaHQ sample with ../shared), and a pack that is newer, changed, truncated or holds a
  * broken rule is refused as a whole with every problem listed.
  */
-import { readdirSync } from 'node:fs';
+import { readdirSync, rmSync } from 'node:fs';
 import { createReadStream } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { functionAssetWithPack } from '../../infra/rule-pack-asset.ts';
+import { FUNCTION_PACK_FILE, loadFunctionPack } from '../../lib/rules/bundled-pack.ts';
 import { isDeepStrictEqual } from 'node:util';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import type { WinEvent } from '../../lib/events/win-event.ts';
 import { readEvents } from '../../lib/ingest/read-events.ts';
 import { seedRuleFiles } from '../../lib/rules/bundled.ts';
@@ -21,6 +24,7 @@ import { SigmaDetector } from '../../lib/sigma/detector.ts';
 import { ecsBitsJob } from '../support/bits-events.ts';
 import { describeShared, sharedPath } from '../support/shared-corpus.ts';
 import { parseEcsForTest } from './ecs.ts';
+import { tempTree } from './support.ts';
 
 const roundTrip = (content: PackContent, name = 'test') => readCompiledPack(writeCompiledPack(content, { name, config: {} }), 'test.json');
 const withoutPack = (content: PackContent) => ({
@@ -55,7 +59,8 @@ describe('a precompiled pack', () => {
   });
 
   it('is refused when written for a newer pack format, naming both versions', () => {
-    const text = writeCompiledPack(seed, { name: 'future', config: {} }).replace(`"formatVersion":${PACK_FORMAT_VERSION}`, `"formatVersion":${PACK_FORMAT_VERSION + 1}`);
+    // A pack without suppression is written as version 1 (the lowest that reads it as meant).
+    const text = writeCompiledPack(seed, { name: 'future', config: {} }).replace('"formatVersion":1,', `"formatVersion":${PACK_FORMAT_VERSION + 1},`);
     expect(() => readCompiledPack(text, 's3://packs/future.json')).toThrow(
       new RegExp(`s3://packs/future.json: rule pack refused: pack format version ${PACK_FORMAT_VERSION + 1} .* newer than ${PACK_FORMAT_VERSION}`),
     );
@@ -88,6 +93,81 @@ describe('a precompiled pack', () => {
     expect(problems[0]).toContain('unknown expression kind "xor"');
     expect(problems[1]).toContain(`rule ${seed.sigma[1]!.meta.id}`);
     expect(problems[1]).toContain('route');
+  });
+});
+
+describe('a precompiled pack with the configuration\'s suppression', () => {
+  const tree = tempTree({
+    'pack.yml': `winsift-rule-pack: 1
+name: tuned
+suppress:
+  default: { window: 1h, by: [Computer] }
+  rules:
+    - match: { tags: ['attack.t1197'] }
+      window: 30m
+      by: [Computer, RemoteName]
+    - match: { ids: [90f138c1-f578-4ac3-8c49-eecfd847c8b7] }
+      window: off
+`,
+  });
+  afterAll(() => tree.remove());
+  const built = buildPack(join(tree.dir, 'pack.yml'));
+
+  it('carries it through writing and reading: as built, format version 2, on the loaded pack', () => {
+    expect(built.content.suppress?.byRule['90f138c1-f578-4ac3-8c49-eecfd847c8b7']).toBe('never');
+    expect(Object.keys(built.content.suppress?.byRule ?? {}).length).toBeGreaterThan(1);
+    const text = writeCompiledPack(built.content, { name: built.config.name, config: recordedConfig(built.config) });
+    const compiled = readCompiledPack(text, 'tuned.json');
+    expect(compiled.header.formatVersion).toBe(2);
+    expect(compiled.content.suppress).toEqual(built.content.suppress);
+    expect(isDeepStrictEqual(withoutPack(compiled.content), withoutPack(built.content))).toBe(true);
+    // The configuration is recorded in the header as well, for a person reading the pack.
+    expect((compiled.header.config as { suppress?: unknown }).suppress).toEqual(built.config.suppress);
+    const pack = loadPackContent(compiled.content, compiled.version);
+    expect(pack.suppress).toEqual(built.content.suppress);
+    // A pack without the section stays version 1, as every pack before it.
+    expect(readCompiledPack(writeCompiledPack(readRuleFiles(seedRuleFiles()), { name: 'plain', config: {} }), 'plain.json').header.formatVersion).toBe(1);
+  });
+
+  it('the build-time pack (cdk -c rulePack=config) carries it into the function asset, and the function reads it', () => {
+    const fakeBundle = tree.write('dist/scan/index.mjs', '// stands for the bundle\n');
+    const asset = functionAssetWithPack(dirname(fakeBundle), join(tree.dir, 'pack.yml'));
+    try {
+      const { pack, origin } = loadFunctionPack(pathToFileURL(`${asset.dir}/`));
+      expect(origin).toBe(FUNCTION_PACK_FILE);
+      expect(pack.suppress).toEqual(built.content.suppress);
+    } finally {
+      rmSync(asset.dir, { recursive: true, force: true });
+    }
+  });
+
+  it('is refused when its suppression is malformed, or claims format version 1', () => {
+    const refused = (content: PackContent, edit: (text: string) => string = (t) => t): string[] => {
+      try {
+        readCompiledPack(edit(writeCompiledPack(content, { name: 'bad', config: {} })), 'bad.json');
+      } catch (error) {
+        expect(error).toBeInstanceOf(RulePackError);
+        return [...(error as RulePackError).problems];
+      }
+      throw new Error('the pack was accepted');
+    };
+    const suppress = built.content.suppress!;
+    expect(refused(built.content, (t) => t.replace('"formatVersion":2,', '"formatVersion":1,'))).toEqual([
+      'content.suppress is in a pack of format version 1; it needs version 2',
+    ]);
+    const bad = { ...suppress, byRule: { ...suppress.byRule, x: { windowMs: -5 }, y: 'sometimes', z: { windowMs: 60_000, by: [] } } } as never;
+    expect(refused({ ...built.content, suppress: bad })).toEqual([
+      'content.suppress.byRule["x"]: not "never" or { windowMs: a positive whole number, by?: [field, ...] }',
+      'content.suppress.byRule["y"]: not "never" or { windowMs: a positive whole number, by?: [field, ...] }',
+      'content.suppress.byRule["z"]: not "never" or { windowMs: a positive whole number, by?: [field, ...] }',
+    ]);
+    expect(refused({ ...built.content, suppress: { ...suppress, default: 'never' } as never })).toEqual([
+      'content.suppress.default: not { windowMs: a positive whole number, by?: [field, ...] }',
+    ]);
+    // A rule's own attribute is checked as well.
+    const first = built.content.sigma[0]!;
+    const odd = { ...built.content, sigma: [{ ...first, meta: { ...first.meta, suppress: { windowMs: '1h' } as never } }, ...built.content.sigma.slice(1)] };
+    expect(refused(odd)[0]).toMatch(/\(rule [^)]+\): 'suppress': not "never" or \{ windowMs/);
   });
 });
 

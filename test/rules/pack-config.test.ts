@@ -159,3 +159,118 @@ describe('compileGlob', () => {
     expect(glob('a'.repeat(5000))).toBe(false);
   });
 });
+
+describe('suppress: the pack configuration\'s suppression section', () => {
+  const A = '00000000-0000-4000-8000-00000000000a';
+  const B = '00000000-0000-4000-8000-00000000000b';
+  const C = '00000000-0000-4000-8000-00000000000c';
+  const base = 'winsift-rule-pack: 1\nrules: [ours]\nbundled: false\n';
+
+  it('reads a default and entries: windows in the rule attribute\'s syntax, key fields, off', () => {
+    const { config: c } = config(`${base}suppress:
+  default: { window: 2h, by: [Computer, TargetUserName] }
+  rules:
+    - match: { ids: [${A}], tags: ['attack.t11*'], levels: [low, medium], paths: ['ours/noisy/**'] }
+      window: 30m
+    - match: { ids: [${B}] }
+      window: 1d
+      by: SubjectUserName
+    - match: { ids: [${C}] }
+      window: off
+    - match: { ids: [${C}] }
+      window: false
+`);
+    expect(c.suppress).toEqual({
+      default: { windowMs: 7_200_000, by: ['Computer', 'TargetUserName'] },
+      rules: [
+        { match: { ids: [A], tags: ['attack.t11*'], levels: ['low', 'medium'], paths: ['ours/noisy/**'] }, setting: { windowMs: 1_800_000 } },
+        { match: { ids: [B], tags: [], levels: [], paths: [] }, setting: { windowMs: 86_400_000, by: ['SubjectUserName'] } },
+        { match: { ids: [C], tags: [], levels: [], paths: [] }, setting: 'never' },
+        { match: { ids: [C], tags: [], levels: [], paths: [] }, setting: 'never' },
+      ],
+    });
+    expect(config(`${base}suppress: { default: 15m }\n`).config.suppress).toEqual({ default: { windowMs: 900_000 }, rules: [] });
+    // Without the section: nothing, and the configuration records as before.
+    expect(config(base).config.suppress).toEqual({ rules: [] });
+  });
+
+  it('refuses a bad entry naming the file, the entry and the reason', () => {
+    const s = `${base}suppress:\n`;
+    expectError(`${s}  window: 1h\n`, 'suppress.window', /unknown key \(known: default, rules\)/);
+    expectError(`${s}  default: hourly\n`, 'suppress.default', /expected a window such as 30m.*got "hourly"/);
+    expectError(`${s}  default: 0m\n`, 'suppress.default', /expected a window/);
+    expectError(`${s}  default: 3600\n`, 'suppress.default', /got 3600/);
+    expectError(`${s}  default: off\n`, 'suppress.default', /cannot be off/);
+    expectError(`${s}  default: 2y\n`, 'suppress.default', /longer than a year/);
+    expectError(`${s}  default: { by: [Computer] }\n`, 'suppress.default.window', /missing/);
+    expectError(`${s}  default: { window: 1h, key: [Computer] }\n`, 'suppress.default.key', /unknown key \(known: window, by\)/);
+    expectError(`${s}  rules: { ids: [x] }\n`, 'suppress.rules', /expected a list/);
+    expectError(`${s}  rules: [1h]\n`, 'suppress.rules[0]', /expected a map/);
+    expectError(`${s}  rules:\n    - window: 1h\n`, 'suppress.rules[0].match', /missing: say which rules/);
+    expectError(`${s}  rules:\n    - match: {}\n      window: 1h\n`, 'suppress.rules[0].match', /selects no rule/);
+    expectError(`${s}  rules:\n    - match: { id: [x] }\n      window: 1h\n`, 'suppress.rules[0].match.id', /unknown key \(known: ids, tags, levels, paths\)/);
+    expectError(`${s}  rules:\n    - match: { levels: [severe] }\n      window: 1h\n`, 'suppress.rules[0].match.levels[0]', /one of informational/);
+    expectError(`${s}  rules:\n    - match: { ids: [x] }\n`, 'suppress.rules[0].window', /missing: a window .* or off/);
+    expectError(`${s}  rules:\n    - match: { ids: [x] }\n      window: 1h\n    - match: { ids: [y] }\n      window: 5 minutes\n`, 'suppress.rules[1].window', /expected a window.*got "5 minutes"/);
+    expectError(`${s}  rules:\n    - match: { ids: [x] }\n      window: off\n      by: [Computer]\n`, 'suppress.rules[0].by', /switched off has no key/);
+    expectError(`${s}  rules:\n    - match: { ids: [x] }\n      window: 1h\n      by: []\n`, 'suppress.rules[0].by', /at least one field/);
+    expectError(`${s}  rules:\n    - match: { ids: [x] }\n      window: 1h\n      by: [Computer, Computer]\n`, 'suppress.rules[0].by', /"Computer" is listed twice/);
+    expectError(`${s}  rules:\n    - match: { ids: [x] }\n      window: 1h\n      key: [Computer]\n`, 'suppress.rules[0].key', /unknown key \(known: match, window, by\)/);
+  });
+
+  it('is resolved per rule when the pack is built: ids, tag globs, levels after overrides, path globs; the last entry wins', () => {
+    const build = (text: string) => buildPack(config(text).file);
+    const pack = build(`${base}placeholders: { known_cdcs: [DC01] }
+levels: { ${B}: low }
+suppress:
+  default: 1h
+  rules:
+    - match: { tags: ['attack.t11*'] }
+      window: 10m
+    - match: { levels: [low] }
+      window: 20m
+      by: [User]
+    - match: { paths: ['ours/noisy/*.yml'] }
+      window: off
+    - match: { ids: [nobody] }
+      window: 5m
+`);
+    // A is tagged and low: the later entry (levels) wins; B is low after the override; C by path.
+    expect(pack.content.suppress).toEqual({
+      default: { windowMs: 3_600_000 },
+      byRule: { [A]: { windowMs: 1_200_000, by: ['User'] }, [B]: { windowMs: 1_200_000, by: ['User'] }, [C]: 'never' },
+    });
+    expect(pack.suppression.unmatchedEntries).toEqual([3]);
+    expect(pack.suppression.unknownIds).toEqual([{ entry: 3, id: 'nobody' }]);
+    // The section is part of what the pack is: changing it changes the version.
+    const other = build(`${base}placeholders: { known_cdcs: [DC01] }\nlevels: { ${B}: low }\nsuppress: { default: 2h }\n`);
+    expect(other.version).not.toBe(pack.version);
+    // Without the section the content carries nothing (and the pack format stays version 1).
+    expect(build(base).content.suppress).toBeUndefined();
+  });
+
+  it('selects correlation rules by the id, tags and level their document declares', () => {
+    const tree2 = tempTree({
+      'rules/spray.yml': `${bitsRule('00000000-0000-4000-8000-0000000000e1', 'spray.example')}name: bits_spray
+---
+title: Many BITS downloads
+id: 00000000-0000-4000-8000-0000000000e2
+level: critical
+tags: [attack.t1197]
+correlation:
+  type: event_count
+  rules: [bits_spray]
+  group-by: [Computer]
+  timespan: 10m
+  condition: { gte: 3 }
+`,
+      'pack.yml': 'winsift-rule-pack: 1\nrules: [rules]\nbundled: false\nsuppress:\n  rules:\n    - match: { levels: [critical] }\n      window: 6h\n',
+    });
+    try {
+      const built = buildPack(join(tree2.dir, 'pack.yml'));
+      expect(built.content.suppress?.byRule).toEqual({ '00000000-0000-4000-8000-0000000000e2': { windowMs: 21_600_000 } });
+    } finally {
+      tree2.remove();
+    }
+  });
+});

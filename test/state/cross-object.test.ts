@@ -304,6 +304,9 @@ describe('the suppress custom attribute', () => {
     expect(meta(rule('suppress: false'))?.suppress).toBe('never');
     const bad = loadRulePack([{ path: 'n.yml', text: rule('suppress: hourly') }]);
     expect(bad.errors).toEqual([expect.objectContaining({ file: 'n.yml', item: 'suppress', reason: expect.stringMatching(/timespan 'hourly'/) })]);
+    // A window of nothing, or a key of no fields, is a mistake (and a precompiled pack could not carry it).
+    expect(loadRulePack([{ path: 'n.yml', text: rule('suppress: 0m') }]).errors).toEqual([expect.objectContaining({ item: 'suppress', reason: expect.stringMatching(/longer than 0/) })]);
+    expect(loadRulePack([{ path: 'n.yml', text: rule('suppress: { window: 1h, by: [] }') }]).errors).toEqual([expect.objectContaining({ item: 'suppress' })]);
   });
 
   it('suppress: false opts a rule out of the global default', async () => {

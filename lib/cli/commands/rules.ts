@@ -201,10 +201,15 @@ them out (and records them in the pack).`,
       const { leftOut, levelsChanged, unknownLevelIds } = built.selection;
       for (const r of built.content.replaced) process.stderr.write(`${replacedLine(r)}\n`);
       for (const id of unknownLevelIds) process.stderr.write(`winsift rules pack: levels: ${id} names no rule\n`);
+      const { unmatchedEntries, unknownIds, suppression } = built.suppression;
+      for (const { entry, id } of unknownIds) process.stderr.write(`winsift rules pack: suppress.rules[${entry}].match.ids: ${id} names no rule\n`);
+      for (const entry of unmatchedEntries) process.stderr.write(`winsift rules pack: suppress.rules[${entry}] matches no rule\n`);
+      const suppressed = suppression ? Object.keys(suppression.byRule).length : 0;
       const out = Object.entries(leftOut).filter(([, n]) => n > 0).map(([why, n]) => `${n} by ${why}`);
       process.stderr.write(
         `wrote ${values.output}: pack ${written.version}, ${check.detector.rules.length} rules from ${built.files} files` +
           `${out.length > 0 ? `, left out ${out.join(', ')}` : ''}${levelsChanged > 0 ? `, ${levelsChanged} level(s) overridden` : ''}` +
+          `${suppressed > 0 ? `, suppression set for ${suppressed} rule(s)` : ''}${suppression?.default ? ', a default suppression window' : ''}` +
           `${broken.length > 0 ? `, ${broken.length} broken rule(s) skipped` : ''}, ${(Buffer.byteLength(text) / 1024).toFixed(0)} KiB\n`,
       );
       return EXIT.ok;

@@ -71,7 +71,7 @@ OCSF Detection Findings the function publishes`,
     suppress: {
       type: 'string',
       value: 'WINDOW',
-      help: 'with --state: repeats of a rule on one host within WINDOW (e.g. 1h) are\ncounted, then reported as one "N more" (rules may set their own: suppress:)',
+      help: 'with --state: repeats of a rule on one host within WINDOW (e.g. 1h) are\ncounted, then reported as one "N more"; replaces the --config default\'s window\n(a rule\'s suppress: and the config\'s suppress.rules win over it)',
     },
     lateness: { type: 'string', value: 'WINDOW', help: 'with --state: how late in event time an event may still join (default 15m)' },
     ...LIMIT_OPTIONS,
@@ -123,6 +123,10 @@ errors. A closed stdout (| head) ends winsift quietly by SIGPIPE (status 141 in 
     if (pack.errors.length > 0) {
       const lines = [`winsift scan: ${pack.errors.length} rule(s) could not be loaded and are not used:`, ...describeRuleErrors(pack.errors)];
       err.write(`${(errWidth ? lines.flatMap((l) => wrapIndented(l, errWidth)) : lines).join('\n')}\n`);
+    }
+    // Said rather than silently not done: suppression needs somewhere to keep its windows.
+    if (pack.suppress && values.state === undefined && values.quiet !== true) {
+      err.write("winsift scan: the pack configuration's suppress: section applies only with --state FILE\n");
     }
     const plan = planInputs(positionals, { include: values.include ?? [], exclude: values.exclude ?? [] });
     const quiet = values.quiet === true;
