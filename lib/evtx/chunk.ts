@@ -16,8 +16,11 @@ import { EvtxFormatError } from './evtx-format-error.ts';
 import { type ExpansionBudget, RecordBudgetError } from './expansion-budget.ts';
 import type { EvtxItem } from './evtx-item.ts';
 import { renderRecord } from './render-record.ts';
+import { firstWinsValue, type RepeatedData, repeatedNames } from './repeated-data.ts';
 
 const CHUNK_HEADER_SIZE = 512;
+/** Repeated `<Data Name>`s of the record being read (one map for all, nearly always empty). */
+const repeats: RepeatedData = new Map();
 const RECORD_HEADER_SIZE = 24;
 const RECORD_SIGNATURE = 0x00002a2a; // "**\0\0"
 const RECORD_SIGNATURE_BYTES = new Uint8Array([0x2a, 0x2a, 0, 0]);
@@ -128,9 +131,11 @@ export function readChunk(bytes: Uint8Array, place: ChunkPlace, budget: Expansio
             ? 'record size and its trailing copy differ'
             : undefined;
     const recordId = framingFault ? -1 : view.getUint32(offset + 12, true) * 0x100000000 + view.getUint32(offset + 8, true);
-    const idFault = !framingFault && headerSound && (recordId < nextId || recordId > header.lastRecordId);
+    // An id past 2^53 is damage too (it cannot be a JavaScript number exactly, and no log has one).
+    const unsafeId = !framingFault && !Number.isSafeInteger(recordId);
+    const idFault = !framingFault && (unsafeId || (headerSound && (recordId < nextId || recordId > header.lastRecordId)));
     if (framingFault || idFault) {
-      damage ??= { offset, reason: framingFault ?? `record id ${recordId} outside the chunk's range` };
+      damage ??= { offset, reason: framingFault ?? (unsafeId ? `record id ${recordId} past 2^53` : `record id ${recordId} outside the chunk's range`) };
       const next = findSignature(bytes, offset + 1, end);
       if (next < 0) break;
       offset = next;
@@ -146,7 +151,13 @@ export function readChunk(bytes: Uint8Array, place: ChunkPlace, budget: Expansio
     try {
       tables.depth = 0;
       const nodes = parseFragment(tables, offset + RECORD_HEADER_SIZE, offset + size - 4, false);
-      item = { kind: 'record', recordId, chunk: place.index, value: renderRecord(nodes, budget) };
+      repeats.clear(); // also after a record that stopped half-way
+      const value = renderRecord(nodes, budget, repeats);
+      if (repeats.size === 0) item = { kind: 'record', recordId, chunk: place.index, value };
+      else {
+        const repeated = { names: repeatedNames(repeats), firstWins: firstWinsValue(value, repeats) as Record<string, unknown> };
+        item = { kind: 'record', recordId, chunk: place.index, value, repeated };
+      }
     } catch (error) {
       const location = `${where}, record ${recordId} at offset 0x${offset.toString(16)} in chunk`;
       item = unreadable(location, describe(error, offset), 1);

@@ -32,6 +32,7 @@
  */
 import { type Content, ROLE_CONTAINER, ROLE_DATA, type SubstitutionValue, type XmlElement } from './binxml.ts';
 import { defaultExpansionBudget, type ExpansionBudget, RecordBudgetError } from './expansion-budget.ts';
+import { noteRepeat, type RepeatedData } from './repeated-data.ts';
 import { renderedChars, renderedNodes, renderPlan, templatePlan } from './template-plan.ts';
 import type { Scalar } from './value-types.ts';
 
@@ -73,11 +74,13 @@ const childNames: string[] = [];
 const childValues: JsonValue[] = [];
 const childDataNames: (string | undefined)[] = [];
 let childTop = 0;
+/** Where repeated `<Data Name>`s are noted (repeated-data.ts), when the caller asks. */
+let repeats: RepeatedData | undefined;
 /** The Data Name of the element rendered last in DATA mode. */
 let lastDataName: string | undefined;
 
 /** The record's value, `{Event: {...}}`, from its top-level nodes. */
-export function renderRecord(nodes: readonly Content[], budget: ExpansionBudget = defaultExpansionBudget()): JsonObject {
+export function renderRecord(nodes: readonly Content[], budget: ExpansionBudget = defaultExpansionBudget(), repeated?: RepeatedData): JsonObject {
   // A record is nearly always one template instance: its template's plan builds it directly.
   const only = nodes[0];
   if (nodes.length === 1 && only !== undefined && typeof only !== 'string' && only.kind === 'instance') {
@@ -93,6 +96,7 @@ export function renderRecord(nodes: readonly Content[], budget: ExpansionBudget 
   }
   nodeBudget = MAX_NODES_PER_RECORD;
   chars = budget;
+  repeats = repeated;
   itemIndex = NO_ITEM;
   textTop = attrTop = childTop = 0;
   budget.startRecord();
@@ -339,7 +343,9 @@ function addChildren(out: JsonObject, childBase: number, isDataContainer: boolea
     if (isDataContainer && name === 'Data') {
       if (flattenNamedData) {
         const dataName = childDataNames[i];
-        if (dataName !== undefined) setKey(out, dataName, childValues[i]!);
+        if (dataName === undefined) continue;
+        if (repeats !== undefined && Object.hasOwn(out, dataName)) noteRepeat(repeats, out, dataName);
+        setKey(out, dataName, childValues[i]!);
       } else if (!positionalDataDone) {
         positionalDataDone = true;
         const items: JsonValue[] = [];

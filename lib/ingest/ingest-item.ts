@@ -23,8 +23,21 @@ export class InputError extends Error {
 }
 
 export type IngestItem =
-  /** `warning`: the record was read, but not exactly as written (invalid UTF-8 became U+FFFD). */
-  | { readonly kind: 'event'; readonly index: number; readonly event: WinEvent; readonly warning?: InputError }
+  | {
+      readonly kind: 'event';
+      readonly index: number;
+      readonly event: WinEvent;
+      /** The record was read, but not exactly as written (invalid UTF-8 became U+FFFD, a key repeated). */
+      readonly warning?: InputError;
+      /**
+       * Other readings of the same record, to be matched as well (an alert from any of them is
+       * an alert): a JSON record with a repeated key is `event` with the last value of each
+       * (JSON.parse's reading) and an alternate with the first (record-reader.ts explains why).
+       */
+      readonly alternates?: readonly WinEvent[];
+      /** Paths of the record's repeated JSON keys (`winlog.event_data.Image`); also in `warning`. */
+      readonly duplicateKeys?: readonly string[];
+    }
   | { readonly kind: 'unreadable'; readonly index: number; readonly error: InputError }
   /** Not parsed: `IngestOptions.mayMatch` proved no loaded rule can match it (so it was not validated either). */
   | { readonly kind: 'skipped'; readonly index: number };

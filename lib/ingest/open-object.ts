@@ -120,15 +120,26 @@ async function* readItems(
     }
     // Bytes that are not UTF-8 are read as U+FFFD (as every JSON and XML reader would), and the
     // record says so: one warning on its first item, never a second count.
-    let warning = isUtf8(record.bytes) ? undefined : new InputError(uri, record.location, 'invalid UTF-8: the bad bytes were read as U+FFFD');
+    let invalidUtf8 = isUtf8(record.bytes) ? undefined : 'invalid UTF-8: the bad bytes were read as U+FFFD';
     for (const result of readRecordSafely(record.bytes, record.location, framing, layout, limits.maxNestingDepth)) {
       if ('event' in result) {
-        warning ??= result.warning === undefined ? undefined : new InputError(uri, record.location, result.warning);
-        yield warning ? { kind: 'event', index: index++, event: result.event, warning } : { kind: 'event', index: index++, event: result.event };
+        if (invalidUtf8 === undefined && result.warning === undefined && result.alternates === undefined) {
+          yield { kind: 'event', index: index++, event: result.event };
+        } else {
+          const reasons = [invalidUtf8, result.warning].filter((w) => w !== undefined);
+          yield {
+            kind: 'event',
+            index: index++,
+            event: result.event,
+            ...(reasons.length > 0 ? { warning: new InputError(uri, record.location, reasons.join('; ')) } : {}),
+            ...(result.alternates ? { alternates: result.alternates } : {}),
+            ...(result.duplicateKeys ? { duplicateKeys: result.duplicateKeys } : {}),
+          };
+        }
       } else {
         yield { kind: 'unreadable', index: index++, error: new InputError(uri, result.location, result.reason) };
       }
-      warning = undefined;
+      invalidUtf8 = undefined;
     }
   }
   // `[]`, `<Events></Events>`: a well-formed object holding nothing is reported, not passed clean.

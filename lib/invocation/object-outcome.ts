@@ -26,8 +26,10 @@ export interface ObjectReport {
   /** Records the prefilter left unparsed: no loaded rule could match them. */
   readonly skipped?: number;
   readonly unreadable?: number;
-  /** Events read not exactly as written (invalid UTF-8). */
+  /** Events read not exactly as written (invalid UTF-8, repeated JSON keys). */
   readonly warnings?: number;
+  /** Events whose JSON record repeated a key (also warnings): matched with each value. */
+  readonly duplicateKeys?: number;
   readonly matches?: number;
   /** Matches per rule id. */
   readonly matchesByRule?: Readonly<Record<string, number>>;
@@ -51,6 +53,7 @@ export function scannedReport(summary: ScanSummary, delivery: DeliveryReport): O
     skipped: summary.skipped,
     unreadable: summary.unreadable,
     ...(summary.warnings ? { warnings: summary.warnings } : {}),
+    ...(summary.duplicateKeys ? { duplicateKeys: summary.duplicateKeys } : {}),
     matches: summary.matches,
     matchesByRule: summary.matchesByRule,
     alertsDelivered: delivery.delivered,

@@ -11,6 +11,9 @@ export interface InvocationSummary {
   readonly events: number;
   readonly skipped: number;
   readonly unreadable: number;
+  /** Events read not exactly as written (invalid UTF-8, repeated JSON keys), and of those the repeated keys. */
+  readonly warnings: number;
+  readonly duplicateKeys: number;
   readonly matches: number;
   readonly matchesByRule: Readonly<Record<string, number>>;
   readonly alertsDelivered: number;
@@ -28,6 +31,8 @@ export function summarise(shape: InvocationShape, reports: readonly ObjectReport
     events: sum(reports, (r) => r.events),
     skipped: sum(reports, (r) => r.skipped),
     unreadable: sum(reports, (r) => r.unreadable),
+    warnings: sum(reports, (r) => r.warnings),
+    duplicateKeys: sum(reports, (r) => r.duplicateKeys),
     matches: sum(reports, (r) => r.matches),
     matchesByRule: sumByRule(reports),
     alertsDelivered: sum(reports, (r) => r.alertsDelivered),

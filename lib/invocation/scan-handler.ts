@@ -105,8 +105,8 @@ const METRIC_BY_STATUS = {
 /** One log line and the object/event counts per invocation, whatever its outcome. */
 function recordInvocation(shape: InvocationShape, reports: readonly ObjectReport[], deps: ScanHandlerDeps): void {
   const summary = summarise(shape, reports);
-  const { objects, byStatus, bytes, events, skipped, unreadable, matches, matchesByRule } = summary;
-  deps.log.info(`invocation done (${shape})`, { shape, objects, byStatus, bytes, events, skipped, unreadable, matches, matchesByRule });
+  const { objects, byStatus, bytes, events, skipped, unreadable, warnings, duplicateKeys, matches, matchesByRule } = summary;
+  deps.log.info(`invocation done (${shape})`, { shape, objects, byStatus, bytes, events, skipped, unreadable, warnings, duplicateKeys, matches, matchesByRule });
   if (!deps.metrics) return;
   for (const [status, name] of Object.entries(METRIC_BY_STATUS)) {
     deps.metrics.addMetric(name, 'Count', summary.byStatus[status as keyof typeof METRIC_BY_STATUS] ?? 0);
@@ -115,6 +115,8 @@ function recordInvocation(shape: InvocationShape, reports: readonly ObjectReport
   deps.metrics.addMetric('EventsScanned', 'Count', events);
   deps.metrics.addMetric('RecordsSkipped', 'Count', skipped);
   deps.metrics.addMetric('RecordsUnreadable', 'Count', unreadable);
+  deps.metrics.addMetric('RecordsWithWarnings', 'Count', warnings);
+  deps.metrics.addMetric('RecordsWithDuplicateKeys', 'Count', duplicateKeys);
   deps.metrics.addMetric('Matches', 'Count', matches);
   deps.metrics.addMetric('ScanDuration', 'Milliseconds', sum(reports, (r) => r.durationMs));
   // Per rule, with the rule id as a dimension: only rules that matched, so cardinality stays the pack's.

@@ -7,7 +7,8 @@ import type { AlertSink, DeliveryReport } from '../alerts/alert-sink.ts';
 import { type Deadline, DeadlineExceededError } from '../ingest/deadline.ts';
 import { InputError, type IngestOptions } from '../ingest/ingest-item.ts';
 import { readEvents } from '../ingest/read-events.ts';
-import type { Detector } from '../rules/rule.ts';
+import type { WinEvent } from '../events/win-event.ts';
+import type { Detector, RuleMeta } from '../rules/rule.ts';
 import { combineStates } from '../rules/scan-state.ts';
 import type { CrossObjectScan } from '../state/cross-object-state.ts';
 import type { EventSource, Match } from './match.ts';
@@ -99,6 +100,7 @@ export async function scanStream(input: AsyncIterable<Uint8Array>, options: Scan
   let events = 0;
   let unreadable = 0;
   let warnings = 0;
+  let duplicateKeys = 0;
   let skipped = 0;
   let matches = 0;
   let fatal: Error | undefined;
@@ -135,8 +137,10 @@ export async function scanStream(input: AsyncIterable<Uint8Array>, options: Scan
         continue;
       }
       let hits: ReturnType<Detector['match']>;
+      let alternateHits: AlternateHit[] | undefined;
       try {
         hits = detector.match(item.event);
+        if (item.alternates) [hits, alternateHits] = matchAlternates(detector, hits, item.alternates);
       } catch (error) {
         // An event that breaks a rule's evaluation (a bug, a limit hit deep in a matcher) costs
         // itself only: counted unreadable with the reason, the other events still matched.
@@ -154,14 +158,17 @@ export async function scanStream(input: AsyncIterable<Uint8Array>, options: Scan
         warnings++;
         if (errors.length < MAX_ERRORS_KEPT) errors.push(`warning: ${item.warning.message}`);
       }
-      if (hits.length === 0) continue;
+      if (item.duplicateKeys) duplicateKeys++;
+      if (hits.length === 0 && alternateHits === undefined) continue;
       const source: EventSource = { ...options.object, uri, index: item.index };
-      state?.observe(item.event, hits, source);
-      for (const rule of hits) {
+      if (hits.length > 0) state?.observe(item.event, hits, source);
+      for (const { event, rules } of alternateHits ?? []) state?.observe(event, rules, source);
+      const matched = [...hits.map((rule) => ({ rule, event: item.event })), ...(alternateHits ?? []).flatMap(({ event, rules }) => rules.map((rule) => ({ rule, event })))];
+      for (const { rule, event } of matched) {
         if (detector.alertsAlone?.(rule) === false) continue;
-        const fields = detector.alertFields?.(rule, item.event);
-        const evidence = detector.explain(rule, item.event);
-        await deliver(fields === undefined ? { rule, event: item.event, source, evidence } : { rule, event: item.event, source, evidence, fields });
+        const fields = detector.alertFields?.(rule, event);
+        const evidence = detector.explain(rule, event);
+        await deliver(fields === undefined ? { rule, event, source, evidence } : { rule, event, source, evidence, fields });
       }
     }
   } catch (error) {
@@ -186,6 +193,7 @@ export async function scanStream(input: AsyncIterable<Uint8Array>, options: Scan
     skipped,
     unreadable,
     warnings,
+    ...(duplicateKeys > 0 ? { duplicateKeys } : {}),
     matches,
     matchesByRule,
     errors,
@@ -223,4 +231,29 @@ function countBytes(input: AsyncIterable<Uint8Array>): AsyncIterable<Uint8Array>
     },
   };
   return counter;
+}
+
+/** Rules an alternate reading of a record matched that the event itself did not. */
+interface AlternateHit {
+  readonly event: WinEvent;
+  readonly rules: readonly RuleMeta[];
+}
+
+/**
+ * A record read more than one way (a repeated JSON key: last value and first value) alerts on
+ * what any reading matches; a rule matched by several readings alerts once, on the first that
+ * matched it (the event's own reading before the alternates). `match` may reuse its result
+ * array, so the event's hits are copied before the next call.
+ */
+function matchAlternates(detector: Detector, hits: readonly RuleMeta[], alternates: readonly WinEvent[]): [readonly RuleMeta[], AlternateHit[] | undefined] {
+  const own = [...hits];
+  const seen = new Set(own);
+  let extra: AlternateHit[] | undefined;
+  for (const event of alternates) {
+    const rules = detector.match(event).filter((rule) => !seen.has(rule));
+    if (rules.length === 0) continue;
+    for (const rule of rules) seen.add(rule);
+    (extra ??= []).push({ event, rules });
+  }
+  return [own, extra];
 }

@@ -10,8 +10,13 @@ export interface ScanSummary {
   /** Records left unparsed because no loaded rule could match them (the prefilter): counted, not validated. */
   readonly skipped: number;
   readonly unreadable: number;
-  /** Events read, but not exactly as written (invalid UTF-8 read as U+FFFD); each also listed in `errors`. */
+  /** Events read, but not exactly as written (invalid UTF-8 read as U+FFFD, a repeated key); each also listed in `errors`. */
   readonly warnings?: number;
+  /**
+   * Events whose JSON record repeated a key (`{"Image": .., "Image": ..}`): each also a warning
+   * naming the record and the key paths, and matched with the first value as well as the last.
+   */
+  readonly duplicateKeys?: number;
   readonly matches: number;
   /** Matches per rule id. */
   readonly matchesByRule: Readonly<Record<string, number>>;

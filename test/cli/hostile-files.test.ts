@@ -47,4 +47,20 @@ describe('winsift scan on hostile files', () => {
     expect(bad.code).toBe(1);
     expect(bad.stderr).toMatch(/--max-nesting-depth must be a positive number, not 'deep'/);
   });
+
+  it('a record with a repeated key is scanned with both values, named on stderr and counted in the stats', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'winsift-dup-'));
+    const first = readFileSync(SAMPLE, 'utf8').split('\n')[0]!;
+    const remote = /"RemoteName":("(?:[^"\\]|\\.)*")/.exec(first)![0];
+    // The real URL first, a benign one last: JSON.parse (and the event) keep the benign one.
+    writeFileSync(join(dir, 'dup.ndjson'), `${first.replace(remote, `${remote},"RemoteName":"https://benign.example/x.cab"`)}\n`);
+    const { stdout, stderr, code } = await winsift('scan', '--format', 'jsonl', dir);
+    // Read whole: a warning is not bad input, the exit status stays 0.
+    expect(code, stderr).toBe(0);
+    expect(stderr).toMatch(/dup\.ndjson: 1 record\(s\) read with a warning, 1 with duplicate JSON keys \(matched with each value\); first: .*dup\.ndjson: line 1 \(byte 0\): duplicate JSON keys \(winlog\.event_data\.RemoteName\)/);
+    expect(stderr).toMatch(/warnings: 1 record read not exactly as written, 1 with duplicate JSON keys/);
+    // The alert is raised on the first-wins reading, which holds the real URL.
+    expect(stdout).toContain('http://45.77.165.21/update/svchost.exe');
+  });
 });
+

@@ -8,13 +8,13 @@ const RULE = '90f138c1-f578-4ac3-8c49-eecfd847c8b7';
 
 function result(uri: string): ObjectResult {
   return {
-    summary: { uri, status: 'partial', bytesIn: 1000, events: 40, skipped: 55, unreadable: 5, matches: 2, matchesByRule: { [RULE]: 2 }, errors: ['line 3: bad'], durationMs: 12 },
+    summary: { uri, status: 'partial', bytesIn: 1000, events: 40, skipped: 55, unreadable: 5, warnings: 3, duplicateKeys: 1, matches: 2, matchesByRule: { [RULE]: 2 }, errors: ['line 3: bad'], durationMs: 12 },
     delivery: { delivered: 2, alreadyDelivered: 0, failed: 0, state: { correlationLate: 3, suppressed: 7, storeReads: 4 } },
   };
 }
 
 describe('scan handler metrics and log', () => {
-  it('counts bytes, events, skipped and unreadable records, matches per rule and duration', async () => {
+  it('counts bytes, events, skipped and unreadable records, warnings and repeated keys, matches per rule and duration', async () => {
     const metrics: Array<[string, string, number, string?]> = [];
     const sink: MetricsSink = {
       addMetric: (name, unit, value) => void metrics.push([name, unit, value]),
@@ -45,6 +45,8 @@ describe('scan handler metrics and log', () => {
         ['EventsScanned', 'Count', 80],
         ['RecordsSkipped', 'Count', 110],
         ['RecordsUnreadable', 'Count', 10],
+        ['RecordsWithWarnings', 'Count', 6],
+        ['RecordsWithDuplicateKeys', 'Count', 2],
         ['Matches', 'Count', 4],
         ['ScanDuration', 'Milliseconds', 24],
         ['MatchesByRule', 'Count', 4, `RuleId=${RULE}`],
@@ -54,6 +56,6 @@ describe('scan handler metrics and log', () => {
         ['StateStoreReads', 'Count', 8],
       ]),
     );
-    expect(logged.at(-1)).toMatchObject({ objects: 2, events: 80, skipped: 110, unreadable: 10, matchesByRule: { [RULE]: 4 } });
+    expect(logged.at(-1)).toMatchObject({ objects: 2, events: 80, skipped: 110, unreadable: 10, warnings: 6, duplicateKeys: 2, matchesByRule: { [RULE]: 4 } });
   });
 });

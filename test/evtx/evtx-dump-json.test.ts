@@ -6,6 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import { type Content, type SubstitutionValue, type XmlElement, xmlElement } from '../../lib/evtx/binxml.ts';
 import { renderRecord } from '../../lib/evtx/render-record.ts';
+import { firstWinsValue, type RepeatedData } from '../../lib/evtx/repeated-data.ts';
 
 const el = (name: string, content: Content[] = [], attrs: Record<string, Content[]> = {}): XmlElement =>
   xmlElement(
@@ -51,6 +52,22 @@ describe('evtx_dump JSON shape', () => {
   it('an array value repeats its element once per item', () => {
     const template = event(el('EventData', [el('Data', [sub(0)])]));
     expect(render(template, [['x', '', 'z']])).toEqual({ Event: { EventData: { Data: { '#text': ['x', '', 'z'] } } } });
+  });
+
+  it('a repeated <Data Name> keeps the last value, as evtx_dump does, and notes the first (issue 16 row 10)', () => {
+    const template = event(
+      el('System', [el('EventID', [sub(0)])]),
+      el('EventData', [el('Data', [sub(1)], { Name: ['Image'] }), el('Data', [sub(2)], { Name: ['User'] }), el('Data', [sub(3)], { Name: ['Image'] }), el('Data', [sub(4)], { Name: ['Image'] })]),
+    );
+    const repeats: RepeatedData = new Map();
+    const value = renderRecord([instance(template, [1, 'C:\\evil.exe', 'u', 'C:\\Windows\\notepad.exe', 'x.exe'])], undefined, repeats);
+    expect(value).toEqual({ Event: { System: { EventID: 1 }, EventData: { Image: 'x.exe', User: 'u' } } });
+    expect(firstWinsValue(value, repeats)).toEqual({ Event: { System: { EventID: 1 }, EventData: { Image: 'C:\\evil.exe', User: 'u' } } });
+    // The value itself is untouched, and a record without repeats notes none.
+    expect((value['Event'] as { EventData: { Image: string } }).EventData.Image).toBe('x.exe');
+    const none: RepeatedData = new Map();
+    renderRecord([instance(event(el('EventData', [el('Data', [sub(0)], { Name: ['Image'] }), el('Data', [sub(1)], { Name: ['User'] })])), ['a', 'b'])], undefined, none);
+    expect(none.size).toBe(0);
   });
 
   it('repeated element names get _1, _2 suffixes', () => {

@@ -159,10 +159,16 @@ describe('row 6: EventData names that are Object.prototype names', () => {
     expect(fields['constructor']).toBeUndefined();
   });
 
-  it('a repeated EventData name in XML is read (last value) with a warning on the record', async () => {
-    const xml = `<Event><System><EventID>1</EventID></System><EventData><Data Name="C">evil</Data><Data Name="C">benign</Data></EventData></Event>`;
+  it('a repeated EventData name in XML is read (last value) with a warning on the record, and the first value as an alternate', async () => {
+    const xml = `<Event><System><EventID>1</EventID></System><EventData><Data Name="C">evil</Data><Data Name="C">benign</Data><Data Name="D">d</Data></EventData></Event>`;
     const [item] = (await collect(xml)).items;
-    expect(item).toMatchObject({ kind: 'event', warning: { location: 'byte 0', reason: 'EventData item name repeated ("C"): the last value is used' } });
+    expect(item).toMatchObject({
+      kind: 'event',
+      event: { fields: { C: 'benign', D: 'd' } },
+      alternates: [{ fields: { C: 'evil', D: 'd', EventID: 1 } }],
+      duplicateKeys: ['EventData.C'],
+      warning: { location: 'byte 0', reason: 'EventData item name repeated ("C"): the last value is the event\'s, the first is matched too' },
+    });
   });
 
   it('a repeated XML attribute is an error, not a silent overwrite', async () => {

@@ -118,3 +118,45 @@ describe('the cooperative deadline', () => {
     expect(summary.status).toBe('clean');
   });
 });
+
+describe('row 10: a repeated JSON key cannot hide a match', () => {
+  const evil = 'http://45.77.165.21/a.exe';
+  const benign = 'https://benign.example/update.cab';
+  /** The BITS job with `RemoteName` written twice, `first` then `last`. */
+  const twice = (first: string, last: string) =>
+    JSON.stringify(ecsBitsJob(first)).replace(`"RemoteName":${JSON.stringify(first)}`, `"RemoteName":${JSON.stringify(first)},"RemoteName":${JSON.stringify(last)}`);
+
+  for (const [order, first, last] of [
+    ['the real value first, a benign one last (JSON.parse sees the benign one)', evil, benign],
+    ['a benign value first, the real one last', benign, evil],
+  ] as const) {
+    it(`${order}: alerts once, counted and reported with the key path`, async () => {
+      const sink = new CollectingSink();
+      const body = lines(ecsLogon(), twice(first, last));
+      const { summary } = await scanStream(chunks(Buffer.from(body)), { uri: 'mem://dup', detector: pack.detector, sink });
+      expect(summary).toMatchObject({ status: 'matched', unreadable: 0, warnings: 1, duplicateKeys: 1 });
+      expect(summary.events + summary.skipped).toBe(2);
+      expect(summary.errors).toEqual([
+        `warning: mem://dup: line 2 (byte ${JSON.stringify(ecsLogon()).length + 1}): duplicate JSON keys (winlog.event_data.RemoteName): the last value of each is the event's, the first is matched too`,
+      ]);
+      const direct = sink.matches.filter((m) => m.rule.id === DIRECT_IP);
+      expect(direct.map((m) => [m.source.index, m.event.fields['RemoteName']])).toEqual([[1, evil]]);
+    });
+  }
+
+  it('both readings match the same rule: one alert, on the event as JSON.parse reads it', async () => {
+    const sink = new CollectingSink();
+    const body = lines(JSON.stringify(ecsBitsJob(evil)).replace('"jobTitle":"update"', '"jobTitle":"update","jobTitle":"other"'));
+    const { summary } = await scanStream(chunks(Buffer.from(body)), { uri: 'mem://dup', detector: pack.detector, sink });
+    expect(summary).toMatchObject({ events: 1, duplicateKeys: 1 });
+    const direct = sink.matches.filter((m) => m.rule.id === DIRECT_IP);
+    expect(direct).toHaveLength(1);
+    expect(direct[0]!.event.fields['jobTitle']).toBe('other');
+  });
+
+  it('records without repeats carry no count', async () => {
+    const { summary } = await scanStream(chunks(Buffer.from(lines(ecsLogon()))), { uri: 'mem://ok', detector: pack.detector, sink: new CollectingSink() });
+    expect(summary.duplicateKeys).toBeUndefined();
+    expect(summary.warnings).toBe(0);
+  });
+});

@@ -42,6 +42,8 @@ export async function runScan(run: ScanRun): Promise<RunStats> {
     stats.addFile(report);
     const problem = describeProblem(report);
     if (problem) progress.log(`winsift: ${problem}\n`);
+    const warning = describeWarnings(report);
+    if (warning) progress.log(`winsift: ${warning}\n`);
   }
   for (const output of run.outputs) await output.finish?.();
   stats.finish();
@@ -61,4 +63,16 @@ function describeProblem(report: FileReport): string | undefined {
     return `${path}: ${summary.unreadable} unreadable record(s); first: ${displayValue(summary.errors[0] ?? '?', 400)}`;
   }
   return undefined;
+}
+
+/**
+ * One line for a file whose records were read, but not exactly as written (invalid UTF-8, a
+ * repeated JSON key): they were scanned, and the first warning names the record and the keys.
+ */
+function describeWarnings(report: FileReport): string | undefined {
+  if (report.kind !== 'scanned' || !report.summary.warnings) return undefined;
+  const { summary } = report;
+  const first = summary.errors.find((e) => e.startsWith('warning: '))?.slice('warning: '.length) ?? '?';
+  const duplicates = summary.duplicateKeys ? `, ${summary.duplicateKeys} with duplicate JSON keys (matched with each value)` : '';
+  return `${displayValue(report.path, 300)}: ${summary.warnings} record(s) read with a warning${duplicates}; first: ${displayValue(first, 400)}`;
 }

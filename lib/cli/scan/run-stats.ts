@@ -36,6 +36,9 @@ export class RunStats {
   events = 0;
   skippedRecords = 0;
   unreadableRecords = 0;
+  /** Events read not exactly as written (invalid UTF-8, repeated JSON keys), and of those the repeated keys. */
+  warningRecords = 0;
+  duplicateKeyRecords = 0;
   alerts = 0;
   matches = 0;
   hiddenMatches = 0;
@@ -105,6 +108,8 @@ export class RunStats {
     this.events += summary.events;
     this.skippedRecords += summary.skipped;
     this.unreadableRecords += summary.unreadable;
+    this.warningRecords += summary.warnings ?? 0;
+    this.duplicateKeyRecords += summary.duplicateKeys ?? 0;
     this.hiddenMatches += report.hiddenMatches;
     for (const [k, n] of Object.entries(report.state ?? {})) this.state[k] = (this.state[k] ?? 0) + n;
     if (report.stopped !== undefined) this.failed.push({ path: report.path, reason: report.stopped });
@@ -199,6 +204,10 @@ export function formatSummary(stats: RunStats, rulesLoaded: number, width?: numb
   if (stats.partial.length > 0) bad.push(`${plural(stats.partial.length, 'file')} with unreadable records (${plural(stats.unreadableRecords, 'record')})`);
   if (stats.failed.length > 0) bad.push(`${plural(stats.failed.length, 'input')} not read whole`);
   if (bad.length > 0) lines.push(`  bad input: ${bad.join(', ')} (named above); exit status 2`);
+  if (stats.warningRecords > 0) {
+    const duplicates = stats.duplicateKeyRecords > 0 ? `, ${formatCount(stats.duplicateKeyRecords)} with duplicate JSON keys (matched with each value)` : '';
+    lines.push(`  warnings: ${plural(stats.warningRecords, 'record')} read not exactly as written${duplicates} (named above)`);
+  }
   // On a terminal each line is wrapped to its width, continuation lines indented under the text.
   const fitted = width === undefined ? lines : lines.flatMap((line) => wrapIndented(line, width, 11));
   return `${fitted.join('\n')}\n`;

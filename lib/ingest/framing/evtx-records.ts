@@ -32,7 +32,21 @@ export async function* readEvtxItems(
           yield { kind: 'unreadable', index: index++, error: new InputError(options.uri, `record ${item.recordId}`, reason) };
           continue;
         }
-        yield { kind: 'event', index: index++, event: fromEvtxJson(item.value) };
+        if (item.repeated === undefined) {
+          yield { kind: 'event', index: index++, event: fromEvtxJson(item.value) };
+          continue;
+        }
+        // A repeated <Data Name>: read as Event XML's are (the last value, and the first matched too).
+        const names = item.repeated.names.slice(0, 5).map((name) => JSON.stringify(name.slice(0, 40)));
+        const reason = `EventData item name repeated (${names.join(', ')}): the last value is the event's, the first is matched too`;
+        yield {
+          kind: 'event',
+          index: index++,
+          event: fromEvtxJson(item.value),
+          warning: new InputError(options.uri, `record ${item.recordId}`, reason),
+          alternates: [fromEvtxJson(item.repeated.firstWins)],
+          duplicateKeys: item.repeated.names.slice(0, 8).map((name) => `EventData.${name.slice(0, 64)}`),
+        };
         continue;
       }
       for (let lost = 0; lost < Math.max(1, item.lostRecords); lost++) {

@@ -8,8 +8,14 @@ import { fromEvtxJson } from './evtx-json.ts';
 import { nameMap } from './record.ts';
 import { parseXmlElement, type XmlNode, XmlSyntaxError } from './xml-element.ts';
 
-/** `warning`: read, but not exactly as written (an EventData name repeated: the last value is used). */
-export type XmlResult = { readonly event: WinEvent; readonly warning?: string } | { readonly reason: string };
+/**
+ * `warning`: read, but not exactly as written. An EventData name repeated is read as JSON keys
+ * repeated are (record-reader.ts): the event has the last value, `alternates` the first, and the
+ * scan matches both, so the repeat cannot hide a value from the rules.
+ */
+export type XmlResult =
+  | { readonly event: WinEvent; readonly warning?: string; readonly alternates?: readonly WinEvent[]; readonly duplicateKeys?: readonly string[] }
+  | { readonly reason: string };
 
 export function fromEventXml(xml: string, maxDepth: number): XmlResult {
   let root: XmlNode;
@@ -31,8 +37,20 @@ export function fromEventXml(xml: string, maxDepth: number): XmlResult {
   const read = fromEvtxJson({ Event: shaped });
   const event: WinEvent = { fields: read.fields, raw: xml, layout: 'event-xml' };
   if (repeated.length === 0) return { event };
-  const names = [...new Set(repeated)].slice(0, 5).map((name) => JSON.stringify(name.slice(0, 40)));
-  return { event, warning: `EventData item name repeated (${names.join(', ')}): the last value is used` };
+  const distinct = [...new Set(repeated)];
+  const names = distinct.slice(0, 5).map((name) => JSON.stringify(name.slice(0, 40)));
+  // The first-wins reading: the same shape with each repeated item's first value.
+  const first = nameMap<unknown>();
+  first['System'] = shaped['System'];
+  if ('UserData' in shaped) first['UserData'] = shaped['UserData'];
+  first['EventData'] = eventDataShape(root.children.find((c) => c.name === 'EventData')!, [], true);
+  const alternate: WinEvent = { fields: fromEvtxJson({ Event: first }).fields, raw: xml, layout: 'event-xml' };
+  return {
+    event,
+    warning: `EventData item name repeated (${names.join(', ')}): the last value is the event's, the first is matched too`,
+    alternates: [alternate],
+    duplicateKeys: distinct.slice(0, 8).map((name) => `EventData.${name.slice(0, 64)}`),
+  };
 }
 
 /** `<EventID Qualifiers="0">4625</EventID>` -> `{#attributes, #text}`, as evtx_dump writes it. */
@@ -52,13 +70,16 @@ function leafShape(node: XmlNode): unknown {
 }
 
 /** `<Data Name="X">v</Data>` items become `X: v`; unnamed items collect under `Data`. */
-function eventDataShape(node: XmlNode, repeated: string[]): Record<string, unknown> {
+function eventDataShape(node: XmlNode, repeated: string[], firstWins = false): Record<string, unknown> {
   const out = nameMap<unknown>();
   const unnamed: string[] = [];
   for (const child of node.children) {
     const name = child.name === 'Data' ? child.attributes['Name'] : undefined;
-    if (name !== undefined && Object.hasOwn(out, name)) repeated.push(name);
-    if (name !== undefined) out[name] = child.text;
+    const again = name !== undefined && Object.hasOwn(out, name);
+    if (again) repeated.push(name);
+    if (name !== undefined) {
+      if (!(again && firstWins)) out[name] = child.text;
+    }
     else if (child.name === 'Data') unnamed.push(child.text);
     else out[child.name] = child.text;
   }
