@@ -54,14 +54,18 @@ if (mode === 'sigma') {
 } else if (mode === 'evtx') {
   const [passes, ...files] = rest;
   if (!passes || files.length === 0) usage();
-  const { readEvtx } = await import('../lib/evtx/read-evtx.ts');
+  // The reader as a consumer that takes whole chunks uses it: its own reused-buffer file reads,
+  // one asynchronous step per chunk (lib/evtx/README.md).
+  const { readEvtxBatches, readEvtxFilePieces } = await import('../lib/evtx/read-evtx.ts');
   let records = 0;
   let failed = 0;
   for (let pass = 0; pass < Number(passes); pass++) {
     for (const file of files) {
-      for await (const item of readEvtx(createReadStream(file, { highWaterMark: 1 << 16 }), file)) {
-        if (item.kind === 'record') records++;
-        else failed++;
+      for await (const batch of readEvtxBatches(readEvtxFilePieces(file), file)) {
+        for (const item of batch) {
+          if (item.kind === 'record') records++;
+          else failed++;
+        }
       }
     }
   }

@@ -11,6 +11,7 @@
  */
 import { PREDEFINED_ENTITIES } from '../ingest/layouts/xml-element.ts';
 import { EvtxFormatError, need } from './evtx-format-error.ts';
+import type { TemplatePlan } from './template-plan.ts';
 import { decodeLatin1UntilNul, decodeUtf16 } from './utf16.ts';
 import {
   decodeFixed,
@@ -30,7 +31,14 @@ export interface XmlElement {
   readonly content: readonly Content[];
   /** Substitution indexes in the element's own content, then its attributes (for array values). */
   readonly slots: readonly number[];
+  /** What the name means to the JSON shape (render-record.ts), worked out once per template. */
+  readonly role: number;
 }
+
+/** An element's role: `<Data>`, `<EventData>` or `<UserData>` (containers of Data items), or any other. */
+export const ROLE_OTHER = 0;
+export const ROLE_DATA = 1;
+export const ROLE_CONTAINER = 2;
 
 export interface XmlAttribute {
   readonly name: string;
@@ -55,6 +63,10 @@ export interface TemplateDefinition {
   /** Chunk offset of the definition (its identity within the chunk). */
   readonly offset: number;
   readonly nodes: readonly Content[];
+  /** Its compiled plans (template-plan.ts) as a record's template and inside a BinXML value,
+   *  once asked for; null: none. */
+  plan?: TemplatePlan | null;
+  nestedPlan?: TemplatePlan | null;
 }
 
 /** A substitution value of type BinXML: a nested fragment (typically `<UserData>` content). */
@@ -403,15 +415,20 @@ function templateAt(tables: ChunkTables, offset: number): TemplateDefinition {
 const NO_SLOTS: readonly number[] = [];
 
 export function xmlElement(name: string, attrs: readonly XmlAttribute[], content: readonly Content[]): XmlElement {
-  return { kind: 'element', name, attrs, content, slots: substitutionSlots(content, attrs) };
+  const role = name === 'Data' ? ROLE_DATA : name === 'EventData' || name === 'UserData' ? ROLE_CONTAINER : ROLE_OTHER;
+  return { kind: 'element', name, attrs, content, slots: substitutionSlots(content, attrs), role };
 }
 
 function substitutionSlots(content: readonly Content[], attrs: readonly XmlAttribute[]): readonly number[] {
-  let slots: number[] | undefined;
-  for (const list of [content, ...attrs.map((attr) => attr.value)]) {
-    for (const node of list) {
-      if (typeof node !== 'string' && node.kind === 'substitution') (slots ??= []).push(node.index);
-    }
-  }
+  let slots = addSlots(content, undefined);
+  for (let i = 0; i < attrs.length; i++) slots = addSlots(attrs[i]!.value, slots);
   return slots ?? NO_SLOTS;
+}
+
+function addSlots(list: readonly Content[], slots: number[] | undefined): number[] | undefined {
+  for (let i = 0; i < list.length; i++) {
+    const node = list[i]!;
+    if (typeof node !== 'string' && node.kind === 'substitution') (slots ??= []).push(node.index);
+  }
+  return slots;
 }

@@ -12,13 +12,15 @@ import { crc32 } from 'node:zlib';
 import { InputError } from '../ingest/ingest-item.ts';
 import { ChunkTables, parseFragment } from './binxml.ts';
 import { CHUNK_SIZE } from './chunk-stream.ts';
-import { firstWinsValue, type RepeatedData, toEvtxDumpJson } from './evtx-dump-json.ts';
 import { EvtxFormatError } from './evtx-format-error.ts';
-import { defaultExpansionBudget, type ExpansionBudget, RecordBudgetError } from './expansion-budget.ts';
+import { type ExpansionBudget, RecordBudgetError } from './expansion-budget.ts';
 import type { EvtxItem } from './evtx-item.ts';
-import { resolveRecord } from './resolve-template.ts';
+import { renderRecord } from './render-record.ts';
+import { firstWinsValue, type RepeatedData, repeatedNames } from './repeated-data.ts';
 
 const CHUNK_HEADER_SIZE = 512;
+/** Repeated `<Data Name>`s of the record being read (one map for all, nearly always empty). */
+const repeats: RepeatedData = new Map();
 const RECORD_HEADER_SIZE = 24;
 const RECORD_SIGNATURE = 0x00002a2a; // "**\0\0"
 const RECORD_SIGNATURE_BYTES = new Uint8Array([0x2a, 0x2a, 0, 0]);
@@ -72,8 +74,12 @@ export function readChunkHeader(bytes: Uint8Array): ChunkHeader {
  */
 export type ChunkItem = EvtxItem | (Extract<EvtxItem, { kind: 'unreadable' }> & { lossUnknown: true });
 
-/** Reads every record of one chunk that can be read; reports the rest. Never throws. */
-export function* readChunk(bytes: Uint8Array, place: ChunkPlace, budget: ExpansionBudget = defaultExpansionBudget()): Generator<ChunkItem> {
+/**
+ * Reads every record of one chunk that can be read and reports the rest, handing each item to
+ * `emit` in order (a call, not a generator step per record). Throws only what `emit` throws: the
+ * file reader's object budget check stops the chunk right after the record that broke it.
+ */
+export function readChunk(bytes: Uint8Array, place: ChunkPlace, budget: ExpansionBudget, emit: (item: ChunkItem) => void): void {
   const where = `chunk ${place.index} at offset 0x${place.fileOffset.toString(16)}`;
   const unreadable = (location: string, reason: string, lostRecords: number): EvtxItem => ({
     kind: 'unreadable',
@@ -83,7 +89,7 @@ export function* readChunk(bytes: Uint8Array, place: ChunkPlace, budget: Expansi
 
   if (bytes.length < CHUNK_HEADER_SIZE) {
     if (!isAllZero(bytes)) {
-      yield { ...unreadable(where, `file ends ${bytes.length} bytes into this chunk, before its header ends`, 0), lossUnknown: true } as ChunkItem;
+      emit({ ...unreadable(where, `file ends ${bytes.length} bytes into this chunk, before its header ends`, 0), lossUnknown: true } as ChunkItem);
     }
     return;
   }
@@ -102,9 +108,9 @@ export function* readChunk(bytes: Uint8Array, place: ChunkPlace, budget: Expansi
 
   if (!headerSound) {
     const why = !header.signatureOk ? 'no "ElfChnk" signature' : !header.headerChecksumOk ? 'header checksum mismatch' : 'header values out of range';
-    yield { ...unreadable(where, `chunk header is damaged (${why}); recovering records by their signatures`, 0), lossUnknown: true } as ChunkItem;
+    emit({ ...unreadable(where, `chunk header is damaged (${why}); recovering records by their signatures`, 0), lossUnknown: true } as ChunkItem);
   } else if (header.dataChecksumOk === false) {
-    yield unreadable(where, 'event records checksum mismatch; records are read one by one and checked for structure', 0);
+    emit(unreadable(where, 'event records checksum mismatch; records are read one by one and checked for structure', 0));
   }
 
   const tables = new ChunkTables(bytes);
@@ -125,9 +131,11 @@ export function* readChunk(bytes: Uint8Array, place: ChunkPlace, budget: Expansi
             ? 'record size and its trailing copy differ'
             : undefined;
     const recordId = framingFault ? -1 : view.getUint32(offset + 12, true) * 0x100000000 + view.getUint32(offset + 8, true);
-    const idFault = !framingFault && headerSound && (recordId < nextId || recordId > header.lastRecordId);
+    // An id past 2^53 is damage too (it cannot be a JavaScript number exactly, and no log has one).
+    const unsafeId = !framingFault && !Number.isSafeInteger(recordId);
+    const idFault = !framingFault && (unsafeId || (headerSound && (recordId < nextId || recordId > header.lastRecordId)));
     if (framingFault || idFault) {
-      damage ??= { offset, reason: framingFault ?? `record id ${recordId} outside the chunk's range` };
+      damage ??= { offset, reason: framingFault ?? (unsafeId ? `record id ${recordId} past 2^53` : `record id ${recordId} outside the chunk's range`) };
       const next = findSignature(bytes, offset + 1, end);
       if (next < 0) break;
       offset = next;
@@ -135,25 +143,26 @@ export function* readChunk(bytes: Uint8Array, place: ChunkPlace, budget: Expansi
     }
     if (damage) {
       const item = unreadable(`${where}, offset 0x${damage.offset.toString(16)} in chunk`, `damaged records skipped (${damage.reason})`, headerSound ? recordId - nextId : 0);
-      yield headerSound ? item : ({ ...item, lossUnknown: true } as ChunkItem);
+      emit(headerSound ? item : ({ ...item, lossUnknown: true } as ChunkItem));
       damage = undefined;
     }
 
+    let item: ChunkItem;
     try {
       tables.depth = 0;
       const nodes = parseFragment(tables, offset + RECORD_HEADER_SIZE, offset + size - 4, false);
-      const repeats: RepeatedData = new Map();
-      const value = toEvtxDumpJson(resolveRecord(nodes, budget), repeats);
-      if (repeats.size === 0) yield { kind: 'record', recordId, chunk: place.index, value };
+      repeats.clear(); // also after a record that stopped half-way
+      const value = renderRecord(nodes, budget, repeats);
+      if (repeats.size === 0) item = { kind: 'record', recordId, chunk: place.index, value };
       else {
-        const names = [...new Set([...repeats.values()].flatMap((first) => [...first.keys()]))];
-        const firstWins = firstWinsValue(value, repeats) as Record<string, unknown>;
-        yield { kind: 'record', recordId, chunk: place.index, value, repeated: { names, firstWins } };
+        const repeated = { names: repeatedNames(repeats), firstWins: firstWinsValue(value, repeats) as Record<string, unknown> };
+        item = { kind: 'record', recordId, chunk: place.index, value, repeated };
       }
     } catch (error) {
       const location = `${where}, record ${recordId} at offset 0x${offset.toString(16)} in chunk`;
-      yield unreadable(location, describe(error, offset), 1);
+      item = unreadable(location, describe(error, offset), 1);
     }
+    emit(item);
     nextId = recordId + 1;
     offset += size;
   }
@@ -166,9 +175,9 @@ export function* readChunk(bytes: Uint8Array, place: ChunkPlace, budget: Expansi
         : damage
           ? `damaged records skipped (${damage.reason})`
           : 'records end before the last record the header names';
-    yield unreadable(`${where}, offset 0x${at.toString(16)} in chunk`, reason, header.lastRecordId - nextId + 1);
+    emit(unreadable(`${where}, offset 0x${at.toString(16)} in chunk`, reason, header.lastRecordId - nextId + 1));
   } else if (damage && headerSound) {
-    yield unreadable(`${where}, offset 0x${damage.offset.toString(16)} in chunk`, `damaged bytes after the last record (${damage.reason})`, 0);
+    emit(unreadable(`${where}, offset 0x${damage.offset.toString(16)} in chunk`, `damaged bytes after the last record (${damage.reason})`, 0));
   }
 }
 

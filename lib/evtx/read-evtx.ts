@@ -3,7 +3,7 @@
  * and 64 KiB chunks, and each chunk is read on its own (names and templates never cross chunks),
  * so memory stays at one chunk whatever the file size.
  *
- * Records come out in evtx_dump's JSON shape (see evtx-dump-json.ts) for `fromEvtxJson`.
+ * Records come out in evtx_dump's JSON shape (see render-record.ts) for `fromEvtxJson`.
  * Nothing is thrown for bad data: damaged headers, chunks and records become `unreadable` items
  * naming the file, chunk, offset and the number of records lost.
  */
@@ -18,48 +18,80 @@ export type { EvtxItem } from './evtx-item.ts';
 export type { EvtxFileHeader } from './file-header.ts';
 export { hasEvtxSignature, readEvtxFileHeader } from './file-header.ts';
 export { type EvtxFacts, readEvtxFacts } from './evtx-facts.ts';
+export { readEvtxFilePieces } from './file-pieces.ts';
 
 type Unreadable = Extract<EvtxItem, { kind: 'unreadable' }>;
 
 /**
  * `budget` bounds the text records render to (expansion-budget.ts): a record over it is
  * unreadable, a file over it throws `InputError` after the records before.
+ *
+ * Each piece of `input` is finished with before the next is asked for, and none is kept: a
+ * producer may reuse its buffer (readEvtxFile does).
  */
 export async function* readEvtx(
   input: AsyncIterable<Uint8Array>,
   uri: string,
   budget: ExpansionBudget = defaultExpansionBudget(),
 ): AsyncIterable<EvtxItem> {
+  for await (const batch of readEvtxBatches(input, uri, budget)) yield* batch;
+}
+
+/**
+ * The same items as `readEvtx`, one array per chunk (chunks with nothing to say give none): a
+ * consumer that takes them a chunk at a time pays one asynchronous step per chunk rather than
+ * one per record.
+ */
+export async function* readEvtxBatches(
+  input: AsyncIterable<Uint8Array>,
+  uri: string,
+  budget: ExpansionBudget = defaultExpansionBudget(),
+): AsyncGenerator<EvtxItem[]> {
   let header: EvtxFileHeader | undefined;
   let chunkIndex = 0;
   let sawBytes = false;
   const losses = new LossCounter();
+  let batch: EvtxItem[] = [];
+  let bytesRead = 0;
+  let where = '';
+  const emit = (item: ChunkItem): void => {
+    losses.pass(item, batch);
+    budget.checkObject(uri, bytesRead, where);
+  };
   for await (const block of splitBlocks(input)) {
     sawBytes = true;
     if (block.offset === 0) {
       try {
         header = readEvtxFileHeader(block.bytes, uri);
         if (!header.checksumOk) {
-          yield unreadable(uri, 'file header', 'file header checksum mismatch; reading the chunks regardless', 0);
+          batch.push(unreadable(uri, 'file header', 'file header checksum mismatch; reading the chunks regardless', 0));
         }
       } catch (error) {
         if (!(error instanceof InputError)) throw error;
-        yield { kind: 'unreadable', error, lostRecords: 0 };
+        batch.push({ kind: 'unreadable', error, lostRecords: 0 });
       }
       continue;
     }
     // With no sound file header we cannot tell used chunks from free space: only chunks that
     // carry their signature are read.
     const inUse = header !== undefined && chunkIndex < header.chunkCount;
-    const where = `chunk ${chunkIndex} at offset 0x${block.offset.toString(16)}`;
-    for (const item of readChunk(block.bytes, { uri, index: chunkIndex, fileOffset: block.offset, inUse }, budget)) {
-      yield* losses.pass(item);
-      budget.checkObject(uri, block.offset + block.bytes.length, where);
+    where = `chunk ${chunkIndex} at offset 0x${block.offset.toString(16)}`;
+    bytesRead = block.offset + block.bytes.length;
+    try {
+      readChunk(block.bytes, { uri, index: chunkIndex, fileOffset: block.offset, inUse }, budget, emit);
+    } catch (error) {
+      // Over the object's budget: the records before are still delivered.
+      if (batch.length > 0) yield batch;
+      throw error;
+    }
+    if (batch.length > 0) {
+      yield batch;
+      batch = [];
     }
     chunkIndex++;
   }
   if (!sawBytes) {
-    yield unreadable(uri, 'offset 0x0', 'the object is empty', 0);
+    yield [unreadable(uri, 'offset 0x0', 'the object is empty', 0)];
     return;
   }
   if (header && chunkIndex < header.chunkCount) {
@@ -67,7 +99,8 @@ export async function* readEvtx(
     const reason = `file ends after ${chunkIndex} chunks; its header counts ${header.chunkCount}`;
     losses.hold({ ...unreadable(uri, `chunk ${chunkIndex} at offset 0x${offset.toString(16)}`, reason, 0), lossUnknown: true });
   }
-  yield* losses.finish(header);
+  losses.finish(header, batch);
+  if (batch.length > 0) yield batch;
 }
 
 /**
@@ -81,17 +114,18 @@ class LossCounter {
   private countedSinceLast = 0;
   private held: Unreadable[] = [];
 
-  *pass(item: ChunkItem): Generator<EvtxItem> {
+  /** Adds `item` to `out`, or holds it until its loss is known. */
+  pass(item: ChunkItem, out: EvtxItem[]): void {
     if (item.kind === 'record') {
-      if (this.held.length > 0) yield* this.release(item.recordId);
+      if (this.held.length > 0) this.release(item.recordId, out);
       this.lastRecordId = item.recordId;
       this.countedSinceLast = 0;
-      yield item;
+      out.push(item);
     } else if ('lossUnknown' in item) {
       this.hold(item);
     } else {
       this.countedSinceLast += item.lostRecords;
-      yield item;
+      out.push(item);
     }
   }
 
@@ -100,11 +134,11 @@ class LossCounter {
     this.held.push(plain);
   }
 
-  *finish(header: EvtxFileHeader | undefined): Generator<EvtxItem> {
-    if (this.held.length > 0) yield* this.release(header?.checksumOk ? header.nextRecordId : undefined);
+  finish(header: EvtxFileHeader | undefined, out: EvtxItem[]): void {
+    if (this.held.length > 0) this.release(header?.checksumOk ? header.nextRecordId : undefined, out);
   }
 
-  private *release(nextRecordId: number | undefined): Generator<EvtxItem> {
+  private release(nextRecordId: number | undefined, out: EvtxItem[]): void {
     const [first, ...rest] = this.held;
     this.held = [];
     if (!first) return;
@@ -114,8 +148,7 @@ class LossCounter {
       if (gap > 0 && gap <= (rest.length + 1) * MAX_RECORDS_PER_CHUNK) lost = gap;
     }
     this.countedSinceLast += lost;
-    yield { ...first, lostRecords: lost };
-    yield* rest;
+    out.push({ ...first, lostRecords: lost }, ...rest);
   }
 }
 

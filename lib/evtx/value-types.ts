@@ -8,7 +8,7 @@
  * (|n| > 2^53 - 1) is written as its exact decimal string instead of a rounded number.
  */
 import { EvtxFormatError, need } from './evtx-format-error.ts';
-import { decodeLatin1UntilNul, decodeUtf16Array, decodeUtf16UntilNul } from './utf16.ts';
+import { decodeLatin1, decodeLatin1UntilNul, decodeUtf16Array, decodeUtf16UntilNul } from './utf16.ts';
 
 export const VALUE_NULL = 0x00;
 export const VALUE_STRING = 0x01;
@@ -189,12 +189,23 @@ function hexUpper(bytes: Buffer, start: number, size: number): string {
 
 /** GUID fields 1-3 are little-endian, the last 8 bytes are in order: `D1-D2-D3-D4a-D4b`. */
 function formatGuid(bytes: Buffer, at: number): string {
-  const h = (i: number): string => HEX_UPPER[bytes[at + i]!]!;
-  return (
-    h(3) + h(2) + h(1) + h(0) + '-' + h(5) + h(4) + '-' + h(7) + h(6) + '-' + h(8) + h(9) + '-' +
-    h(10) + h(11) + h(12) + h(13) + h(14) + h(15)
-  );
+  let out = 0;
+  for (let k = 0; k < GUID_BYTE_ORDER.length; k++) {
+    const i = GUID_BYTE_ORDER[k]!;
+    if (i < 0) {
+      GUID_TEXT[out++] = 0x2d; // '-'
+      continue;
+    }
+    const byte = bytes[at + i]!;
+    GUID_TEXT[out++] = HEX_DIGITS[byte >> 4]!;
+    GUID_TEXT[out++] = HEX_DIGITS[byte & 15]!;
+  }
+  return decodeLatin1(GUID_TEXT, 0, 36);
 }
+/** Byte order of the GUID's text, -1 for a dash. */
+const GUID_BYTE_ORDER = [3, 2, 1, 0, -1, 5, 4, -1, 7, 6, -1, 8, 9, -1, 10, 11, 12, 13, 14, 15];
+const HEX_DIGITS = Uint8Array.from('0123456789ABCDEF', (c) => c.charCodeAt(0));
+const GUID_TEXT = Buffer.alloc(36);
 
 /**
  * FILETIME: 100 ns ticks since 1601-01-01 UTC, shown to the microsecond like evtx_dump.

@@ -38,7 +38,7 @@ describeShared('entity references in real Defender events', () => {
       .map((line) => JSON.parse(line) as unknown);
     const ours = await records(createReadStream(DEFENDER), DEFENDER);
     // This evtx_dump (0.12.2) keeps surrounding whitespace that the one SigmaHQ's regression
-    // data was made with trimmed, and our reader trims as that data does (evtx-dump-json.ts).
+    // data was made with trimmed, and our reader trims as that data does (render-record.ts).
     expect(ours).toEqual(trimmed(dumped));
     const links = ours.map((r) => (r as { Event: { EventData: Record<string, unknown> } }).Event.EventData['FWLink']);
     expect(links.length).toBeGreaterThan(0);

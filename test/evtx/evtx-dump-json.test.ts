@@ -5,8 +5,8 @@
  */
 import { describe, expect, it } from 'vitest';
 import { type Content, type SubstitutionValue, type XmlElement, xmlElement } from '../../lib/evtx/binxml.ts';
-import { firstWinsValue, type RepeatedData, toEvtxDumpJson } from '../../lib/evtx/evtx-dump-json.ts';
-import { resolveRecord } from '../../lib/evtx/resolve-template.ts';
+import { renderRecord } from '../../lib/evtx/render-record.ts';
+import { firstWinsValue, type RepeatedData } from '../../lib/evtx/repeated-data.ts';
 
 const el = (name: string, content: Content[] = [], attrs: Record<string, Content[]> = {}): XmlElement =>
   xmlElement(
@@ -20,7 +20,7 @@ const instance = (nodes: Content[], values: SubstitutionValue[]): Content => ({
   template: { offset: 0, nodes },
   values,
 });
-const render = (nodes: Content[], values: SubstitutionValue[]): unknown => toEvtxDumpJson(resolveRecord([instance(nodes, values)]));
+const render = (nodes: Content[], values: SubstitutionValue[]): unknown => renderRecord([instance(nodes, values)]);
 const event = (...children: XmlElement[]): Content[] => [el('Event', children)];
 
 describe('evtx_dump JSON shape', () => {
@@ -60,13 +60,13 @@ describe('evtx_dump JSON shape', () => {
       el('EventData', [el('Data', [sub(1)], { Name: ['Image'] }), el('Data', [sub(2)], { Name: ['User'] }), el('Data', [sub(3)], { Name: ['Image'] }), el('Data', [sub(4)], { Name: ['Image'] })]),
     );
     const repeats: RepeatedData = new Map();
-    const value = toEvtxDumpJson(resolveRecord([instance(template, [1, 'C:\\evil.exe', 'u', 'C:\\Windows\\notepad.exe', 'x.exe'])]), repeats);
+    const value = renderRecord([instance(template, [1, 'C:\\evil.exe', 'u', 'C:\\Windows\\notepad.exe', 'x.exe'])], undefined, repeats);
     expect(value).toEqual({ Event: { System: { EventID: 1 }, EventData: { Image: 'x.exe', User: 'u' } } });
     expect(firstWinsValue(value, repeats)).toEqual({ Event: { System: { EventID: 1 }, EventData: { Image: 'C:\\evil.exe', User: 'u' } } });
     // The value itself is untouched, and a record without repeats notes none.
     expect((value['Event'] as { EventData: { Image: string } }).EventData.Image).toBe('x.exe');
     const none: RepeatedData = new Map();
-    toEvtxDumpJson(resolveRecord([instance(event(el('EventData', [el('Data', [sub(0)], { Name: ['Image'] }), el('Data', [sub(1)], { Name: ['User'] })])), ['a', 'b'])]), none);
+    renderRecord([instance(event(el('EventData', [el('Data', [sub(0)], { Name: ['Image'] }), el('Data', [sub(1)], { Name: ['User'] })])), ['a', 'b'])], undefined, none);
     expect(none.size).toBe(0);
   });
 

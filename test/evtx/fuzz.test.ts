@@ -45,6 +45,15 @@ describeShared('readEvtx on mutated real files (fast-check)', () => {
     );
   });
 
+  it('a record id past 2^53 in a chunk with a damaged header is damage, not a record (found by the property above)', async () => {
+    const bytes = samples[1]!.slice();
+    bytes[4096] = 0; // the chunk loses its signature: records are recovered by theirs, ids unchecked
+    bytes[40038] = 32; // a high byte of some record's 64-bit id
+    const result = await readAll(pieces(bytes, [1]), 'fuzz.evtx');
+    for (const record of result.records) expect(Number.isSafeInteger(record.recordId)).toBe(true);
+    expect(result.unreadable.some((item) => /past 2\^53/.test(item.error.reason))).toBe(true);
+  });
+
   it('reads the same records whatever sizes the stream arrives in', async () => {
     const whole = await readAll(pieces(samples[1]!));
     await fc.assert(

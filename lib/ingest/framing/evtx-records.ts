@@ -3,7 +3,7 @@
  * evtx_dump's JSON shape and go through `fromEvtxJson` like any evtx_dump export.
  */
 import { ExpansionBudget } from '../../evtx/expansion-budget.ts';
-import { type EvtxFileHeader, readEvtx, readEvtxFileHeader } from '../../evtx/read-evtx.ts';
+import { type EvtxFileHeader, readEvtxBatches, readEvtxFileHeader } from '../../evtx/read-evtx.ts';
 import { checkDeadline } from '../deadline.ts';
 import { InputError, type IngestItem, type IngestLimits, type IngestOptions } from '../ingest-item.ts';
 import { fromEvtxJson, isEvtxJson } from '../layouts/evtx-json.ts';
@@ -17,38 +17,41 @@ export async function* readEvtxItems(
   limits: IngestLimits,
 ): AsyncGenerator<IngestItem> {
   let index = 0;
-  for await (const item of readEvtx(bytes, options.uri, new ExpansionBudget(limits))) {
-    checkDeadline(options.deadline, options.uri, () => `record ${index}`);
-    if (item.kind === 'record') {
-      if (options.layout !== undefined && options.layout !== 'evtx-json') {
-        const reason = `record is native EVTX, not the forced layout ${options.layout}`;
-        yield { kind: 'unreadable', index: index++, error: new InputError(options.uri, `record ${item.recordId}`, reason) };
+  // A chunk's records at a time: one asynchronous step per chunk on the reader's side.
+  for await (const batch of readEvtxBatches(bytes, options.uri, new ExpansionBudget(limits))) {
+    for (const item of batch) {
+      checkDeadline(options.deadline, options.uri, () => `record ${index}`);
+      if (item.kind === 'record') {
+        if (options.layout !== undefined && options.layout !== 'evtx-json') {
+          const reason = `record is native EVTX, not the forced layout ${options.layout}`;
+          yield { kind: 'unreadable', index: index++, error: new InputError(options.uri, `record ${item.recordId}`, reason) };
+          continue;
+        }
+        if (!isEvtxJson(item.value)) {
+          const reason = 'EVTX record does not hold an <Event> with a <System> element';
+          yield { kind: 'unreadable', index: index++, error: new InputError(options.uri, `record ${item.recordId}`, reason) };
+          continue;
+        }
+        if (item.repeated === undefined) {
+          yield { kind: 'event', index: index++, event: fromEvtxJson(item.value) };
+          continue;
+        }
+        // A repeated <Data Name>: read as Event XML's are (the last value, and the first matched too).
+        const names = item.repeated.names.slice(0, 5).map((name) => JSON.stringify(name.slice(0, 40)));
+        const reason = `EventData item name repeated (${names.join(', ')}): the last value is the event's, the first is matched too`;
+        yield {
+          kind: 'event',
+          index: index++,
+          event: fromEvtxJson(item.value),
+          warning: new InputError(options.uri, `record ${item.recordId}`, reason),
+          alternates: [fromEvtxJson(item.repeated.firstWins)],
+          duplicateKeys: item.repeated.names.slice(0, 8).map((name) => `EventData.${name.slice(0, 64)}`),
+        };
         continue;
       }
-      if (!isEvtxJson(item.value)) {
-        const reason = 'EVTX record does not hold an <Event> with a <System> element';
-        yield { kind: 'unreadable', index: index++, error: new InputError(options.uri, `record ${item.recordId}`, reason) };
-        continue;
+      for (let lost = 0; lost < Math.max(1, item.lostRecords); lost++) {
+        yield { kind: 'unreadable', index: index++, error: item.error };
       }
-      if (item.repeated === undefined) {
-        yield { kind: 'event', index: index++, event: fromEvtxJson(item.value) };
-        continue;
-      }
-      // A repeated <Data Name>: read as Event XML's are (the last value, and the first matched too).
-      const names = item.repeated.names.slice(0, 5).map((name) => JSON.stringify(name.slice(0, 40)));
-      const reason = `EventData item name repeated (${names.join(', ')}): the last value is the event's, the first is matched too`;
-      yield {
-        kind: 'event',
-        index: index++,
-        event: fromEvtxJson(item.value),
-        warning: new InputError(options.uri, `record ${item.recordId}`, reason),
-        alternates: [fromEvtxJson(item.repeated.firstWins)],
-        duplicateKeys: item.repeated.names.slice(0, 8).map((name) => `EventData.${name.slice(0, 64)}`),
-      };
-      continue;
-    }
-    for (let lost = 0; lost < Math.max(1, item.lostRecords); lost++) {
-      yield { kind: 'unreadable', index: index++, error: item.error };
     }
   }
 }
