@@ -19,13 +19,8 @@ import { createWriteStream, existsSync, mkdirSync, readdirSync, renameSync, stat
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { bundleForBench } from './bundle-for-bench.ts';
+import { EVTX, NXLOG, PEERS, ROOT, SHARED, SIGMA_RULES } from './shared-paths.ts';
 
-const ROOT = fileURLToPath(new URL('..', import.meta.url));
-const SHARED = join(ROOT, '../shared');
-const PEERS = join(SHARED, 'peers/bin');
-const SIGMA_RULES = join(SHARED, 'corpus/sigma/rules/windows');
-const NXLOG = join(SHARED, 'corpus/nxlog/datasets');
-const EVTX = join(SHARED, 'corpus/evtx');
 const CACHE = join(ROOT, 'dist/bench');
 const CHILD = join(CACHE, 'peers-child.mjs');
 

@@ -194,11 +194,6 @@ function sortKeys(record: Readonly<Record<string, number>>): [string, number][] 
 let state: StateFigure[] | { skipped: string } = { skipped: 'not selected (--only)' };
 if (only.has('state')) {
   try {
-    const { bundledRuleFiles } = await import('../lib/rules/bundled.ts');
-    const { readRuleDir } = await import('../lib/rules/read-rule-dir.ts');
-    const { existsSync } = await import('node:fs');
-    const { join } = await import('node:path');
-    const corpusDirs = CORPUS_DIRS.map((d) => join(SHARED_SIGMA, d));
     state = await measureState({
       layout: layouts.includes('nxlog') ? 'nxlog' : layouts[0]!,
       seed: SEED,
@@ -206,14 +201,7 @@ if (only.has('state')) {
       objectMb: Number(args['state-mb']),
       runs: Math.min(runs, 3),
       log,
-      packs: [
-        { name: 'bundled', files: async () => bundledRuleFiles() },
-        {
-          name: 'SigmaHQ',
-          files: async () =>
-            corpusDirs.every((d) => existsSync(d)) ? corpusDirs.flatMap((d) => readRuleDir(d)) : { skipped: `SKIPPED: SigmaHQ corpus absent (${SHARED_SIGMA})` },
-        },
-      ],
+      packs: await statePacks(),
     });
   } catch (error) {
     state = { skipped: `failed: ${(error as Error).message.split('\n')[0]}` };
@@ -221,29 +209,34 @@ if (only.has('state')) {
   }
 }
 
+/** The packs the state rows measure: the bundled one, and the SigmaHQ corpus when ../shared has it. */
+async function statePacks(): Promise<Parameters<typeof measureState>[0]['packs']> {
+  const { bundledRuleFiles } = await import('../lib/rules/bundled.ts');
+  const { readRuleDir } = await import('../lib/rules/read-rule-dir.ts');
+  const { existsSync } = await import('node:fs');
+  const { join } = await import('node:path');
+  const corpusDirs = CORPUS_DIRS.map((d) => join(SHARED_SIGMA, d));
+  return [
+    { name: 'bundled', files: async () => bundledRuleFiles() },
+    {
+      name: 'SigmaHQ',
+      files: async () =>
+        corpusDirs.every((d) => existsSync(d)) ? corpusDirs.flatMap((d) => readRuleDir(d)) : { skipped: `SKIPPED: SigmaHQ corpus absent (${SHARED_SIGMA})` },
+    },
+  ];
+}
+
 // 3c. DynamoDB requests as objects grow (selected explicitly: --only statescale).
 let stateScale: StateScaleFigure[] | { skipped: string } = { skipped: 'not selected (--only statescale)' };
 if (only.has('statescale')) {
   try {
-    const { bundledRuleFiles } = await import('../lib/rules/bundled.ts');
-    const { readRuleDir } = await import('../lib/rules/read-rule-dir.ts');
-    const { existsSync } = await import('node:fs');
-    const { join } = await import('node:path');
-    const corpusDirs = CORPUS_DIRS.map((d) => join(SHARED_SIGMA, d));
     stateScale = await measureStateScaling({
       layout: layouts.includes('nxlog') ? 'nxlog' : layouts[0]!,
       seed: SEED,
       sizes: args['state-scale'].split(',').map(Number),
       objects: Number(args['state-scale-objects']),
       log,
-      packs: [
-        { name: 'bundled', files: async () => bundledRuleFiles() },
-        {
-          name: 'SigmaHQ',
-          files: async () =>
-            corpusDirs.every((d) => existsSync(d)) ? corpusDirs.flatMap((d) => readRuleDir(d)) : { skipped: `SKIPPED: SigmaHQ corpus absent (${SHARED_SIGMA})` },
-        },
-      ],
+      packs: await statePacks(),
     });
   } catch (error) {
     stateScale = { skipped: `failed: ${(error as Error).message.split('\n')[0]}` };

@@ -25,12 +25,8 @@ import { basename, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { median } from './measure.ts';
+import { EVTX, NXLOG, ROOT, SHARED, SIGMA_RULES } from './shared-paths.ts';
 
-const ROOT = fileURLToPath(new URL('..', import.meta.url));
-const SHARED = join(ROOT, '../shared');
-const EVTX = join(SHARED, 'corpus/evtx');
-const NXLOG = join(SHARED, 'corpus/nxlog/datasets');
-const SIGMA_RULES = join(SHARED, 'corpus/sigma/rules/windows');
 const CLI = join(ROOT, 'dist/winsift.mjs');
 const NXLOG_FILES = join(ROOT, 'dist/bench/nxlog-files');
 
