@@ -19,7 +19,7 @@ import { createWriteStream, existsSync, mkdirSync, readdirSync, renameSync, stat
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { bundleForBench } from './bundle-for-bench.ts';
-import { EVTX, NXLOG, PEERS, ROOT, SHARED, SIGMA_RULES } from './shared-paths.ts';
+import { bigEvtxFiles, EVTX, NXLOG, PEERS, ROOT, SHARED, SIGMA_RULES } from './shared-paths.ts';
 
 const CACHE = join(ROOT, 'dist/bench');
 const CHILD = join(CACHE, 'peers-child.mjs');
@@ -262,15 +262,6 @@ export async function benchSigmaPeer(runs: number): Promise<SigmaPeerFigures | {
     differences,
     differencesByReason,
   };
-}
-
-/** The corpus .evtx files above 300 KB (the peers README's set). */
-function bigEvtxFiles(): string[] {
-  return (readdirSync(EVTX, { recursive: true, encoding: 'utf8' }) as string[])
-    .filter((n) => n.toLowerCase().endsWith('.evtx'))
-    .map((n) => join(EVTX, n))
-    .filter((p) => statSync(p).size > 300 * 1024)
-    .sort();
 }
 
 export async function benchEvtxPeer(runs: number, passes: number): Promise<EvtxPeerFigures | { skipped: string }> {

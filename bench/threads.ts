@@ -25,7 +25,7 @@ import { basename, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { median } from './measure.ts';
-import { EVTX, NXLOG, ROOT, SHARED, SIGMA_RULES } from './shared-paths.ts';
+import { bigEvtxFiles, EVTX, NXLOG, ROOT, SHARED, SIGMA_RULES } from './shared-paths.ts';
 
 const CLI = join(ROOT, 'dist/winsift.mjs');
 const NXLOG_FILES = join(ROOT, 'dist/bench/nxlog-files');
@@ -68,14 +68,6 @@ export type ThreadScaling = { readonly cores: number; readonly rows: readonly (T
 
 function log(message: string): void {
   process.stderr.write(`[threads ${new Date().toISOString().slice(11, 19)}] ${message}\n`);
-}
-
-function corpusEvtx(): string[] {
-  return (readdirSync(EVTX, { recursive: true, encoding: 'utf8' }) as string[])
-    .filter((n) => n.toLowerCase().endsWith('.evtx'))
-    .map((n) => join(EVTX, n))
-    .filter((p) => statSync(p).size > 300 * 1024)
-    .sort();
 }
 
 /** Each JSON file of the NXLog zips as a file of its own (the CLI scans files, not zips), made once. */
@@ -275,7 +267,7 @@ export async function measureThreadScaling(options: { runs?: number; passes?: nu
   if (only.has('evtx')) {
     if (!existsSync(EVTX)) rows.push({ name: 'EVTX', skipped: 'SKIPPED: corpus/evtx is absent' });
     else {
-      const files = corpusEvtx();
+      const files = bigEvtxFiles();
       rows.push(await measureRow(`EVTX: ${files.length} corpus files x ${passes} passes, bundled pack`, Array.from({ length: passes }, () => files).flat(), [], runs, threads, cores));
     }
   }
