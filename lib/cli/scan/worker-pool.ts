@@ -21,6 +21,8 @@
  * (the entry file is missing, the pack does not load) is said once (`onStartFailure`), no more
  * are started, and the main thread scans what no worker has.
  */
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import type { Alert } from '../../alerts/alert.ts';
 import type { InputFile } from './inputs.ts';
@@ -198,8 +200,15 @@ export function startWorkerPool(files: readonly InputFile[], inWorker: (file: In
     await Promise.all([...slots].map((s) => s.worker.terminate()));
   };
 
+  // A missing entry file is said at once: a worker's start-up error may otherwise come after
+  // the main thread has scanned every file, and the run would not say why it used one thread.
+  const entry = url.protocol === 'file:' ? fileURLToPath(url) : undefined;
+  if (entry !== undefined && !existsSync(entry)) {
+    startFailed = true;
+    options.onStartFailure?.(new Error(`${entry} is missing`));
+  }
   // The main thread is the N-th scanner; the first file is its own, so workers start on the rest.
-  for (let i = 0; i < Math.min(options.threads - 1, workerJobs.length - 1); i++) spawn();
+  if (!startFailed) for (let i = 0; i < Math.min(options.threads - 1, workerJobs.length - 1); i++) spawn();
 
   return {
     claim(index) {
