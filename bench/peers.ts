@@ -15,11 +15,11 @@
  * Targets (issue 18): Sigma CPU <= 0.5 x rsigma with <= 200 MB peak; EVTX CPU <= 1.5 x evtx_dump.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
-import { createWriteStream, existsSync, mkdirSync, readdirSync, renameSync, statSync } from 'node:fs';
+import { createWriteStream, existsSync, mkdirSync, renameSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { bundleForBench } from './bundle-for-bench.ts';
-import { bigEvtxFiles, EVTX, NXLOG, PEERS, ROOT, SHARED, SIGMA_RULES } from './shared-paths.ts';
+import { bigEvtxFiles, EVTX, NXLOG, nxlogMembers, PEERS, readNxlogMember, ROOT, SIGMA_RULES } from './shared-paths.ts';
 
 const CACHE = join(ROOT, 'dist/bench');
 const CHILD = join(CACHE, 'peers-child.mjs');
@@ -120,19 +120,12 @@ async function nxlogCorpus(): Promise<string> {
   const target = join(CACHE, 'nxlog-corpus.ndjson');
   if (existsSync(target)) return target;
   mkdirSync(CACHE, { recursive: true });
-  const zips = (readdirSync(NXLOG, { recursive: true, encoding: 'utf8' }) as string[]).filter((n) => n.endsWith('.zip')).sort();
   const partial = `${target}.partial`;
   const out = createWriteStream(partial);
-  for (const zip of zips) {
-    const path = join(NXLOG, zip);
-    const members = execFileSync('unzip', ['-Z1', path], { encoding: 'utf8' })
-      .split('\n')
-      .filter((m) => m.endsWith('.json') && !m.startsWith('__MACOSX/'));
-    for (const member of members) {
-      const bytes = execFileSync('unzip', ['-p', path, member], { maxBuffer: 1 << 30 });
-      if (!out.write(bytes)) await new Promise<void>((resolve) => out.once('drain', () => resolve()));
-      if (bytes.length > 0 && bytes[bytes.length - 1] !== 0x0a) out.write('\n');
-    }
+  for (const entry of nxlogMembers()) {
+    const bytes = readNxlogMember(entry);
+    if (!out.write(bytes)) await new Promise<void>((resolve) => out.once('drain', () => resolve()));
+    if (bytes.length > 0 && bytes[bytes.length - 1] !== 0x0a) out.write('\n');
   }
   await new Promise<void>((resolve, reject) => out.end((error?: Error | null) => (error ? reject(error) : resolve())));
   renameSync(partial, target);

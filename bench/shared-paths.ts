@@ -1,4 +1,5 @@
 /** Where the benchmarks find the third-party corpora and peers (../shared beside the checkout). */
+import { execFileSync } from 'node:child_process';
 import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -17,4 +18,20 @@ export function bigEvtxFiles(): string[] {
     .map((n) => join(EVTX, n))
     .filter((p) => statSync(p).size > 300 * 1024)
     .sort();
+}
+
+/** Every JSON member of the NXLog corpus zips (JSON-lines batches), zip by zip in a stable order. */
+export function nxlogMembers(): { zip: string; member: string }[] {
+  const zips = (readdirSync(NXLOG, { recursive: true, encoding: 'utf8' }) as string[]).filter((n) => n.endsWith('.zip')).sort();
+  return zips.flatMap((name) => {
+    const zip = join(NXLOG, name);
+    return execFileSync('unzip', ['-Z1', zip], { encoding: 'utf8' })
+      .split('\n')
+      .filter((m) => m.endsWith('.json') && !m.startsWith('__MACOSX/'))
+      .map((member) => ({ zip, member }));
+  });
+}
+
+export function readNxlogMember({ zip, member }: { zip: string; member: string }): Buffer {
+  return execFileSync('unzip', ['-p', zip, member], { maxBuffer: 1 << 30 });
 }

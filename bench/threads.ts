@@ -17,7 +17,7 @@
  *
  * Skipped with a visible line when ../shared (the corpus) is absent.
  */
-import { execFileSync, spawn, spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
@@ -25,7 +25,7 @@ import { basename, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { median } from './measure.ts';
-import { bigEvtxFiles, EVTX, NXLOG, ROOT, SHARED, SIGMA_RULES } from './shared-paths.ts';
+import { bigEvtxFiles, EVTX, NXLOG, nxlogMembers, readNxlogMember, ROOT, SHARED, SIGMA_RULES } from './shared-paths.ts';
 
 const CLI = join(ROOT, 'dist/winsift.mjs');
 const NXLOG_FILES = join(ROOT, 'dist/bench/nxlog-files');
@@ -75,17 +75,10 @@ function nxlogFiles(): string[] {
   const done = join(NXLOG_FILES, '.complete');
   if (!existsSync(done)) {
     mkdirSync(NXLOG_FILES, { recursive: true });
-    const zips = (readdirSync(NXLOG, { recursive: true, encoding: 'utf8' }) as string[]).filter((n) => n.endsWith('.zip')).sort();
-    for (const zip of zips) {
-      const path = join(NXLOG, zip);
-      const members = execFileSync('unzip', ['-Z1', path], { encoding: 'utf8' })
-        .split('\n')
-        .filter((m) => m.endsWith('.json') && !m.startsWith('__MACOSX/'));
-      for (const member of members) {
-        const target = join(NXLOG_FILES, basename(member));
-        writeFileSync(`${target}.partial`, execFileSync('unzip', ['-p', path, member], { maxBuffer: 1 << 30 }));
-        renameSync(`${target}.partial`, target);
-      }
+    for (const entry of nxlogMembers()) {
+      const target = join(NXLOG_FILES, basename(entry.member));
+      writeFileSync(`${target}.partial`, readNxlogMember(entry));
+      renameSync(`${target}.partial`, target);
     }
     writeFileSync(done, '');
   }
