@@ -3,23 +3,16 @@
  * no file named, later files not scanned) is reported with its name and the next file is scanned;
  * the work-budget flags reach ingest.
  */
-import { execFile } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
+import { ROOT, runCli } from './support/run-cli.ts';
 
-const run = promisify(execFile);
-const ROOT = new URL('../..', import.meta.url).pathname;
 const SAMPLE = join(ROOT, 'samples/winlogbeat-bits.ndjson');
 
-async function winsift(...args: string[]) {
-  return run(process.execPath, [join(ROOT, 'lib/cli/winsift.ts'), ...args], { cwd: ROOT }).then(
-    (r) => ({ ...r, code: 0 }),
-    (e: { stdout: string; stderr: string; code: number }) => ({ stdout: e.stdout, stderr: e.stderr, code: e.code }),
-  );
-}
+/** The real CLI (lib/cli/start.mjs) as a child process. */
+const winsift = (...args: string[]) => runCli(args);
 
 describe('winsift scan on hostile files', () => {
   it('a JSON file nested 5,000 deep and an XML one are reported by name; the files after them are scanned', async () => {

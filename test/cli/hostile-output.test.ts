@@ -4,22 +4,15 @@
  * visible `\u{...}` escapes, on stderr (diagnostics) and in the table; `--format jsonl` keeps
  * the exact value (JSON escaping is the only change).
  */
-import { execFile } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
+import { ROOT, runCli } from './support/run-cli.ts';
 
-const run = promisify(execFile);
-const ROOT = new URL('../..', import.meta.url).pathname;
 
-async function winsift(...args: string[]) {
-  return run(process.execPath, [join(ROOT, 'lib/cli/winsift.ts'), ...args], { cwd: ROOT }).then(
-    (r) => ({ ...r, code: 0 }),
-    (e: { stdout: string; stderr: string; code: number }) => ({ stdout: e.stdout, stderr: e.stderr, code: e.code }),
-  );
-}
+/** The real CLI (lib/cli/start.mjs) as a child process. */
+const winsift = (...args: string[]) => runCli(args);
 
 /** What must never reach a terminal raw: C0/C1 controls but newline, bidi and invisible characters. */
 const RAW = /[\u0000-\u0009\u000b-\u001f\u007f-\u009f\u00ad\u061c\u180e\u200b-\u200f\u202a-\u202e\u2066-\u2069\u3164\ufe0f\u{e0000}-\u{e007f}]/u;

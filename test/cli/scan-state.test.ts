@@ -1,20 +1,13 @@
 /** `winsift scan --state FILE` as a user runs it: correlations and suppression carried across files and runs in SQLite. */
-import { execFile } from 'node:child_process';
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
+import { ROOT, runCli } from './support/run-cli.ts';
 
-const run = promisify(execFile);
-const ROOT = new URL('../..', import.meta.url).pathname;
 
-async function winsift(...args: string[]) {
-  return run(process.execPath, [join(ROOT, 'lib/cli/winsift.ts'), ...args], { cwd: ROOT }).then(
-    (r) => ({ ...r, code: 0 }),
-    (e: { stdout: string; stderr: string; code: number }) => ({ stdout: e.stdout, stderr: e.stderr, code: e.code }),
-  );
-}
+/** The real CLI (lib/cli/start.mjs) as a child process. */
+const winsift = (...args: string[]) => runCli(args);
 
 const RULES = `title: Failed logon
 id: 40000000-0000-4000-8000-000000000001
