@@ -2,6 +2,7 @@
 import type { FieldValue, WinEvent } from '../../lib/events/win-event.ts';
 import type { Detector, RuleError } from '../../lib/rules/rule.ts';
 import { loadSigmaRules, type SigmaOptions } from '../../lib/sigma/index.ts';
+import { vi } from 'vitest';
 
 export const SYSMON = 'Microsoft-Windows-Sysmon/Operational';
 
@@ -29,4 +30,13 @@ export function compileError(detection: string, options: SigmaOptions = {}, logs
   const { errors } = compileOne(detection, options, logsource);
   if (errors.length !== 1) throw new Error(`expected one error, got ${JSON.stringify(errors)}`);
   return errors[0]!;
+}
+
+/** What a command writes to stdout and stderr, captured (restore with vi.restoreAllMocks). */
+export function capture() {
+  const out: string[] = [];
+  const err: string[] = [];
+  vi.spyOn(process.stdout, 'write').mockImplementation((chunk) => (out.push(String(chunk)), true));
+  vi.spyOn(process.stderr, 'write').mockImplementation((chunk) => (err.push(String(chunk)), true));
+  return { out: () => out.join(''), err: () => err.join('') };
 }
