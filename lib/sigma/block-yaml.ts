@@ -364,14 +364,14 @@ function readQuoted(text: string, from: number): { value: string; end: number } 
     }
   }
   for (;;) {
-    if (i >= text.length) throw new Decline();
-    const c = text[i]!;
-    if (c === '"') return { value, end: i + 1 };
-    if (c !== '\\') {
-      value += c;
-      i++;
-      continue;
-    }
+    // The run up to the next quote or backslash is taken whole (a character at a time would
+    // leave a rope behind each value).
+    let stop = i;
+    while (stop < text.length && text.charCodeAt(stop) !== 34 && text.charCodeAt(stop) !== 92) stop++;
+    if (stop >= text.length) throw new Decline();
+    value += text.slice(i, stop);
+    i = stop;
+    if (text[i] === '"') return { value, end: i + 1 };
     const e = text[i + 1];
     if (e === undefined) throw new Decline();
     const simple = DOUBLE_ESCAPES[e];
