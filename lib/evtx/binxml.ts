@@ -79,27 +79,27 @@ export interface NestedXml {
 export type Content = string | XmlElement | Substitution | TemplateInstance;
 export type SubstitutionValue = Scalar | Scalar[] | NestedXml | null;
 
-const TOKEN_EOF = 0x00;
-const TOKEN_OPEN_START_ELEMENT = 0x01;
-const TOKEN_CLOSE_START_ELEMENT = 0x02;
-const TOKEN_CLOSE_EMPTY_ELEMENT = 0x03;
-const TOKEN_END_ELEMENT = 0x04;
-const TOKEN_VALUE = 0x05;
-const TOKEN_ATTRIBUTE = 0x06;
-const TOKEN_CDATA = 0x07;
-const TOKEN_CHAR_REF = 0x08;
-const TOKEN_ENTITY_REF = 0x09;
-const TOKEN_PI_TARGET = 0x0a;
-const TOKEN_PI_DATA = 0x0b;
-const TOKEN_TEMPLATE_INSTANCE = 0x0c;
-const TOKEN_NORMAL_SUBSTITUTION = 0x0d;
-const TOKEN_OPTIONAL_SUBSTITUTION = 0x0e;
-const TOKEN_FRAGMENT_HEADER = 0x0f;
+export const TOKEN_EOF = 0x00;
+export const TOKEN_OPEN_START_ELEMENT = 0x01;
+export const TOKEN_CLOSE_START_ELEMENT = 0x02;
+export const TOKEN_CLOSE_EMPTY_ELEMENT = 0x03;
+export const TOKEN_END_ELEMENT = 0x04;
+export const TOKEN_VALUE = 0x05;
+export const TOKEN_ATTRIBUTE = 0x06;
+export const TOKEN_CDATA = 0x07;
+export const TOKEN_CHAR_REF = 0x08;
+export const TOKEN_ENTITY_REF = 0x09;
+export const TOKEN_PI_TARGET = 0x0a;
+export const TOKEN_PI_DATA = 0x0b;
+export const TOKEN_TEMPLATE_INSTANCE = 0x0c;
+export const TOKEN_NORMAL_SUBSTITUTION = 0x0d;
+export const TOKEN_OPTIONAL_SUBSTITUTION = 0x0e;
+export const TOKEN_FRAGMENT_HEADER = 0x0f;
 /** Bit 0x40 on a token: "more follows" (attributes on an element, another attribute, ...). */
-const TOKEN_MORE_FLAG = 0x40;
+export const TOKEN_MORE_FLAG = 0x40;
 
 /** Deeper than this is corruption or a reference loop, not a real event. */
-const MAX_DEPTH = 64;
+export const MAX_DEPTH = 64;
 
 /** Per-chunk state: the chunk's bytes and the names and template definitions parsed so far. */
 export class ChunkTables {
@@ -315,14 +315,7 @@ class BinXmlParser {
     need(this.pos, 4, this.end, 'name offset');
     const offset = this.view.getUint32(this.pos, true);
     this.pos += 4;
-    let name = this.tables.names.get(offset);
-    if (name === undefined) {
-      need(offset, 8, this.bytes.length, 'name');
-      const units = this.view.getUint16(offset + 6, true);
-      need(offset + 8, units * 2, this.bytes.length, 'name');
-      name = decodeUtf16(this.bytes, offset + 8, units);
-      this.tables.names.set(offset, name);
-    }
+    const name = nameAt(this.tables, offset);
     if (offset === this.pos) {
       const units = this.view.getUint16(offset + 6, true);
       this.pos += 8 + units * 2 + 2;
@@ -390,6 +383,19 @@ class BinXmlParser {
   private fault(reason: string): EvtxFormatError {
     return new EvtxFormatError(this.pos, reason);
   }
+}
+
+/** The name record at chunk `offset` (hash, length, UTF-16 text), decoded once per chunk. */
+export function nameAt(tables: ChunkTables, offset: number): string {
+  let name = tables.names.get(offset);
+  if (name === undefined) {
+    need(offset, 8, tables.bytes.length, 'name');
+    const units = tables.view.getUint16(offset + 6, true);
+    need(offset + 8, units * 2, tables.bytes.length, 'name');
+    name = decodeUtf16(tables.bytes, offset + 8, units);
+    tables.names.set(offset, name);
+  }
+  return name;
 }
 
 /** The template definition at `offset`, parsed on first use and cached for the chunk. */

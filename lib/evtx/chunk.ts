@@ -15,6 +15,7 @@ import { CHUNK_SIZE } from './chunk-stream.ts';
 import { EvtxFormatError } from './evtx-format-error.ts';
 import { type ExpansionBudget, RecordBudgetError } from './expansion-budget.ts';
 import type { EvtxItem } from './evtx-item.ts';
+import { renderInlineRecord } from './inline-record.ts';
 import { renderRecord } from './render-record.ts';
 import { firstWinsValue, type RepeatedData, repeatedNames } from './repeated-data.ts';
 
@@ -150,9 +151,15 @@ export function readChunk(bytes: Uint8Array, place: ChunkPlace, budget: Expansio
     let item: ChunkItem;
     try {
       tables.depth = 0;
-      const nodes = parseFragment(tables, offset + RECORD_HEADER_SIZE, offset + size - 4, false);
       repeats.clear(); // also after a record that stopped half-way
-      const value = renderRecord(nodes, budget, repeats);
+      // A record written without templates is rendered from its bytes; a template instance
+      // (or anything the inline reader gives back) is parsed and rendered from the tree.
+      let value = renderInlineRecord(tables, offset + RECORD_HEADER_SIZE, offset + size - 4, budget, repeats);
+      if (value === undefined) {
+        const nodes = parseFragment(tables, offset + RECORD_HEADER_SIZE, offset + size - 4, false);
+        repeats.clear();
+        value = renderRecord(nodes, budget, repeats);
+      }
       if (repeats.size === 0) item = { kind: 'record', recordId, chunk: place.index, value };
       else {
         const repeated = { names: repeatedNames(repeats), firstWins: firstWinsValue(value, repeats) as Record<string, unknown> };

@@ -39,7 +39,7 @@ import type { Scalar } from './value-types.ts';
 export type JsonValue = Scalar | null | JsonValue[] | { [key: string]: JsonValue };
 export type JsonObject = { [key: string]: JsonValue };
 
-const MAX_NODES_PER_RECORD = 100_000;
+export const MAX_NODES_PER_RECORD = 100_000;
 const NO_VALUES: readonly SubstitutionValue[] = [];
 /** No array item is standing in for a substitution. */
 const NO_ITEM = -1;
@@ -275,7 +275,7 @@ function renderElement(element: XmlElement, values: readonly SubstitutionValue[]
     const out: JsonObject = {};
     if (hasAttrs) out['#attributes'] = attributesOf(attrBase);
     if (hasText) out['#text'] = textValue(textBase);
-    addChildren(out, childBase, mode === CONTAINER);
+    putChildren(out, childNames, childValues, childDataNames, childBase, childTop, mode === CONTAINER, repeats);
     result = out;
   }
   textTop = textBase;
@@ -325,12 +325,25 @@ function lonePiece(nodes: readonly Content[], values: readonly SubstitutionValue
   return LONE_PIECE;
 }
 
-function addChildren(out: JsonObject, childBase: number, isDataContainer: boolean): void {
-  const end = childTop;
+/**
+ * Puts an element's rendered children `[base, end)` (name, value, Data Name) into its object:
+ * `Data` items of a data container by their Name (or as `Data: {"#text": ...}`), the others by
+ * name with `_1`, `_2`, ... for repeats. Shared with inline-record.ts, which keeps its own stacks.
+ */
+export function putChildren(
+  out: JsonObject,
+  names: readonly string[],
+  values: readonly JsonValue[],
+  dataNames: readonly (string | undefined)[],
+  base: number,
+  end: number,
+  isDataContainer: boolean,
+  repeated: RepeatedData | undefined,
+): void {
   let flattenNamedData = false;
   if (isDataContainer) {
-    for (let i = childBase; i < end; i++) {
-      if (childDataNames[i] !== undefined) {
+    for (let i = base; i < end; i++) {
+      if (dataNames[i] !== undefined) {
         flattenNamedData = true;
         break;
       }
@@ -338,18 +351,18 @@ function addChildren(out: JsonObject, childBase: number, isDataContainer: boolea
   }
   let positionalDataDone = false;
   let suffixes: Map<string, number> | undefined;
-  for (let i = childBase; i < end; i++) {
-    const name = childNames[i]!;
+  for (let i = base; i < end; i++) {
+    const name = names[i]!;
     if (isDataContainer && name === 'Data') {
       if (flattenNamedData) {
-        const dataName = childDataNames[i];
+        const dataName = dataNames[i];
         if (dataName === undefined) continue;
-        if (repeats !== undefined && Object.hasOwn(out, dataName)) noteRepeat(repeats, out, dataName);
-        setKey(out, dataName, childValues[i]!);
+        if (repeated !== undefined && Object.hasOwn(out, dataName)) noteRepeat(repeated, out, dataName);
+        setKey(out, dataName, values[i]!);
       } else if (!positionalDataDone) {
         positionalDataDone = true;
         const items: JsonValue[] = [];
-        for (let j = i; j < end; j++) if (childNames[j] === 'Data') items.push(childValues[j]!);
+        for (let j = i; j < end; j++) if (names[j] === 'Data') items.push(values[j]!);
         out['Data'] = { '#text': items.length === 1 ? items[0]! : items };
       }
       continue;
@@ -362,7 +375,7 @@ function addChildren(out: JsonObject, childBase: number, isDataContainer: boolea
       suffixes.set(key, suffix + 1);
       key = `${key}_${suffix}`;
     }
-    setKey(out, key, childValues[i]!);
+    setKey(out, key, values[i]!);
   }
 }
 
@@ -392,7 +405,7 @@ function firstArraySlot(element: XmlElement, values: readonly SubstitutionValue[
 }
 
 /** Element and attribute names come from the file: never let one be taken as `__proto__`. */
-function setKey(object: JsonObject, key: string, value: JsonValue): void {
+export function setKey(object: JsonObject, key: string, value: JsonValue): void {
   if (key === '__proto__') Object.defineProperty(object, key, { value, enumerable: true, writable: true, configurable: true });
   else object[key] = value;
 }
