@@ -21,6 +21,7 @@
 import { type Content, ROLE_CONTAINER, ROLE_DATA, type SubstitutionValue, type TemplateDefinition, type XmlElement } from './binxml.ts';
 import type { JsonObject, JsonValue } from './render-record.ts';
 import type { Scalar } from './value-types.ts';
+import { type CompiledPlan, type NestedCode, nestedCode, type PlanHelpers, type RootCode, rootCode } from './plan-code.ts';
 
 /** One element of a plan: how it renders, and what it counts. */
 interface ElementPlan {
@@ -53,6 +54,9 @@ export interface TemplatePlan {
   /** Nodes and characters the record counts whatever its values (values' characters aside). */
   readonly fixedNodes: number;
   readonly fixedChars: number;
+  /** The plan as code (plan-code.ts): a record's template, or a BinXML value's (`nested`). */
+  readonly root: CompiledPlan<RootCode> | undefined;
+  readonly nested: CompiledPlan<NestedCode> | undefined;
 }
 
 const PLAIN = 0;
@@ -95,7 +99,77 @@ function compileTemplate(template: TemplateDefinition, nested: boolean): Templat
     roots.push(plan);
     rootNames.push(node.name);
   }
-  return { roots, rootNames, fixedNodes: nodes, fixedChars };
+  return sharedPlan(roots, rootNames, nodes, fixedChars, nested);
+}
+
+/**
+ * Plans by what they count and their root names, each list holding the distinct plans seen
+ * under that key: the same template in another chunk (or file) is recognised by comparing its
+ * plan, and takes the plan already made, with its code (plan-code.ts). Bounded: cleared when full.
+ */
+const sharedPlans = new Map<string, TemplatePlan[]>();
+const MAX_SHARED_KEYS = 1024;
+const MAX_PLANS_PER_KEY = 8;
+
+function sharedPlan(roots: ElementPlan[], rootNames: string[], fixedNodes: number, chars: number, nested: boolean): TemplatePlan {
+  const key = `${nested ? 'n' : 'r'}${fixedNodes}:${chars}:${rootNames.join('\u0000')}`;
+  let list = sharedPlans.get(key);
+  if (list !== undefined) {
+    for (const plan of list) if (sameList(plan.rootNames, rootNames) && sameElements(plan.roots, roots)) return plan;
+  } else {
+    if (sharedPlans.size >= MAX_SHARED_KEYS) sharedPlans.clear();
+    sharedPlans.set(key, (list = []));
+  }
+  const plan: TemplatePlan = {
+    roots,
+    rootNames,
+    fixedNodes,
+    fixedChars: chars,
+    root: nested ? undefined : rootCode(roots, rootNames, HELPERS),
+    nested: nested ? nestedCode(roots, rootNames, HELPERS) : undefined,
+  };
+  if (list.length >= MAX_PLANS_PER_KEY) list.shift();
+  list.push(plan);
+  return plan;
+}
+
+/** Whether two plans render alike: every field rendering reads, compared all the way down. */
+function sameElements(a: readonly (ElementPlan | null)[], b: readonly (ElementPlan | null)[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) {
+    const x = a[i]!;
+    const y = b[i]!;
+    if (x === null || y === null) {
+      if (x !== y) return false;
+      continue;
+    }
+    if (
+      x.mode !== y.mode ||
+      x.text !== y.text ||
+      x.sub !== y.sub ||
+      x.nestedSub !== y.nestedSub ||
+      x.positionalData !== y.positionalData ||
+      x.dataName !== y.dataName ||
+      !sameList(x.attrNames, y.attrNames) ||
+      !sameList(x.attrTexts, y.attrTexts) ||
+      !sameList(x.attrSubs, y.attrSubs) ||
+      !sameList(x.keys, y.keys)
+    ) {
+      return false;
+    }
+    if (x.children === undefined || y.children === undefined) {
+      if (x.children !== y.children) return false;
+    } else if (!sameElements(x.children, y.children)) {
+      return false;
+    }
+  }
+  return true;
+}
+
+function sameList<T>(a: readonly T[], b: readonly T[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
 }
 
 function compileElement(element: XmlElement, mode: number): ElementPlan | null {
@@ -207,8 +281,7 @@ export function renderPlan(plan: TemplatePlan, values: readonly SubstitutionValu
   recordNodes = 1 + plan.fixedNodes; // the record's fragment holds the one instance
   recordChars = plan.fixedChars;
   planFailed = false;
-  const out: JsonObject = {};
-  for (let i = 0; i < plan.roots.length; i++) out[plan.rootNames[i]!] = renderElement(plan.roots[i]!, values);
+  const out = plan.root!.code(values, plan.root!.consts);
   return planFailed ? undefined : out;
 }
 
@@ -259,16 +332,11 @@ function renderNested(values: readonly SubstitutionValue[], index: number, out: 
   }
   recordNodes += 1 + plan.fixedNodes;
   recordChars += plan.fixedChars;
-  for (let i = 0; i < plan.roots.length; i++) {
-    const key = plan.rootNames[i]!;
-    if (keySet.has(key) || Object.hasOwn(out, key)) {
-      planFailed = true; // a repeated name: suffixes
-      return;
-    }
-    out[key] = renderElement(plan.roots[i]!, only.values);
-  }
+  // false: a name already there (suffixes), which the general walk renders.
+  if (!plan.nested!.code(only.values, plan.nested!.consts, out, keySet)) planFailed = true;
 }
 
+/** The plan's walk: left for the shapes plan-code.ts does not write out (`Data` lists). */
 function renderElement(plan: ElementPlan, values: readonly SubstitutionValue[]): JsonValue {
   let attributes: JsonObject | undefined;
   const names = plan.attrNames;
@@ -311,3 +379,5 @@ function renderElement(plan: ElementPlan, values: readonly SubstitutionValue[]):
   if (items !== undefined && items.length === 1) (out['Data'] as JsonObject)['#text'] = items[0]!;
   return out;
 }
+
+const HELPERS: PlanHelpers = { piece, nested: renderNested, element: renderElement as PlanHelpers['element'] };
