@@ -8,6 +8,7 @@
  * (|n| > 2^53 - 1) is written as its exact decimal string instead of a rounded number.
  */
 import { EvtxFormatError, need } from './evtx-format-error.ts';
+import { FormattedCache } from './formatted-cache.ts';
 import { decodeLatin1, decodeLatin1UntilNul, decodeUtf16Array, decodeUtf16UntilNul } from './utf16.ts';
 
 export const VALUE_NULL = 0x00;
@@ -62,10 +63,10 @@ export function decodeSizedValue(
     case 0x23: // EvtXml: opaque, shown as its bytes
       return size === 0 ? null : hexUpper(bytes, start, size);
     case VALUE_SID:
-      return size === 0 ? null : formatSid(bytes, view, start, size);
+      return size === 0 ? null : cachedSid(bytes, view, start, size);
     case VALUE_SIZE_T:
       if (size === 4) return '0x' + view.getUint32(start, true).toString(16);
-      if (size === 8) return hex64(view, start);
+      if (size === 8) return cachedHex64(bytes, view, start);
       throw new EvtxFormatError(start, `SizeT value of ${size} bytes (expected 4 or 8)`);
     default: {
       const itemSize = FIXED_SIZE[type]!;
@@ -97,11 +98,11 @@ export function decodeFixed(bytes: Buffer, view: DataView, type: number, start: 
     case 0x0b: return formatFloat32(view.getFloat32(start, true));
     case 0x0c: return formatFloat(view.getFloat64(start, true));
     case 0x0d: return view.getUint32(start, true) !== 0;
-    case 0x0f: return formatGuid(bytes, start);
+    case 0x0f: return cachedGuid(bytes, start);
     case 0x11: return formatFiletime(view, start);
     case 0x12: return formatSystemtime(view, start);
     case 0x14: return '0x' + view.getUint32(start, true).toString(16);
-    case 0x15: return hex64(view, start);
+    case 0x15: return cachedHex64(bytes, view, start);
     default:
       throw new EvtxFormatError(start, `value type 0x${type.toString(16)} is not fixed-size`);
   }
@@ -143,6 +144,24 @@ function decodeSidArray(bytes: Buffer, view: DataView, start: number, size: numb
     at += length;
   }
   return items;
+}
+
+// GUIDs, SIDs and 64-bit hex values repeat across records: formatted once (formatted-cache.ts).
+const guids = new FormattedCache(16, 256);
+const sids = new FormattedCache(68, 256); // 8 + 15 sub-authorities, the most Windows writes
+const hex64s = new FormattedCache(8, 64);
+
+function cachedGuid(bytes: Buffer, at: number): string {
+  return guids.get(bytes, at, 16) ?? guids.set(bytes, at, 16, formatGuid(bytes, at));
+}
+
+function cachedSid(bytes: Buffer, view: DataView, start: number, size: number): string {
+  if (size > 68) return formatSid(bytes, view, start, size);
+  return sids.get(bytes, start, size) ?? sids.set(bytes, start, size, formatSid(bytes, view, start, size));
+}
+
+function cachedHex64(bytes: Buffer, view: DataView, at: number): string {
+  return hex64s.get(bytes, at, 8) ?? hex64s.set(bytes, at, 8, hex64(view, at));
 }
 
 /** A SID value: revision, sub-authority count, 48-bit big-endian authority, 32-bit LE sub-authorities. */
