@@ -13,43 +13,10 @@ interface SliceBuffer {
 const HAS_UCS2_SLICE = typeof (Buffer.prototype as unknown as Partial<SliceBuffer>).ucs2Slice === 'function';
 const HAS_LATIN1_SLICE = typeof (Buffer.prototype as unknown as Partial<SliceBuffer>).latin1Slice === 'function';
 
-/**
- * The strings decoded lately, by a hash of their bytes: the same few thousand strings come back
- * all the time (a pass over the corpus decodes 120,000 strings, 6,800 of them distinct: channel,
- * computer and provider names, `%%1833`, `-`, SIDs' owners, field names). Hashing the bytes and
- * comparing them with the string found costs a fraction of a native decode plus its allocation,
- * and the garbage collector sees fewer strings. Direct-mapped, fixed size; a collision (a
- * crafted one too) is only a miss. Long strings (command lines, scripts) are decoded directly.
- */
-const CACHE_SLOTS = 4096;
-const MAX_CACHED_UNITS = 128;
-const cachedText: string[] = new Array<string>(CACHE_SLOTS).fill('');
-const cachedHash = new Int32Array(CACHE_SLOTS);
-
 /** Decodes `units` UTF-16LE code units starting at `start`. The caller has checked the bounds. */
 export function decodeUtf16(bytes: Buffer, start: number, units: number): string {
   if (units <= 0) return '';
   const end = start + units * 2;
-  if (units > MAX_CACHED_UNITS) return slice(bytes, start, end);
-  let hash = units;
-  for (let i = start; i < end; i += 2) hash = Math.imul(hash ^ (bytes[i]! | (bytes[i + 1]! << 8)), 0x01000193);
-  const slot = (hash ^ (hash >>> 16)) & (CACHE_SLOTS - 1);
-  const cached = cachedText[slot]!;
-  if (cachedHash[slot] === hash && cached.length === units && sameUnits(cached, bytes, start)) return cached;
-  const text = slice(bytes, start, end);
-  cachedText[slot] = text;
-  cachedHash[slot] = hash;
-  return text;
-}
-
-function sameUnits(text: string, bytes: Buffer, start: number): boolean {
-  for (let k = 0, i = start; k < text.length; k++, i += 2) {
-    if (text.charCodeAt(k) !== (bytes[i]! | (bytes[i + 1]! << 8))) return false;
-  }
-  return true;
-}
-
-function slice(bytes: Buffer, start: number, end: number): string {
   return HAS_UCS2_SLICE ? (bytes as unknown as SliceBuffer).ucs2Slice(start, end) : bytes.toString('utf16le', start, end);
 }
 
