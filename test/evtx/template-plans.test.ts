@@ -144,7 +144,7 @@ describe('template plans as code', () => {
     for (let i = 0; i < records.length; i++) {
       const size = view.getUint32(offset + 4, true);
       const top = parseFragment(tables, offset + 24, offset + size - 4, false)[0] as TemplateInstance;
-      const value = top.values[4] as { nodes: TemplateInstance[] };
+      const value = top.values[4] as { nodes: readonly TemplateInstance[] };
       nestedTemplates.push(value.nodes[0]!.template);
       offset += size;
     }
