@@ -77,8 +77,56 @@ let planFailed = false;
  * element's children); null when it has none. Cached on the template, for its chunk.
  */
 export function templatePlan(template: TemplateDefinition, nested: boolean): TemplatePlan | null {
-  if (nested) return template.nestedPlan !== undefined ? template.nestedPlan : (template.nestedPlan = compileTemplate(template, true));
-  return template.plan !== undefined ? template.plan : (template.plan = compileTemplate(template, false));
+  if (nested) return template.nestedPlan !== undefined ? template.nestedPlan : (template.nestedPlan = planFor(template, true));
+  return template.plan !== undefined ? template.plan : (template.plan = planFor(template, false));
+}
+
+/**
+ * Templates already planned, by their top-level node count and first name: a chunk's copy of a
+ * template whose tree is the same as one planned before (in an earlier chunk or file) takes its
+ * plan, or its lack of one, without compiling again. Bounded: cleared when full.
+ */
+const plannedTrees = new Map<string, { nodes: readonly Content[]; plan: TemplatePlan | null }[]>();
+const MAX_TREE_KEYS = 512;
+const MAX_TREES_PER_KEY = 4;
+
+function planFor(template: TemplateDefinition, nested: boolean): TemplatePlan | null {
+  const nodes = template.nodes;
+  const first = nodes[0];
+  const key = `${nested ? 'n' : 'r'}${nodes.length}:${first !== undefined && typeof first !== 'string' && first.kind === 'element' ? first.name : ''}`;
+  let list = plannedTrees.get(key);
+  if (list !== undefined) {
+    for (const entry of list) if (sameContent(entry.nodes, nodes)) return entry.plan;
+  } else {
+    if (plannedTrees.size >= MAX_TREE_KEYS) plannedTrees.clear();
+    plannedTrees.set(key, (list = []));
+  }
+  const plan = compileTemplate(template, nested);
+  if (list.length >= MAX_TREES_PER_KEY) list.shift();
+  list.push({ nodes, plan });
+  return plan;
+}
+
+/** Whether two template trees are the same (texts, names, substitution indexes); an instance never is. */
+function sameContent(a: readonly Content[], b: readonly Content[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) {
+    const x = a[i]!;
+    const y = b[i]!;
+    if (typeof x === 'string' || typeof y === 'string') {
+      if (x !== y) return false;
+    } else if (x.kind === 'substitution' && y.kind === 'substitution') {
+      if (x.index !== y.index) return false;
+    } else if (x.kind === 'element' && y.kind === 'element') {
+      if (x.name !== y.name || x.attrs.length !== y.attrs.length || !sameContent(x.content, y.content)) return false;
+      for (let k = 0; k < x.attrs.length; k++) {
+        if (x.attrs[k]!.name !== y.attrs[k]!.name || !sameContent(x.attrs[k]!.value, y.attrs[k]!.value)) return false;
+      }
+    } else {
+      return false;
+    }
+  }
+  return true;
 }
 
 function compileTemplate(template: TemplateDefinition, nested: boolean): TemplatePlan | null {
