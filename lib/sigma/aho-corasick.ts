@@ -14,11 +14,12 @@ export type ScanMode = 0 | 1 | 2 | 3;
 /**
  * Table entries (4 bytes each) for the dense rows of the busiest states. A row has one entry
  * per ASCII character class (the ASCII characters the needles use, plus one for all others),
- * so an automaton with a small alphabet gets rows for many more states. At most 1 MiB per
- * automaton: deep states of the big CommandLine/Image automata fall back to the sparse edges
- * often, and 4x the rows made corpus matching about 40% faster for ~15 MB more RSS.
+ * so an automaton with a small alphabet gets rows for many more states. At most 256 KiB per
+ * automaton: deep states of the big CommandLine/Image automata fall back to the sparse edges.
+ * 2^18 entries (1 MiB) matched the SigmaHQ pack over the NXLog corpus no faster in alternated
+ * runs (issue 18, twice) and held 21 MB of tables against 8 MB.
  */
-const DENSE_ENTRIES = 1 << 18;
+const DENSE_ENTRIES = 1 << 16;
 
 /** Every folded character of `String(x)` for a number or boolean: digits, sign, point, exponent, Infinity, NaN, true, false. */
 const NUMBER_TEXT_CHARS = '0123456789+-.einftyaruls';
