@@ -17,7 +17,7 @@ import { describeRuleErrors, loadRulesWithContent, RULE_OPTIONS } from '../rule-
 import { writeCompiledPack } from '../../rules/compiled-pack.ts';
 import { planInputs } from '../scan/inputs.ts';
 import { createProgress } from '../scan/progress.ts';
-import { runScan, whyOneThread } from '../scan/run-scan.ts';
+import { runScan, SPLIT_FROM_BYTES, whyOneThread } from '../scan/run-scan.ts';
 import type { FileScanSettings } from '../scan/scan-file.ts';
 import { formatSummary } from '../scan/run-stats.ts';
 import { version } from '../version.ts';
@@ -80,7 +80,12 @@ OCSF Detection Findings the function publishes`,
     threads: {
       type: 'string',
       value: 'N',
-      help: `scan N files at once in worker threads (default: the ${availableParallelism()} cores here when the\nfiles add up to 64 MiB or more, else 1); 1 scans in this thread. Output is the\nsame and in the same order either way; --state uses one thread (its\ncorrelations need the files in order)`,
+      help: `scan N files at once in worker threads (default: the ${availableParallelism()} cores here when the\nfiles add up to 64 MiB or more, else 1), and split a file of --split-from bytes\nor more across them; 1 scans in this thread. Output is the same and in the same\norder either way; --state uses one thread (its correlations need the files in\norder), and a pack with EQL sequences or Sigma correlations splits no file`,
+    },
+    'split-from': {
+      type: 'string',
+      value: 'BYTES',
+      help: 'with --threads > 1: a file of this many bytes or more is read and matched in\npieces by every thread (EVTX chunk ranges; batches of records cut here from a\ntext log, compressed or not); default 67108864 (64 MiB)',
     },
     ...LIMIT_OPTIONS,
   },
@@ -182,11 +187,17 @@ errors. A closed stdout (| head) ends winsift quietly by SIGPIPE (status 141 in 
     };
     const oneThread = whyOneThread(settings);
     if (oneThread && threadsAsked !== undefined && threadsAsked > 1) progress.log(`winsift: ${oneThread}\n`);
+    const threads = threadsAsked ?? defaultThreads(plan.files.reduce((n, f) => n + (f.size ?? 0), 0));
+    const splitFromBytes = values['split-from'] === undefined ? SPLIT_FROM_BYTES : wholeNumber('split-from', values['split-from'], 1);
+    if (!oneThread && threads > 1 && pack.detector.keepsState?.() === true && plan.files.some((f) => f.path !== '-' && (f.size ?? 0) >= splitFromBytes)) {
+      progress.log('winsift: the pack has rules spanning events (EQL sequences, Sigma correlations), which need each file\'s events in order: no file is split across threads\n');
+    }
     const stats = await runScan({
       plan,
       detector: pack.detector,
       settings,
-      threads: threadsAsked ?? defaultThreads(plan.files.reduce((n, f) => n + (f.size ?? 0), 0)),
+      threads,
+      splitFromBytes,
       // Workers get the pack compiled here, as JSON: they parse no YAML (lib/rules/compiled-pack.ts).
       workerPack: () => ({ packText: writeCompiledPack(content, { name: 'local', config: null, now: null }), packVersion: pack.version }),
       outputs,
