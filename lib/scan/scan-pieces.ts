@@ -66,6 +66,8 @@ export interface PieceScanOptions extends Omit<ScanOptions, 'crossObject'> {
 export const EVTX_CHUNKS_PER_PIECE = 16;
 export const RECORDS_PER_PIECE = 2048;
 export const BYTES_PER_PIECE = 1 << 20;
+/** What a file stream reads at a time (`createReadStream`'s default highWaterMark). */
+const STREAM_PIECE = 65536;
 
 export async function scanPieces(source: PieceSource, options: PieceScanOptions): Promise<ObjectResult> {
   const started = performance.now();
@@ -120,6 +122,9 @@ export async function scanPieces(source: PieceSource, options: PieceScanOptions)
       fold.note(error.message);
     }
   }
+  // A file stopped early: one thread had read it through a stream of 64 KiB pieces (a file
+  // stream's default), so up to the end of the piece holding the chunk it stopped in.
+  if (source.kind === 'evtx-file' && (fatal || deferred)) bytesIn = Math.min(source.size, Math.ceil(bytesIn / STREAM_PIECE) * STREAM_PIECE);
   return closeScan({ uri, started, bytesIn: counted ? counted.bytes : bytesIn, counts: fold.counts, fatal, deferred, state: undefined, sink });
 }
 
@@ -231,9 +236,16 @@ class ItemFold {
     let next = 0;
     for (let i = 0; i < kinds.length; i++) {
       const kind = kinds[i]!;
-      const detail = kind === UNREADABLE || kind === NOTED_EVENT ? details[next++] : undefined;
-      await this.addItem(kind, detail);
+      if (kind === UNREADABLE || kind === NOTED_EVENT) await this.addItem(kind, details[next++]);
+      else this.addPlain(kind);
     }
+  }
+
+  /** A plain event or a skipped record: counted, nothing to wait for (most items). */
+  addPlain(kind: number): void {
+    this.index++;
+    if (kind === PLAIN_EVENT) this.counts.events++;
+    else this.counts.skipped++;
   }
 
   /** One item: `detail` for an unreadable or noted one. */
@@ -414,8 +426,8 @@ class EvtxFold {
     let next = firstDetailAt(details, from);
     for (let r = from; r < to; r++) {
       const kind = kinds[r]!;
-      const detail = details[next]?.at === r ? details[next++] : undefined;
-      await this.fold.addItem(kind, detail);
+      if (kind === PLAIN_EVENT || kind === SKIPPED) this.fold.addPlain(kind);
+      else await this.fold.addItem(kind, details[next]?.at === r ? details[next++] : undefined);
     }
   }
 }

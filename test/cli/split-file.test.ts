@@ -26,6 +26,7 @@ import { EVTX_CHUNKS_PER_PIECE, RECORDS_PER_PIECE, type PieceRunner } from '../.
 import { scanPiece } from '../../lib/scan/scan-piece.ts';
 import { hasShared, sharedPath } from '../support/shared-corpus.ts';
 import { buildEvtxFile, type EventSpec } from './support/evtx-events.ts';
+import { Bytes, buildEvtx, FRAGMENT_HEADER, templateDefinition } from '../evtx/evtx-builder.ts';
 import { ROOT, runCli } from './support/run-cli.ts';
 
 const SAMPLE = join(ROOT, 'samples/winlogbeat-bits.ndjson');
@@ -113,6 +114,27 @@ function ndjsonGz(): string {
   const half = bytes.indexOf(0x0a, bytes.length >> 1) + 1;
   const path = join(dir, 'events.ndjson.gz');
   writeFileSync(path, Buffer.concat([gzipSync(bytes.subarray(0, half)), gzipSync(bytes.subarray(half))]));
+  return path;
+}
+
+/**
+ * 40 generated chunks with, as chunk 20 (the second piece), one whose four records each render
+ * ~3.9 M characters from one template (test/evtx/expansion-budget.test.ts): with
+ * --max-expansion-ratio 5 the file stops at its third record, after every item before it.
+ */
+function expansionBomb(): string {
+  const template = new Bytes().u8(...FRAGMENT_HEADER);
+  for (let i = 0; i < 1000; i++) template.u8(0x0d).u16(0).u8(0x01);
+  const value = 'c'.repeat(3900);
+  const record = () => {
+    const body = new Bytes().u8(...FRAGMENT_HEADER).u8(0x0c, 0x01).u32(0).u32(0xf000).u32(1).u16(value.length * 2).u8(0x01).u8(0).utf16(value);
+    return body.u8(0x00).bytes();
+  };
+  const bomb = buildEvtx([record(), record(), record(), record()], [{ offset: 0xf000, bytes: templateDefinition(template.u8(0x00)) }]).subarray(4096);
+  const file = buildEvtxFile(Array.from({ length: 40 }, (_, c) => Array.from({ length: 20 }, (_, i) => ({ eventId: i % 5 === 0 ? 4242 : 4688, computer: `pc-${c % 4}` }))));
+  file.set(bomb, 4096 + 20 * CHUNK);
+  const path = join(dir, 'bomb.evtx');
+  writeFileSync(path, file);
   return path;
 }
 
@@ -316,6 +338,18 @@ describe('scan --threads 2 --split-from 1 writes what --threads 1 writes (the CL
     expect(two.stdout).toBe(one.stdout);
     expect(timeless(two.stderr)).toBe(timeless(one.stderr));
     expect(one.stdout.length).toBeGreaterThan(0);
+  }, 60_000);
+
+  it('an .evtx that renders out of proportion stops where one thread stops, with the same error and counts', async () => {
+    const path = expansionBomb();
+    const args = ['--rules', rules, '--format', 'jsonl', '--max-expansion-ratio', '5', path];
+    const one = await runCli(['scan', '--threads', '1', ...args]);
+    const two = await runCli(['scan', '--threads', '2', '--split-from', '1', ...args]);
+    expect(one.code).toBe(2);
+    expect(one.stderr).toMatch(/bomb\.evtx: chunk 20 at offset 0x141000: EVTX templates render \d+ characters from 1380352 bytes .* \(400 events read before\)/);
+    expect(two.code).toBe(one.code);
+    expect(two.stdout).toBe(one.stdout);
+    expect(timeless(two.stderr)).toBe(timeless(one.stderr));
   }, 60_000);
 
   it.skipIf(!hasShared)('the largest corpus .evtx with the SigmaHQ Windows rules (../shared corpus)', async () => {

@@ -18,6 +18,7 @@ import { writeCompiledPack } from '../../rules/compiled-pack.ts';
 import { planInputs } from '../scan/inputs.ts';
 import { createProgress } from '../scan/progress.ts';
 import { runScan, SPLIT_FROM_BYTES, whyOneThread } from '../scan/run-scan.ts';
+import { workBytes } from '../scan/work-size.ts';
 import type { FileScanSettings } from '../scan/scan-file.ts';
 import { formatSummary } from '../scan/run-stats.ts';
 import { version } from '../version.ts';
@@ -80,12 +81,12 @@ OCSF Detection Findings the function publishes`,
     threads: {
       type: 'string',
       value: 'N',
-      help: `scan N files at once in worker threads (default: the ${availableParallelism()} cores here when the\nfiles add up to 64 MiB or more, else 1), and split a file of --split-from bytes\nor more across them; 1 scans in this thread. Output is the same and in the same\norder either way; --state uses one thread (its correlations need the files in\norder), and a pack with EQL sequences or Sigma correlations splits no file`,
+      help: `scan N files at once in worker threads (default: the ${availableParallelism()} cores here when the\nfiles add up to 64 MiB or more, a compressed file counting 10 times its size;\nelse 1), and split a file of --split-from bytes or more across them; 1 scans in\nthis thread. Output is the same and in the same order either way; --state uses\none thread (its correlations need the files in order), and a pack with EQL\nsequences or Sigma correlations splits no file`,
     },
     'split-from': {
       type: 'string',
       value: 'BYTES',
-      help: 'with --threads > 1: a file of this many bytes or more is read and matched in\npieces by every thread (EVTX chunk ranges; batches of records cut here from a\ntext log, compressed or not); default 67108864 (64 MiB)',
+      help: 'with --threads > 1: a file of this many bytes or more (a compressed one counting\n10 times its size) is read and matched in pieces by every thread (EVTX chunk\nranges; batches of records cut here from a text log, compressed or not);\ndefault 67108864 (64 MiB)',
     },
     ...LIMIT_OPTIONS,
   },
@@ -187,9 +188,9 @@ errors. A closed stdout (| head) ends winsift quietly by SIGPIPE (status 141 in 
     };
     const oneThread = whyOneThread(settings);
     if (oneThread && threadsAsked !== undefined && threadsAsked > 1) progress.log(`winsift: ${oneThread}\n`);
-    const threads = threadsAsked ?? defaultThreads(plan.files.reduce((n, f) => n + (f.size ?? 0), 0));
+    const threads = threadsAsked ?? defaultThreads(plan.files.reduce((n, f) => n + workBytes(f), 0));
     const splitFromBytes = values['split-from'] === undefined ? SPLIT_FROM_BYTES : wholeNumber('split-from', values['split-from'], 1);
-    if (!oneThread && threads > 1 && pack.detector.keepsState?.() === true && plan.files.some((f) => f.path !== '-' && (f.size ?? 0) >= splitFromBytes)) {
+    if (!oneThread && threads > 1 && pack.detector.keepsState?.() === true && plan.files.some((f) => workBytes(f) >= splitFromBytes)) {
       progress.log('winsift: the pack has rules spanning events (EQL sequences, Sigma correlations), which need each file\'s events in order: no file is split across threads\n');
     }
     const stats = await runScan({
@@ -230,7 +231,8 @@ errors. A closed stdout (| head) ends winsift quietly by SIGPIPE (status 141 in 
 export const run = command.run;
 
 /**
- * Below this many bytes in all, a scan without `--threads` runs in one thread: each worker costs
+ * Below this many bytes in all (`workBytes`: a compressed file counts ten times its size), a scan
+ * without `--threads` runs in one thread: each worker costs
  * about 0.9 s of CPU (start-up, its own JIT warm-up and GC; bench/threads.ts), about what
  * scanning 64 MiB costs here, so a smaller scan would only be slower.
  */

@@ -13,12 +13,14 @@ import type { AlertSink } from '../../alerts/alert-sink.ts';
 import type { IngestOptions } from '../../ingest/ingest-item.ts';
 import type { Detector } from '../../rules/rule.ts';
 import { deadlineIn } from '../../ingest/deadline.ts';
+import { resolveLimits } from '../../ingest/limits.ts';
 import { ScanDeferredError, ScanFailedError, scanStream } from '../../scan/scan-stream.ts';
 import type { ScanSummary } from '../../scan/scan-summary.ts';
 import type { CrossObjectState } from '../../state/cross-object-state.ts';
 import type { InputFile } from './inputs.ts';
 import { ruleSelector, type RuleFilterSpec } from './rule-filter.ts';
 import { sniffLog } from './sniff-log.ts';
+import { workBytes } from './work-size.ts';
 
 export interface FileScanSettings {
   readonly ingest: Omit<IngestOptions, 'uri' | 'mayMatch'>;
@@ -73,14 +75,15 @@ export interface FileScanHooks {
 
 /**
  * Whether the file is scanned in pieces by several threads (lib/scan/scan-pieces.ts) rather than
- * read whole by one: it must be large enough to pay for it, not stdin (its bytes cannot be read
+ * read whole by one: it must be large enough to pay for it (`workBytes`: a compressed file
+ * counts ten times its size), not stdin (its bytes cannot be read
  * by offset, nor is its size known), and its answers must not depend on the order events are
  * matched in: not with `--state` (suppression and correlations across files), nor with a pack
  * whose rules keep state from one event to the next (EQL sequences, Sigma correlations), whose
  * `match` must see the file's events in order on one thread.
  */
 export function splitsFile(file: InputFile, detector: Detector, settings: FileScanSettings, fromBytes: number): boolean {
-  return file.path !== '-' && (file.size ?? 0) >= fromBytes && settings.crossObject === undefined && detector.keepsState?.() !== true;
+  return file.path !== '-' && settings.crossObject === undefined && detector.keepsState?.() !== true && workBytes(file) >= fromBytes;
 }
 
 export async function scanFile(
@@ -129,9 +132,11 @@ export async function scanFile(
 
   let records = 0;
   let bytes = 0;
-  const split = hooks.split && splitsFile(file, detector, settings, hooks.split.fromBytes) ? hooks.split.runner : undefined;
+  let split = hooks.split && splitsFile(file, detector, settings, hooks.split.fromBytes) ? hooks.split.runner : undefined;
   const evtx = split !== undefined && isRawEvtx(path);
-  const input = evtx ? undefined : path === '-' ? process.stdin : createReadStream(path);
+  // A raw .evtx over maxDecompressedBytes stops where one thread's byte meter stops it: read whole.
+  if (evtx && (file.size ?? 0) > resolveLimits(settings.ingest).maxDecompressedBytes) split = undefined;
+  const input = evtx && split ? undefined : path === '-' ? process.stdin : createReadStream(path);
   const counted = input && hooks.progress ? countBytes(input, (n) => hooks.progress?.((bytes += n), records)) : input;
   try {
     const options = {

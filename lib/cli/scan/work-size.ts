@@ -1,0 +1,40 @@
+/**
+ * How much scanning a file is, in bytes, for deciding whether threads pay (`--threads` default,
+ * `--split-from`): its size, and ten times that for a gzip or zstd file, the low end of what logs
+ * compress to (10-75:1, lib/ingest/README.md): a 20 MB `.ndjson.gz` is some 500 MB of records to
+ * parse and match, which is what the threads share. Known by the magic bytes, as ingest knows it.
+ */
+import { closeSync, openSync, readSync } from 'node:fs';
+import { gzip } from '../../ingest/compression/gzip.ts';
+import { zstd } from '../../ingest/compression/zstd.ts';
+import type { InputFile } from './inputs.ts';
+
+export const COMPRESSED_WEIGHT = 10;
+
+const known = new WeakMap<InputFile, number>();
+
+export function workBytes(file: InputFile): number {
+  if (file.path === '-' || file.size === undefined) return 0;
+  let bytes = known.get(file);
+  if (bytes === undefined) {
+    bytes = isCompressed(file.path) ? file.size * COMPRESSED_WEIGHT : file.size;
+    known.set(file, bytes);
+  }
+  return bytes;
+}
+
+function isCompressed(path: string): boolean {
+  const head = Buffer.alloc(4);
+  let fd: number;
+  try {
+    fd = openSync(path, 'r');
+  } catch {
+    return false; // the scan says why it cannot be read
+  }
+  try {
+    const n = readSync(fd, head, 0, head.length, 0);
+    return [gzip, zstd].some((codec) => n >= codec.magicLength && codec.matches(head.subarray(0, n)));
+  } finally {
+    closeSync(fd);
+  }
+}
