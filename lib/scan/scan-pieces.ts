@@ -184,18 +184,24 @@ async function* recordPieces(records: AsyncIterable<FramedRecord>, framing: Excl
     bad = [];
     return piece;
   };
-  for await (const record of records) {
-    const size = record.kind === 'record' ? record.bytes.length : 0;
-    if (ends.length > 0 && (ends.length >= RECORDS_PER_PIECE || used + size > bytes.length)) yield take();
-    if (size > bytes.length) bytes = new Uint8Array(size);
-    if (record.kind === 'record') {
-      bytes.set(record.bytes, used);
-      used += size;
-    } else {
-      bad.push({ at: ends.length, reason: record.reason });
+  try {
+    for await (const record of records) {
+      const size = record.kind === 'record' ? record.bytes.length : 0;
+      if (ends.length > 0 && (ends.length >= RECORDS_PER_PIECE || used + size > bytes.length)) yield take();
+      if (size > bytes.length) bytes = new Uint8Array(size);
+      if (record.kind === 'record') {
+        bytes.set(record.bytes, used);
+        used += size;
+      } else {
+        bad.push({ at: ends.length, reason: record.reason });
+      }
+      ends.push(used);
+      locations.push(record.location);
     }
-    ends.push(used);
-    locations.push(record.location);
+  } catch (error) {
+    // Reading stopped (a corrupt or cut stream): the records framed before it are still read.
+    if (ends.length > 0) yield take();
+    throw error;
   }
   if (ends.length > 0) yield take();
 }

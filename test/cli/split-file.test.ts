@@ -138,6 +138,14 @@ function expansionBomb(): string {
   return path;
 }
 
+/** The gzip NDJSON file cut inside its second member: read up to there, then "not read whole". */
+function cutGz(): string {
+  const whole = readFileSync(ndjsonGz());
+  const path = join(dir, 'cut.ndjson.gz');
+  writeFileSync(path, whole.subarray(0, whole.length - 5000));
+  return path;
+}
+
 function largestCorpusEvtx(): string | undefined {
   if (!hasShared) return undefined;
   const root = sharedPath('corpus/evtx');
@@ -182,6 +190,7 @@ describe('a file scanned in pieces gives what one thread gives (pieces answered 
     ['generated .evtx, clean, alerts folded per host', cleanEvtx, FOLDED],
     ['gzip NDJSON in two members, bad records at a piece boundary', ndjsonGz, SETTINGS],
     ['the same, prefilter off (every record parsed)', ndjsonGz, { ...SETTINGS, prefilter: false }],
+    ['the same cut inside its second member (stops where one thread stops)', cutGz, SETTINGS],
   ];
   it.each(cases)('%s', async (_name, make, settings) => {
     const file = inputFile(make()!);
@@ -329,6 +338,7 @@ describe('scan --threads 2 --split-from 1 writes what --threads 1 writes (the CL
     ['generated damaged .evtx, jsonl', damagedEvtx, ['--format', 'jsonl']],
     ['generated .evtx, table', cleanEvtx, ['--format', 'table', '--width', '120']],
     ['gzip NDJSON, csv', ndjsonGz, ['--format', 'csv']],
+    ['gzip NDJSON cut short, jsonl', cutGz, ['--format', 'jsonl']],
   ];
   it.each(cases)('%s: same stdout, same summary and warnings, same exit status', async (_name, make, args) => {
     const path = make()!;

@@ -16,6 +16,11 @@
  * written, plus one small report per finished file. It cannot deadlock: the file being written
  * is either done, running in a worker (whose batches are acknowledged), or scanned right here.
  *
+ * A large file the caller splits (`pieceRunner`, lib/scan/scan-pieces.ts) is not a job: the
+ * caller scans it in its turn and sends its pieces to workers that have no file, two at most
+ * each (one scanned, one waiting), scanning a piece itself when every worker has two. While it
+ * does, no worker starts a file, so workers finishing theirs take pieces.
+ *
  * A worker that dies (an uncaught error, out of memory) fails the file it had, naming it; its
  * alerts already sent are kept, and a new worker takes its place. A worker that cannot start
  * (the entry file is missing, the pack does not load) is said once (`onStartFailure`), no more
@@ -105,7 +110,6 @@ interface Slot {
 interface PendingPiece {
   readonly resolve: (scanned: ScannedPiece) => void;
   readonly reject: (error: Error) => void;
-  readonly slot: Slot;
 }
 
 /** Pieces a worker holds at once: one being scanned and one waiting, so it never waits for the next. */
@@ -277,7 +281,7 @@ export function startWorkerPool(files: readonly InputFile[], inWorker: (file: In
         const slot = free;
         slot.pieces.add(id);
         return new Promise<ScannedPiece>((resolve, reject) => {
-          pieces.set(id, { resolve, reject, slot });
+          pieces.set(id, { resolve, reject });
           // A batch of records has a buffer of its own (scan-pieces.ts): moved, not copied.
           const transfer = piece.kind === 'records' && piece.bytes.byteOffset === 0 ? [piece.bytes.buffer as ArrayBuffer] : [];
           slot.worker.postMessage({ type: 'piece', id, piece, context } satisfies ToWorker, transfer);
