@@ -45,14 +45,13 @@ export interface ColdStart {
 
 async function ensureBundles(): Promise<void> {
   // Always rebuilt: a dist/ left from an older checkout would time old code.
-  const { buildAll, embedBundledRules } = await import('../scripts/build.ts');
+  const { buildAll } = await import('../scripts/build.ts');
   await buildAll();
   // The rule loader on its own, bundled like the function (rule texts and the built-in
   // pipelines embedded by scripts/build.ts's plugin), so the figure is compilation, not TS
   // stripping or disk reads.
   const { bundledRuleFiles } = await import('../lib/rules/bundled.ts');
   await bundleForBench({
-    plugins: [embedBundledRules],
     stdin: {
       contents: `export { loadRulePack } from './lib/rules/rule-pack.ts'; export const files = ${JSON.stringify(bundledRuleFiles())};`,
       resolveDir: ROOT,

@@ -9,6 +9,7 @@ import { spawn } from 'node:child_process';
 import { pipeline } from 'node:stream/promises';
 import { fileURLToPath } from 'node:url';
 import { emptyFacts, generateGzip } from './generate.ts';
+import { NODE_HEAP_FLAGS } from '../lib/scan/heap-limits.ts';
 import { bundleForBench } from './bundle-for-bench.ts';
 
 const CHILD_SOURCE = fileURLToPath(new URL('./peak-rss-child.ts', import.meta.url));
@@ -32,7 +33,8 @@ export async function measurePeakRss(bytes: number): Promise<PeakRss> {
     entryPoints: [CHILD_SOURCE],
     outfile: CHILD_BUNDLE,
   });
-  const child = spawn(process.execPath, [CHILD_BUNDLE], { stdio: ['pipe', 'pipe', 'inherit'] });
+  // With the function's NODE_OPTIONS heap flags, as it runs in Lambda.
+  const child = spawn(process.execPath, [...NODE_HEAP_FLAGS, CHILD_BUNDLE], { stdio: ['pipe', 'pipe', 'inherit'] });
   let stdout = '';
   child.stdout.setEncoding('utf8').on('data', (text: string) => (stdout += text));
   const exited = new Promise<number | null>((resolve) => child.on('close', resolve));

@@ -37,7 +37,7 @@ if (mode === 'sigma') {
   const { scanStream } = await import('../lib/scan/scan-stream.ts');
   const pack = loadRulePack(readRuleDir(rulesDir));
   const loadCpuSeconds = process.cpuUsage().user / 1e6 + process.cpuUsage().system / 1e6;
-  const { summary } = await scanStream(createReadStream(file, { highWaterMark: 1 << 20 }), {
+  const { summary } = await scanStream(createReadStream(file), {
     uri: file,
     detector: pack.detector,
     sink: new CountingSink(),

@@ -18,6 +18,7 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { createWriteStream, existsSync, mkdirSync, renameSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { NODE_HEAP_FLAGS } from '../lib/scan/heap-limits.ts';
 import { bundleForBench } from './bundle-for-bench.ts';
 import { bigEvtxFiles, EVTX, NXLOG, nxlogMembers, PEERS, readNxlogMember, ROOT, SIGMA_RULES } from './shared-paths.ts';
 
@@ -97,7 +98,8 @@ async function buildChild(): Promise<void> {
 }
 
 function runChild(args: readonly string[]): ProcessRun & Record<string, unknown> {
-  const result = spawnSync(process.execPath, [CHILD, ...args], { encoding: 'utf8', maxBuffer: 1 << 28 });
+  // With the function's NODE_OPTIONS heap flags, as it runs in Lambda.
+  const result = spawnSync(process.execPath, [...NODE_HEAP_FLAGS, CHILD, ...args], { encoding: 'utf8', maxBuffer: 1 << 28 });
   const line = result.stdout.trim().split('\n').pop() ?? '';
   if (result.status !== 0 || !line.startsWith('{')) throw new Error(`winsift child ${args[0]} exited ${result.status}: ${result.stderr.slice(0, 800)}`);
   return JSON.parse(line) as ProcessRun & Record<string, unknown>;

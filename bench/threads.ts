@@ -32,6 +32,7 @@ import { availableParallelism } from 'node:os';
 import { basename, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import { NODE_HEAP_FLAGS } from '../lib/scan/heap-limits.ts';
 import { median } from './measure.ts';
 import { bigEvtxFiles, EVTX, NXLOG, nxlogMembers, readNxlogMember, ROOT, SHARED, SIGMA_RULES } from './shared-paths.ts';
 
@@ -206,7 +207,7 @@ function threadCpu(samples: Map<number, { name: string; ticks: number }>): Threa
  * sampled from /proc every 25 ms (the last few ms of each thread are missed), stdout hashed.
  */
 async function runScan(threads: number, args: readonly string[]): Promise<ThreadRun & { stdoutHash: string; status: number | null }> {
-  const child = spawn('/usr/bin/time', ['-f', '@@time %e %U %S %M', process.execPath, CLI, 'scan', '--quiet', '--format', 'jsonl', '--threads', String(threads), ...args], {
+  const child = spawn('/usr/bin/time', ['-f', '@@time %e %U %S %M', process.execPath, ...NODE_HEAP_FLAGS, CLI, 'scan', '--quiet', '--format', 'jsonl', '--threads', String(threads), ...args], {
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const hash = createHash('sha256');

@@ -10,6 +10,7 @@ import { chmodSync, existsSync, readdirSync, rmSync } from 'node:fs';
 import { basename, dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { bundledRuleFiles } from '../lib/rules/bundled.ts';
+import { NODE_HEAP_FLAGS } from '../lib/scan/heap-limits.ts';
 import { builtinPipelineDocuments, builtinPipelineFiles } from '../lib/sigma/pipelines/builtin-files.ts';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
@@ -100,7 +101,8 @@ export async function buildAll(): Promise<void> {
   // to link a node:zlib export.
   await bundle('lib/cli/winsift.ts', 'dist/winsift-cli.mjs', '', false, [scanWorkerBeside]);
   await bundle('lib/cli/scan/scan-worker.ts', 'dist/scan-worker.mjs');
-  await bundle('lib/cli/start.mjs', 'dist/winsift.mjs', '#!/usr/bin/env node\n', false, [cliAsSibling]);
+  // `env -S` splits the line, so the bin starts Node with the scan's heap flags (heap-limits.ts).
+  await bundle('lib/cli/start.mjs', 'dist/winsift.mjs', `#!/usr/bin/env -S node ${NODE_HEAP_FLAGS.join(' ')}\n`, false, [cliAsSibling]);
   chmodSync(join(ROOT, 'dist/winsift.mjs'), 0o755);
 }
 

@@ -14,11 +14,12 @@ export type ScanMode = 0 | 1 | 2 | 3;
 /**
  * Table entries (4 bytes each) for the dense rows of the busiest states. A row has one entry
  * per ASCII character class (the ASCII characters the needles use, plus one for all others),
- * so an automaton with a small alphabet gets rows for many more states. At most 1 MiB per
- * automaton: deep states of the big CommandLine/Image automata fall back to the sparse edges
- * often, and 4x the rows made corpus matching about 40% faster for ~15 MB more RSS.
+ * so an automaton with a small alphabet gets rows for many more states. At most 256 KiB per
+ * automaton: deep states of the big CommandLine/Image automata fall back to the sparse edges.
+ * 2^18 entries (1 MiB) matched the SigmaHQ pack over the NXLog corpus no faster in alternated
+ * runs (issue 18, twice) and held 21 MB of tables against 8 MB.
  */
-const DENSE_ENTRIES = 1 << 18;
+const DENSE_ENTRIES = 1 << 16;
 
 /** Every folded character of `String(x)` for a number or boolean: digits, sign, point, exponent, Infinity, NaN, true, false. */
 const NUMBER_TEXT_CHARS = '0123456789+-.einftyaruls';
@@ -69,9 +70,12 @@ export class AhoCorasick {
    * Gates (field-scanners.ts): per needle and mode (contains, at start, at end), the gate ids a
    * sighting opens, stamped into `gateSeen`. Lets a rule ask "did any of my needles hit?" in
    * one read instead of one per needle. Registered after `build`, flattened on the next scan.
+   * Registered as flat (key, gate) pairs: each channel's rules add theirs lazily, so a SigmaHQ
+   * scan flattens ~800 times, and a sparse array of lists per key (dictionary elements, one hash
+   * lookup per key per flatten) cost 5% of the whole scan.
    */
   gateSeen = new Int32Array(0);
-  #pendingGates: Array<number[] | undefined> = [];
+  #pendingGates: number[] = [];
   #gatesDirty = false;
   #gateStart = new Int32Array(1);
   #gateIds = new Int32Array(0);
@@ -118,10 +122,7 @@ export class AhoCorasick {
 
   /** `mode` 0 contains, 1 startswith, 2 endswith, 3 equals: a sighting of `id` that way stamps `gate`. */
   addGate(id: number, mode: ScanMode, gate: number): void {
-    const key = id * 4 + mode;
-    const list = this.#pendingGates[key];
-    if (list) list.push(gate);
-    else this.#pendingGates[key] = [gate];
+    this.#pendingGates.push(id * 4 + mode, gate);
     this.#gatesDirty = true;
     // A gate added after this event's scan (explain compiles lazily) must see it: scan again.
     this.#scannedEpoch = -1;
@@ -129,16 +130,16 @@ export class AhoCorasick {
 
   #flattenGates(): void {
     this.#gatesDirty = false;
-    const keys = this.#needles.length * 4;
-    this.#gateStart = new Int32Array(keys + 1);
-    let total = 0;
-    for (let k = 0; k < keys; k++) {
-      this.#gateStart[k] = total;
-      total += this.#pendingGates[k]?.length ?? 0;
-    }
-    this.#gateStart[keys] = total;
-    this.#gateIds = new Int32Array(total);
-    for (let k = 0; k < keys; k++) this.#gateIds.set(this.#pendingGates[k] ?? [], this.#gateStart[k]!);
+    const pairs = this.#pendingGates;
+    // Counting sort by key; a key's gates keep the order they were added in.
+    const start = new Int32Array(this.#needles.length * 4 + 1);
+    for (let p = 0; p < pairs.length; p += 2) start[pairs[p]! + 1]!++;
+    for (let k = 1; k < start.length; k++) start[k]! += start[k - 1]!;
+    const ids = new Int32Array(pairs.length >> 1);
+    const next = start.slice(0, -1);
+    for (let p = 0; p < pairs.length; p += 2) ids[next[pairs[p]!]!++] = pairs[p + 1]!;
+    this.#gateStart = start;
+    this.#gateIds = ids;
   }
 
   #openGates(key: number, epoch: number): void {

@@ -47,22 +47,32 @@ interface CompiledRule {
 }
 
 /**
- * Rules tried together, in order, with their gates: the fields any gate reads are scanned first,
- * then a rule whose gate stayed shut is skipped without calling its matcher.
+ * Rules tried together, in order, with their gates: the fields any first gate reads are scanned
+ * first, then a rule whose gate stayed shut is skipped without calling its matcher. A second
+ * gate's own fields are scanned only for a rule whose first gate opened (a long CommandLine or
+ * CallTrace beside a short Image test): on the NXLog corpus 2.9% fewer characters walked.
  */
 class GatedRules {
   readonly rules: readonly CompiledRule[];
   /** Per rule, its gate id, or -1 when it has none; and its second gate, or -1. */
   readonly gates: Int32Array;
   readonly seconds: Int32Array;
-  readonly scans: ReadonlyArray<{ readonly field: string | null; readonly scanner: AhoCorasick }>;
+  readonly scans: readonly FieldScan[];
+  /** Per rule, the second gate's fields the first scans do not cover (empty for most). */
+  readonly secondScans: ReadonlyArray<readonly FieldScan[]>;
 
   constructor(rules: readonly CompiledRule[], scanners: FieldScanners) {
     this.rules = rules;
     this.gates = Int32Array.from(rules, (r) => r.gate?.gate ?? -1);
     this.seconds = Int32Array.from(rules, (r) => r.gate?.second ?? -1);
     const fields = new Set(rules.flatMap((r) => r.gate?.fields ?? []));
-    this.scans = [...fields].map((field) => ({ field, scanner: scanners.scannerOf(field)! }));
+    const scanOf = (field: string | null): FieldScan => ({ field, scanner: scanners.scannerOf(field)! });
+    this.scans = [...fields].map(scanOf);
+    const none: readonly FieldScan[] = [];
+    this.secondScans = rules.map((r) => {
+      const own = (r.gate?.secondFields ?? []).filter((field) => !fields.has(field));
+      return own.length === 0 ? none : own.map(scanOf);
+    });
   }
 }
 
@@ -223,24 +233,36 @@ function runBucket(
 }
 
 function run(list: GatedRules, fields: Readonly<Record<string, FieldValue>>, scanners: FieldScanners, found: RuleMeta[] | undefined): RuleMeta[] | undefined {
-  const { rules, gates, seconds, scans } = list;
+  const { rules, gates, seconds, scans, secondScans } = list;
   if (rules.length === 0) return found;
   const epoch = scanners.epoch;
-  for (let i = 0; i < scans.length; i++) {
-    const { field, scanner } = scans[i]!;
-    if (field === null) scanner.scanAllValues(fields, epoch);
-    else if (Object.hasOwn(fields, field)) scanner.scanValue(fields[field], epoch);
-  }
+  for (let i = 0; i < scans.length; i++) scanField(scans[i]!, fields, epoch);
   const gateSeen = scanners.gateSeen;
   for (let i = 0; i < rules.length; i++) {
     const gate = gates[i]!;
     if (gate >= 0 && gateSeen[gate] !== epoch) continue;
     const second = seconds[i]!;
-    if (second >= 0 && gateSeen[second] !== epoch) continue;
+    if (second >= 0) {
+      // Each scan runs once per event (the scanner keeps its epoch), so this costs a rule
+      // nothing when another rule's gate already had the field scanned.
+      const own = secondScans[i]!;
+      for (let j = 0; j < own.length; j++) scanField(own[j]!, fields, epoch);
+      if (gateSeen[second] !== epoch) continue;
+    }
     const rule = rules[i]!;
     if (rule.matcher(fields)) found = add(found, rule);
   }
   return found;
+}
+
+interface FieldScan {
+  readonly field: string | null;
+  readonly scanner: AhoCorasick;
+}
+
+function scanField({ field, scanner }: FieldScan, fields: Readonly<Record<string, FieldValue>>, epoch: number): void {
+  if (field === null) scanner.scanAllValues(fields, epoch);
+  else if (Object.hasOwn(fields, field)) scanner.scanValue(fields[field], epoch);
 }
 
 /** Adds a matched rule's meta; a rule with several versions is listed once. */

@@ -30,8 +30,13 @@ export interface RuleGate {
    * a CommandLine test) keeps the rule out unless both saw a needle, not just the first.
    */
   readonly second: number;
-  /** The fields (null: keywords) whose scans can open the gates. */
+  /** The fields (null: keywords) whose scans can open the first gate. */
   readonly fields: ReadonlyArray<string | null>;
+  /**
+   * ... and the second: scanned only once the first is open, since it is often a long one read
+   * beside a short one (a CallTrace test beside a TargetImage test).
+   */
+  readonly secondFields: ReadonlyArray<string | null>;
 }
 
 /** Registers `expr`'s gates with `scanners`; undefined when the rule has none (it always runs). */
@@ -43,7 +48,8 @@ export function ruleGate(expr: Expr, scanners: FieldScanners): RuleGate | undefi
     for (const s of sightings) scanners.addToGate(id, s.ref, s.mode);
     return id;
   });
-  return { gate: gate!, second: second ?? -1, fields: [...new Set(chosen.flat().map((s) => s.field))] };
+  const fieldsOf = (sightings: readonly Sighting[] | undefined) => [...new Set((sightings ?? []).map((s) => s.field))];
+  return { gate: gate!, second: second ?? -1, fields: fieldsOf(chosen[0]), secondFields: fieldsOf(chosen[1]) };
 }
 
 /** The best gate among an AND's items, and a second one when it is strong too (each item is needed). */

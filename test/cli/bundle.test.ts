@@ -2,9 +2,10 @@
 import { execFile } from 'node:child_process';
 import { copyFileSync, existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { promisify } from 'node:util';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { NODE_HEAP_FLAGS } from '../../lib/scan/heap-limits.ts';
 import { buildAll } from '../../scripts/build.ts';
 import { findOldNode } from './support/old-node.ts';
 
@@ -32,6 +33,19 @@ describe('esbuild bundles', () => {
     });
     const ids = new Set(stdout.trim().split('\n').map((l) => JSON.parse(l).rule.id));
     expect(ids).toContain('90f138c1-f578-4ac3-8c49-eecfd847c8b7');
+  });
+
+  it('the bin starts Node with the scan\'s heap flags (its shebang), and so does `npm run winsift`', async () => {
+    const bin = join(ROOT, 'dist/winsift.mjs');
+    expect(readFileSync(bin, 'utf8').split('\n', 1)[0]).toBe(`#!/usr/bin/env -S node ${NODE_HEAP_FLAGS.join(' ')}`);
+    // Run as a program, the way npx and a shell run a bin: the kernel reads that line.
+    const sample = join(ROOT, 'samples/winlogbeat-bits.ndjson');
+    const { stdout } = await run(bin, ['scan', '--format', 'jsonl', sample], {
+      env: { ...process.env, PATH: `${dirname(process.execPath)}:${process.env['PATH'] ?? ''}` },
+    });
+    expect(stdout).toContain('90f138c1-f578-4ac3-8c49-eecfd847c8b7');
+    const script = (JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { scripts: Record<string, string> }).scripts['winsift'];
+    expect(script).toBe(`node ${NODE_HEAP_FLAGS.join(' ')} lib/cli/start.mjs`);
   });
 
   it('dist/winsift.mjs --threads 2 runs its workers from dist/scan-worker.mjs; without it, says so and scans on one thread', async () => {

@@ -2,6 +2,7 @@ import { Stack } from 'aws-cdk-lib';
 import { Match, type Template } from 'aws-cdk-lib/assertions';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { NODE_HEAP_FLAGS } from '../../lib/scan/heap-limits.ts';
 import { readStackConfig } from '../../infra/stack-config.ts';
 import { ensureFunctionBundle, synthStack, type Synthesised } from './synth-stack.ts';
 
@@ -55,6 +56,8 @@ describe('the synthesized stack (bucket created)', () => {
       ALERT_STATE_PREFIX: 'published-alerts',
       TIME_RESERVE_MS: '24000',
       ABORT_MARGIN_MS: '5000',
+      // The scan's young-generation cap (lib/scan/heap-limits.ts), which NODE_OPTIONS allows.
+      NODE_OPTIONS: NODE_HEAP_FLAGS.join(' '),
     });
   });
 

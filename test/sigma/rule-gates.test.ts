@@ -76,7 +76,8 @@ describe('an AND of two strong items gets two gates', () => {
     const scanners = FieldScanners.forRules([both, withWeak], 1);
     const two = ruleGate(both, scanners)!;
     expect(two.second).toBeGreaterThanOrEqual(0);
-    expect([...two.fields].sort()).toEqual(['CommandLine', 'Image']);
+    expect([...two.fields, ...two.secondFields].sort()).toEqual(['CommandLine', 'Image']);
+    expect(two.secondFields).toHaveLength(1);
     const one = ruleGate(withWeak, scanners)!;
     expect(one.second).toBe(-1);
     expect(one.fields).toEqual(['Image']);

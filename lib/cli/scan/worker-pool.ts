@@ -30,6 +30,7 @@ import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import type { Alert } from '../../alerts/alert.ts';
+import { WORKER_RESOURCE_LIMITS } from '../../scan/heap-limits.ts';
 import type { InputFile } from './inputs.ts';
 import type { FileReport } from './scan-file.ts';
 import { scanWorkerUrl } from './scan-worker-url.ts';
@@ -150,7 +151,7 @@ export function startWorkerPool(files: readonly InputFile[], inWorker: (file: In
   };
 
   const spawn = () => {
-    const slot: Slot = { worker: new Worker(url, { workerData: options.setup }), ready: false, gone: false, pieces: new Set() };
+    const slot: Slot = { worker: new Worker(url, { workerData: options.setup, resourceLimits: WORKER_RESOURCE_LIMITS }), ready: false, gone: false, pieces: new Set() };
     slots.add(slot);
     slot.worker.on('message', (message: FromWorker) => onMessage(slot, message));
     slot.worker.on('error', (error) => onGone(slot, error));

@@ -12,7 +12,11 @@ import { readPipelineYaml } from './read-pipeline.ts';
 export const BUILTIN_PIPELINES_DIR = fileURLToPath(new URL('../../../pipelines/', import.meta.url));
 
 export function builtinPipelineFiles(): Array<{ path: string; text: string }> {
-  if (!existsSync(BUILTIN_PIPELINES_DIR)) return [];
+  // Never none in silence: a bundle built without scripts/build.ts's embedding would otherwise
+  // scan every 4688 event without its pipeline (it happened to a benchmark child).
+  if (!existsSync(BUILTIN_PIPELINES_DIR)) {
+    throw new Error(`winsift: the built-in pipelines are not at ${BUILTIN_PIPELINES_DIR} (a bundle must embed them: scripts/build.ts)`);
+  }
   return readdirSync(BUILTIN_PIPELINES_DIR)
     .filter((name) => /\.ya?ml$/i.test(name))
     .sort()
