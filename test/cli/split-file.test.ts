@@ -18,6 +18,7 @@ import { DEFAULT_AGGREGATION } from '../../lib/alerts/aggregator.ts';
 import { planInputs, type InputFile } from '../../lib/cli/scan/inputs.ts';
 import { scanFile, splitsFile, type FileReport, type FileScanSettings } from '../../lib/cli/scan/scan-file.ts';
 import { startWorkerPool } from '../../lib/cli/scan/worker-pool.ts';
+import { workAtLeast, workBytes } from '../../lib/cli/scan/work-size.ts';
 import { bundledRuleFiles } from '../../lib/rules/bundled.ts';
 import { writeCompiledPack } from '../../lib/rules/compiled-pack.ts';
 import { loadRulePackContent } from '../../lib/rules/rule-pack.ts';
@@ -281,6 +282,21 @@ describe('pieces in real worker threads', () => {
       await pool.close();
     }
   }, 60_000);
+});
+
+describe('how much work a file is (--split-from, the --threads default)', () => {
+  it('a gzip file counts ten times its size, a plain one its size; files are opened only when that can change the answer', () => {
+    const gz = inputFile(ndjsonGz());
+    const plain = inputFile(cleanEvtx());
+    expect(workBytes(gz)).toBe(10 * gz.size!);
+    expect(workBytes(plain)).toBe(plain.size);
+    expect(workAtLeast([gz], 10 * gz.size!)).toBe(true);
+    expect(workAtLeast([gz], 10 * gz.size! + 1)).toBe(false);
+    expect(workAtLeast([plain], plain.size! + 1)).toBe(false);
+    // Never opened (they do not exist): their sizes alone settle it.
+    expect(workAtLeast([{ path: join(dir, 'absent-a'), fromDirectory: false, size: 100 }], 50)).toBe(true);
+    expect(workAtLeast([{ path: join(dir, 'absent-b'), fromDirectory: false, size: 1 }], 50)).toBe(false);
+  });
 });
 
 describe('what is not split', () => {

@@ -18,7 +18,8 @@ import { writeCompiledPack } from '../../rules/compiled-pack.ts';
 import { planInputs } from '../scan/inputs.ts';
 import { createProgress } from '../scan/progress.ts';
 import { runScan, SPLIT_FROM_BYTES, whyOneThread } from '../scan/run-scan.ts';
-import { workBytes } from '../scan/work-size.ts';
+import { workAtLeast } from '../scan/work-size.ts';
+import type { InputFile } from '../scan/inputs.ts';
 import type { FileScanSettings } from '../scan/scan-file.ts';
 import { formatSummary } from '../scan/run-stats.ts';
 import { version } from '../version.ts';
@@ -188,9 +189,9 @@ errors. A closed stdout (| head) ends winsift quietly by SIGPIPE (status 141 in 
     };
     const oneThread = whyOneThread(settings);
     if (oneThread && threadsAsked !== undefined && threadsAsked > 1) progress.log(`winsift: ${oneThread}\n`);
-    const threads = threadsAsked ?? defaultThreads(plan.files.reduce((n, f) => n + workBytes(f), 0));
+    const threads = threadsAsked ?? defaultThreads(plan.files);
     const splitFromBytes = values['split-from'] === undefined ? SPLIT_FROM_BYTES : wholeNumber('split-from', values['split-from'], 1);
-    if (!oneThread && threads > 1 && pack.detector.keepsState?.() === true && plan.files.some((f) => workBytes(f) >= splitFromBytes)) {
+    if (!oneThread && threads > 1 && pack.detector.keepsState?.() === true && plan.files.some((f) => workAtLeast([f], splitFromBytes))) {
       progress.log('winsift: the pack has rules spanning events (EQL sequences, Sigma correlations), which need each file\'s events in order: no file is split across threads\n');
     }
     const stats = await runScan({
@@ -239,8 +240,8 @@ export const run = command.run;
 const PARALLEL_FROM_BYTES = 64 * 2 ** 20;
 
 /** Stdin counts for nothing: it is read by the main thread anyway. */
-function defaultThreads(fileBytes: number): number {
-  return fileBytes < PARALLEL_FROM_BYTES ? 1 : availableParallelism();
+function defaultThreads(files: readonly InputFile[]): number {
+  return workAtLeast(files, PARALLEL_FROM_BYTES) ? availableParallelism() : 1;
 }
 
 /** `--threads N`: a whole number of at least 1. */

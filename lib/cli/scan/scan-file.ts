@@ -20,7 +20,7 @@ import type { CrossObjectState } from '../../state/cross-object-state.ts';
 import type { InputFile } from './inputs.ts';
 import { ruleSelector, type RuleFilterSpec } from './rule-filter.ts';
 import { sniffLog } from './sniff-log.ts';
-import { workBytes } from './work-size.ts';
+import { workAtLeast } from './work-size.ts';
 
 export interface FileScanSettings {
   readonly ingest: Omit<IngestOptions, 'uri' | 'mayMatch'>;
@@ -83,7 +83,7 @@ export interface FileScanHooks {
  * `match` must see the file's events in order on one thread.
  */
 export function splitsFile(file: InputFile, detector: Detector, settings: FileScanSettings, fromBytes: number): boolean {
-  return file.path !== '-' && settings.crossObject === undefined && detector.keepsState?.() !== true && workBytes(file) >= fromBytes;
+  return file.path !== '-' && settings.crossObject === undefined && detector.keepsState?.() !== true && workAtLeast([file], fromBytes);
 }
 
 export async function scanFile(

@@ -15,9 +15,27 @@ const known = new WeakMap<InputFile, number>();
 
 export function workBytes(file: InputFile): number {
   if (file.path === '-' || file.size === undefined) return 0;
+  return knownWorkBytes(file, file.size);
+}
+
+/**
+ * Whether the files come to `threshold` work bytes or more, opening a file (for its magic bytes)
+ * only when its answer can change the outcome: a directory of many small files costs no opens.
+ */
+export function workAtLeast(files: readonly InputFile[], threshold: number): boolean {
+  let plain = 0;
+  for (const file of files) if (file.path !== '-') plain += file.size ?? 0;
+  if (plain >= threshold) return true;
+  if (plain * COMPRESSED_WEIGHT < threshold) return false;
+  let total = 0;
+  for (const file of files) if ((total += workBytes(file)) >= threshold) return true;
+  return false;
+}
+
+function knownWorkBytes(file: InputFile, size: number): number {
   let bytes = known.get(file);
   if (bytes === undefined) {
-    bytes = isCompressed(file.path) ? file.size * COMPRESSED_WEIGHT : file.size;
+    bytes = isCompressed(file.path) ? size * COMPRESSED_WEIGHT : size;
     known.set(file, bytes);
   }
   return bytes;
