@@ -31,7 +31,7 @@ import { resolveLimits } from '../ingest/limits.ts';
 import { noRecords, openObject } from '../ingest/open-object.ts';
 import type { RuleMeta } from '../rules/rule.ts';
 import type { ObjectPiece, PieceContext, ScannedChunk, ScannedPiece } from './scan-piece.ts';
-import { closeScan, MAX_ERRORS_KEPT, type ObjectResult, type ScanCounts, type ScanOptions } from './scan-stream.ts';
+import { closeScan, countBytes, MAX_ERRORS_KEPT, type ObjectResult, type ScanCounts, type ScanOptions } from './scan-stream.ts';
 import { NOTED_EVENT, PLAIN_EVENT, type ItemDetail, type ScannedItems, ScannedItemsBuilder, SKIPPED, UNREADABLE } from './scanned-items.ts';
 
 /** The thread scanning a piece died (a bug, out of memory): the object fails with this reason. */
@@ -447,17 +447,4 @@ function firstDetailAt(details: readonly ItemDetail[], at: number): number {
     else hi = mid;
   }
   return lo;
-}
-
-function countBytes(input: AsyncIterable<Uint8Array>): AsyncIterable<Uint8Array> & { bytes: number } {
-  const counter = {
-    bytes: 0,
-    async *[Symbol.asyncIterator]() {
-      for await (const chunk of input) {
-        counter.bytes += chunk.byteLength;
-        yield chunk;
-      }
-    },
-  };
-  return counter;
 }

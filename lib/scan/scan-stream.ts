@@ -252,7 +252,7 @@ export function prefilterOf(detector: Detector): RecordPrefilter | undefined {
 }
 
 /** Wraps a byte stream to count what was read from it (compressed bytes, for metrics). */
-function countBytes(input: AsyncIterable<Uint8Array>): AsyncIterable<Uint8Array> & { bytes: number } {
+export function countBytes(input: AsyncIterable<Uint8Array>): AsyncIterable<Uint8Array> & { bytes: number } {
   const counter = {
     bytes: 0,
     async *[Symbol.asyncIterator]() {
