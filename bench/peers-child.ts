@@ -3,6 +3,7 @@
  * and peak RSS are winsift's alone, measured the way the peer's are:
  *
  *   peers-child.mjs sigma RULES_DIR FILE.ndjson   # load the rules, scan the file, count matches per rule
+ *   peers-child.mjs sigma-pack PACK FILE.ndjson   # the same from a compiled pack, as the function loads one
  *   peers-child.mjs evtx PASSES FILE...           # read every .evtx file PASSES times
  *
  * Prints one JSON line: what was read, the matches per rule id, and this process's CPU and peak RSS.
@@ -13,7 +14,7 @@ import { CountingSink } from './counting-sink.ts';
 const [mode, ...rest] = process.argv.slice(2);
 
 function usage(): never {
-  process.stderr.write('usage: peers-child sigma RULES_DIR FILE | evtx PASSES FILE...\n');
+  process.stderr.write('usage: peers-child sigma RULES_DIR FILE | sigma-pack PACK FILE | evtx PASSES FILE...\n');
   process.exit(1);
 }
 
@@ -29,13 +30,22 @@ function report(figures: Record<string, unknown>): void {
   );
 }
 
-if (mode === 'sigma') {
-  const [rulesDir, file] = rest;
-  if (!rulesDir || !file) usage();
-  const { readRuleDir } = await import('../lib/rules/read-rule-dir.ts');
-  const { loadRulePack } = await import('../lib/rules/rule-pack.ts');
+if (mode === 'sigma' || mode === 'sigma-pack') {
+  const [rules, file] = rest;
+  if (!rules || !file) usage();
   const { scanStream } = await import('../lib/scan/scan-stream.ts');
-  const pack = loadRulePack(readRuleDir(rulesDir));
+  const { loadPackContent, loadRulePack } = await import('../lib/rules/rule-pack.ts');
+  let pack: import('../lib/rules/rule-pack.ts').RulePack;
+  if (mode === 'sigma') {
+    const { readRuleDir } = await import('../lib/rules/read-rule-dir.ts');
+    pack = loadRulePack(readRuleDir(rules));
+  } else {
+    // As lib/rules/bundled-pack.ts loadFunctionPack reads the pack a deployment carries.
+    const { readFileSync } = await import('node:fs');
+    const { readCompiledPack } = await import('../lib/rules/compiled-pack.ts');
+    const compiled = readCompiledPack(readFileSync(rules, 'utf8'), rules);
+    pack = loadPackContent(compiled.content, compiled.version);
+  }
   const loadCpuSeconds = process.cpuUsage().user / 1e6 + process.cpuUsage().system / 1e6;
   const { summary } = await scanStream(createReadStream(file), {
     uri: file,

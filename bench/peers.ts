@@ -4,7 +4,9 @@
  *
  * - **Sigma**: SigmaHQ `rules/windows` over every real NXLog event of `corpus/nxlog` (the zips
  *   unpacked and concatenated once into dist/bench/), winsift (its bundled child, the Lambda's
- *   code path with the prefilter) against `rsigma engine eval -p sysmon`. CPU seconds and peak
+ *   code path with the prefilter) against `rsigma engine eval -p sysmon`. winsift twice: from the
+ *   YAML, as `scan --rules DIR` reads it (the ratio), and from the same rules compiled once into a
+ *   pack, as a deployment with `-c rulePack` or `RULES_S3_URI` loads them. CPU seconds and peak
  *   RSS of each process (GNU time's figures for rsigma, resourceUsage() for winsift), and the
  *   rule-by-rule match counts of both, with each difference put in a class.
  * - **EVTX**: winsift's reader against `evtx_dump -t 1 -o jsonl` over the corpus `.evtx` files
@@ -15,7 +17,7 @@
  * Targets (issue 18): Sigma CPU <= 0.5 x rsigma with <= 200 MB peak; EVTX CPU <= 1.5 x evtx_dump.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
-import { createWriteStream, existsSync, mkdirSync, renameSync, statSync } from 'node:fs';
+import { createWriteStream, existsSync, mkdirSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { NODE_HEAP_FLAGS } from '../lib/scan/heap-limits.ts';
@@ -54,6 +56,8 @@ export interface SigmaPeerFigures {
   readonly rsigma: SideFigures;
   readonly cpuRatio: number;
   readonly winsiftLoadCpuSeconds: number;
+  /** winsift from the compiled pack (the function's way with a user's rules); its own ratio. */
+  readonly fromPack: { readonly winsift: SideFigures; readonly cpuRatio: number; readonly loadCpuSeconds: number; readonly packMB: number };
   readonly matches: { readonly winsift: number; readonly rsigma: number };
   readonly rulesAgreeing: number;
   readonly differences: readonly RuleDifference[];
@@ -134,6 +138,16 @@ async function nxlogCorpus(): Promise<string> {
   return target;
 }
 
+/** The SigmaHQ rules compiled into a pack once, as `winsift rules build` or the CDK asset does. */
+async function compiledPack(): Promise<string> {
+  const { buildPack, recordedConfig } = await import('../lib/rules/build-pack.ts');
+  const { writeCompiledPack } = await import('../lib/rules/compiled-pack.ts');
+  const built = buildPack(SIGMA_RULES);
+  const target = join(CACHE, 'sigmahq-windows.pack.json');
+  writeFileSync(target, writeCompiledPack(built.content, { name: built.config.name, config: recordedConfig(built.config), now: null }));
+  return target;
+}
+
 /** Lines holding a record (blank lines are not events for either tool). */
 function countRecords(file: string): number {
   return Number(execFileSync('sh', ['-c', 'grep -c "[^[:space:]]" "$0" || true', file], { encoding: 'utf8' }).trim());
@@ -211,13 +225,20 @@ export async function benchSigmaPeer(runs: number): Promise<SigmaPeerFigures | {
   const events = countRecords(corpus);
   const megabytes = statSync(corpus).size / 1e6;
   log(`sigma: ${events} NXLog events, ${megabytes.toFixed(0)} MB; ${runs} interleaved runs each`);
+  const pack = await compiledPack();
   const ours: ProcessRun[] = [];
+  const ourPack: ProcessRun[] = [];
   const theirs: ProcessRun[] = [];
   let winsiftCounts: Record<string, number> = {};
   let rsigmaByRule = new Map<string, number>();
   let loadCpu: number[] = [];
+  const packLoadCpu: number[] = [];
   for (let i = 0; i < runs; i++) {
+    const p = runChild(['sigma-pack', pack, corpus]);
+    ourPack.push({ cpuSeconds: p.cpuSeconds, peakRssMB: p.peakRssMB });
+    packLoadCpu.push(p['loadCpuSeconds'] as number);
     const w = runChild(['sigma', SIGMA_RULES, corpus]);
+    if (JSON.stringify(p['matchesByRule']) !== JSON.stringify(w['matchesByRule'])) throw new Error('winsift matched differently from the compiled pack than from the YAML');
     const read = (w['events'] as number) + (w['unreadable'] as number);
     if (read !== events) throw new Error(`winsift accounted for ${read} records of ${events}`);
     ours.push({ cpuSeconds: w.cpuSeconds, peakRssMB: w.peakRssMB });
@@ -226,7 +247,9 @@ export async function benchSigmaPeer(runs: number): Promise<SigmaPeerFigures | {
     const r = runTimed(join(PEERS, 'rsigma'), ['engine', 'eval', '-r', SIGMA_RULES, '-p', 'sysmon', '-e', `@${corpus}`, '-q']);
     theirs.push({ cpuSeconds: r.cpuSeconds, peakRssMB: r.peakRssMB });
     rsigmaByRule = rsigmaCounts(r.stdout);
-    log(`sigma run ${i + 1}: winsift ${w.cpuSeconds.toFixed(2)} s CPU, ${w.peakRssMB.toFixed(0)} MB; rsigma ${r.cpuSeconds.toFixed(2)} s, ${r.peakRssMB.toFixed(0)} MB`);
+    log(
+      `sigma run ${i + 1}: winsift ${w.cpuSeconds.toFixed(2)} s CPU, ${w.peakRssMB.toFixed(0)} MB (from the pack ${p.cpuSeconds.toFixed(2)} s, ${p.peakRssMB.toFixed(0)} MB); rsigma ${r.cpuSeconds.toFixed(2)} s, ${r.peakRssMB.toFixed(0)} MB`,
+    );
   }
   const logsources = await rulesById();
   const ids = new Set([...Object.keys(winsiftCounts), ...rsigmaByRule.keys()]);
@@ -245,6 +268,7 @@ export async function benchSigmaPeer(runs: number): Promise<SigmaPeerFigures | {
   }
   const winsift = side('winsift (bundled child, prefilter on)', ours);
   const rsigma = side('rsigma engine eval -p sysmon', theirs);
+  const fromPackSide = side('winsift from the compiled pack', ourPack);
   return {
     events,
     megabytes,
@@ -252,6 +276,7 @@ export async function benchSigmaPeer(runs: number): Promise<SigmaPeerFigures | {
     rsigma,
     cpuRatio: winsift.medianCpuSeconds / rsigma.medianCpuSeconds,
     winsiftLoadCpuSeconds: median(loadCpu),
+    fromPack: { winsift: fromPackSide, cpuRatio: fromPackSide.medianCpuSeconds / rsigma.medianCpuSeconds, loadCpuSeconds: median(packLoadCpu), packMB: statSync(pack).size / 1e6 },
     matches: { winsift: Object.values(winsiftCounts).reduce((a, b) => a + b, 0), rsigma: [...rsigmaByRule.values()].reduce((a, b) => a + b, 0) },
     rulesAgreeing: agreeing,
     differences,
@@ -308,6 +333,7 @@ export function peersReport(p: PeerFigures): string[] {
       `  SigmaHQ rules/windows over ${s.events.toLocaleString('en-US')} NXLog events (${s.megabytes.toFixed(0)} MB):`,
       `    winsift ${s.winsift.medianCpuSeconds.toFixed(2)} s (rule load ${s.winsiftLoadCpuSeconds.toFixed(2)} s), peak ${s.winsift.maxPeakRssMB.toFixed(0)} MB; rsigma ${s.rsigma.medianCpuSeconds.toFixed(2)} s, peak ${s.rsigma.maxPeakRssMB.toFixed(0)} MB`,
       `    ratio ${s.cpuRatio.toFixed(2)} x rsigma (target <= ${TARGETS.sigmaCpuRatio}: ${s.cpuRatio <= TARGETS.sigmaCpuRatio ? 'met' : 'NOT met'}); peak ${s.winsift.maxPeakRssMB <= TARGETS.sigmaPeakMB ? 'within' : 'ABOVE'} ${TARGETS.sigmaPeakMB} MB`,
+      `    from the compiled pack (${s.fromPack.packMB.toFixed(1)} MB, as a deployment loads it): ${s.fromPack.winsift.medianCpuSeconds.toFixed(2)} s (rule load ${s.fromPack.loadCpuSeconds.toFixed(2)} s), peak ${s.fromPack.winsift.maxPeakRssMB.toFixed(0)} MB, ratio ${s.fromPack.cpuRatio.toFixed(2)}`,
       `    matches: winsift ${s.matches.winsift}, rsigma ${s.matches.rsigma}; ${s.rulesAgreeing} rules agree, ${s.differences.length} differ:`,
       ...Object.entries(s.differencesByReason).map(([why, n]) => `      ${String(n).padStart(4)}  ${why}`),
     );

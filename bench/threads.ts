@@ -13,13 +13,21 @@
  * - NXLog with the SigmaHQ Windows rules: the same files; the rules are parsed from YAML on the
  *   main thread first, which no thread count shortens.
  *
- *   node bench/threads.ts [--runs N] [--passes N] [--only evtx,nxlog,sigma]
+ * One large file, split across the threads (lib/scan/scan-pieces.ts):
+ * - big-evtx: one `.evtx` of the real chunks of every corpus file, repeated to 128 MiB (an .evtx
+ *   cannot be concatenated, but its chunks are self-contained: a new file header counting them
+ *   all makes one valid file), bundled pack and SigmaHQ's;
+ * - big-gz: the NXLog corpus as one gzip NDJSON file (one member), bundled pack and SigmaHQ's.
+ *
+ *   node bench/threads.ts [--runs N] [--passes N] [--only evtx,nxlog,sigma,big-evtx,big-gz] [--threads N]
  *
  * Skipped with a visible line when ../shared (the corpus) is absent.
  */
 import { spawn, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
+import { createWriteStream, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
+import { pipeline } from 'node:stream/promises';
+import { crc32, createGzip } from 'node:zlib';
 import { availableParallelism } from 'node:os';
 import { basename, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -87,6 +95,63 @@ function nxlogFiles(): string[] {
     .filter((n) => n.endsWith('.json'))
     .sort()
     .map((n) => join(NXLOG_FILES, n));
+}
+
+/**
+ * One `.evtx` file made of the chunks of every corpus `.evtx`, as they are, repeated until it
+ * holds at least BIG_EVTX_BYTES, behind one new file header that counts them all. Made once.
+ */
+const BIG_EVTX_BYTES = 128 * 2 ** 20;
+
+function bigEvtxFile(): string {
+  const target = join(ROOT, 'dist/bench/big-corpus-chunks.evtx');
+  if (existsSync(target)) return target;
+  const chunks: Buffer[] = [];
+  const files = (readdirSync(EVTX, { recursive: true, encoding: 'utf8' }) as string[]).filter((n) => n.toLowerCase().endsWith('.evtx')).sort();
+  for (const name of files) {
+    const bytes = readFileSync(join(EVTX, name));
+    if (bytes.length < 4096 + 65536) continue;
+    const inUse = bytes.readUInt16LE(42);
+    for (let i = 0; i < inUse; i++) {
+      const chunk = bytes.subarray(4096 + i * 65536, 4096 + (i + 1) * 65536);
+      if (chunk.length === 65536 && chunk.subarray(0, 8).toString('latin1') === 'ElfChnk\0') chunks.push(chunk);
+    }
+  }
+  const passes = Math.ceil(BIG_EVTX_BYTES / (chunks.length * 65536));
+  const all = Array.from({ length: passes }, () => chunks).flat();
+  if (all.length > 0xffff) throw new Error(`${all.length} chunks: more than a file header can count`);
+  const header = Buffer.alloc(4096);
+  header.write('ElfFile\0', 0, 'latin1');
+  header.writeBigUInt64LE(BigInt(all.length - 1), 16); // last chunk number
+  header.writeBigUInt64LE(BigInt(Number.MAX_SAFE_INTEGER), 24); // next record id: ids restart per source file
+  header.writeUInt32LE(128, 32);
+  header.writeUInt16LE(1, 36);
+  header.writeUInt16LE(3, 38);
+  header.writeUInt16LE(4096, 40);
+  header.writeUInt16LE(all.length, 42);
+  header.writeUInt32LE(crc32(header.subarray(0, 120)), 124);
+  mkdirSync(join(ROOT, 'dist/bench'), { recursive: true });
+  writeFileSync(`${target}.partial`, Buffer.concat([header, ...all]));
+  renameSync(`${target}.partial`, target);
+  return target;
+}
+
+/** The NXLog corpus (its JSON members one after another) as one gzip NDJSON file. Made once. */
+async function nxlogGzipFile(): Promise<string> {
+  const target = join(ROOT, 'dist/bench/nxlog-corpus.ndjson.gz');
+  if (existsSync(target)) return target;
+  mkdirSync(join(ROOT, 'dist/bench'), { recursive: true });
+  const gzip = createGzip({ level: 6 });
+  const done = pipeline(gzip, createWriteStream(`${target}.partial`));
+  for (const entry of nxlogMembers()) {
+    const bytes = readNxlogMember(entry);
+    if (!gzip.write(bytes)) await new Promise<void>((resolve) => gzip.once('drain', () => resolve()));
+    if (bytes.length > 0 && bytes[bytes.length - 1] !== 0x0a) gzip.write('\n');
+  }
+  gzip.end();
+  await done;
+  renameSync(`${target}.partial`, target);
+  return target;
 }
 
 /** CPU seconds by thread kind, from /proc (Linux), sampled while the process runs. */
@@ -246,14 +311,16 @@ async function measureRow(name: string, files: readonly string[], extraArgs: rea
   };
 }
 
-export async function measureThreadScaling(options: { runs?: number; passes?: number; only?: ReadonlySet<string> } = {}): Promise<ThreadScaling | { skipped: string }> {
+export async function measureThreadScaling(options: { runs?: number; passes?: number; only?: ReadonlySet<string>; threads?: number } = {}): Promise<ThreadScaling | { skipped: string }> {
   if (!existsSync(SHARED)) return { skipped: `SKIPPED: ${SHARED} is absent (the corpus)` };
   if (spawnSync('/usr/bin/time', ['-f', '%e', 'true']).status !== 0) return { skipped: 'SKIPPED: GNU time (/usr/bin/time) is absent' };
-  const only = options.only ?? new Set(['evtx', 'nxlog', 'sigma']);
+  const only = options.only ?? new Set(['evtx', 'nxlog', 'sigma', 'big-evtx', 'big-gz']);
   const runs = options.runs ?? 3;
   const passes = options.passes ?? 5;
   const cores = availableParallelism();
-  const threads = [1, Math.max(2, cores)];
+  // `--threads N` measures N threads on these cores: the main thread's CPU then shows the part
+  // no worker can take (what bounds a machine with N cores).
+  const threads = [1, options.threads ?? Math.max(2, cores)];
   // Always rebuilt: a dist/ left from an older checkout would time old code.
   const { buildAll } = await import('../scripts/build.ts');
   await buildAll();
@@ -273,6 +340,22 @@ export async function measureThreadScaling(options: { runs?: number; passes?: nu
   if (only.has('sigma')) {
     if (!nx || !existsSync(SIGMA_RULES)) rows.push({ name: 'NXLog + SigmaHQ', skipped: 'SKIPPED: corpus/nxlog or corpus/sigma is absent' });
     else rows.push(await measureRow(`NXLog: ${nx.length} corpus files, SigmaHQ rules/windows`, nx, ['--rules', SIGMA_RULES], runs, threads, cores));
+  }
+  if (only.has('big-evtx')) {
+    if (!existsSync(EVTX)) rows.push({ name: 'One large .evtx', skipped: 'SKIPPED: corpus/evtx is absent' });
+    else {
+      const big = bigEvtxFile();
+      rows.push(await measureRow('One .evtx of all corpus chunks (split), bundled pack', [big], [], runs, threads, cores));
+      if (existsSync(SIGMA_RULES)) rows.push(await measureRow('One .evtx of all corpus chunks (split), SigmaHQ rules/windows', [big], ['--rules', SIGMA_RULES], runs, threads, cores));
+    }
+  }
+  if (only.has('big-gz')) {
+    if (!existsSync(NXLOG)) rows.push({ name: 'One large gzip NDJSON', skipped: 'SKIPPED: corpus/nxlog is absent' });
+    else {
+      const gz = await nxlogGzipFile();
+      rows.push(await measureRow('The NXLog corpus as one gzip NDJSON (split), bundled pack', [gz], [], runs, threads, cores));
+      if (existsSync(SIGMA_RULES)) rows.push(await measureRow('The NXLog corpus as one gzip NDJSON (split), SigmaHQ rules/windows', [gz], ['--rules', SIGMA_RULES], runs, threads, cores));
+    }
   }
   return { cores, rows };
 }
@@ -302,7 +385,14 @@ export function threadScalingLines(scaling: ThreadScaling | { skipped: string })
 }
 
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
-  const { values } = parseArgs({ options: { runs: { type: 'string', default: '3' }, passes: { type: 'string', default: '5' }, only: { type: 'string', default: 'evtx,nxlog,sigma' } } });
-  const scaling = await measureThreadScaling({ runs: Number(values.runs), passes: Number(values.passes), only: new Set(values.only.split(',')) });
+  const { values } = parseArgs({
+    options: { runs: { type: 'string', default: '3' }, passes: { type: 'string', default: '5' }, only: { type: 'string', default: 'evtx,nxlog,sigma,big-evtx,big-gz' }, threads: { type: 'string' } },
+  });
+  const scaling = await measureThreadScaling({
+    runs: Number(values.runs),
+    passes: Number(values.passes),
+    only: new Set(values.only.split(',')),
+    ...(values.threads === undefined ? {} : { threads: Number(values.threads) }),
+  });
   process.stdout.write(`${threadScalingLines(scaling).join('\n')}\n`);
 }

@@ -69,6 +69,11 @@ export class EqlDetector implements Detector {
     return undefined;
   }
 
+  /** Sequences complete across events: `match` must see them in order. */
+  keepsState(): boolean {
+    return this.sequences.length > 0;
+  }
+
   /** The sequence rules' shapes, for replaying their hits across objects (lib/state). */
   sequenceRules(): SequenceRuleShape[] {
     return this.sequences.map((r) => ({ meta: r.meta, stageCount: r.sequence.stageCount, maxspanMs: r.sequence.query.maxspanMs }));

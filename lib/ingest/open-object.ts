@@ -3,7 +3,6 @@
  * parse each and read it through its layout. `readEvents` exposes the items; `inspectObject`
  * also reports what was detected.
  */
-import { isUtf8 } from 'node:buffer';
 import type { EvtxFileHeader } from '../evtx/read-evtx.ts';
 import { ByteSource } from './byte-source.ts';
 import { checkDeadline } from './deadline.ts';
@@ -18,7 +17,7 @@ import { splitXmlEvents } from './framing/xml-events.ts';
 import { InputError, type IngestItem, type IngestLimits, type IngestOptions } from './ingest-item.ts';
 import { resolveLimits } from './limits.ts';
 import { detectTextEncoding, TEXT_ENCODING_HEAD_BYTES, toUtf8 } from './text-encoding.ts';
-import { readRecord, type RecordResult } from './record-reader.ts';
+import { recordItems, type RecordItemsContext } from './record-items.ts';
 
 export interface OpenedObject {
   /** Compression layers, outermost first; empty when none. */
@@ -28,6 +27,11 @@ export interface OpenedObject {
   readonly items: AsyncIterable<IngestItem>;
   /** For raw .evtx whose file header reads: its facts (the reader reports a bad header itself). */
   readonly evtxHeader?: EvtxFileHeader;
+  /**
+   * Text framings: the framed records themselves, not read into items (instead of `items`, never
+   * both): for a scan that reads them in several threads (`recordItems` on each batch there).
+   */
+  readonly records: (() => AsyncIterable<FramedRecord>) | undefined;
 }
 
 export async function openObject(input: AsyncIterable<Uint8Array>, options: IngestOptions): Promise<OpenedObject> {
@@ -80,9 +84,9 @@ async function detect(
   }
   if (framing === 'evtx') {
     const evtxHeader = evtxHeaderOf(head, uri);
-    return { compression: layers, framing, items: readEvtxItems(bytes, options, limits), ...(evtxHeader ? { evtxHeader } : {}) };
+    return { compression: layers, framing, items: readEvtxItems(bytes, options, limits), ...(evtxHeader ? { evtxHeader } : {}), records: undefined };
   }
-  return { compression: layers, framing, items: readItems(frame(framing, bytes, limits), framing, options, limits) };
+  return { compression: layers, framing, items: readItems(frame(framing, bytes, limits), framing, options, limits), records: () => frame(framing, bytes, limits) };
 }
 
 function frame(framing: FramingName, bytes: AsyncIterable<Uint8Array>, limits: IngestLimits): AsyncIterable<FramedRecord> {
@@ -102,67 +106,31 @@ async function* readItems(
   options: IngestOptions,
   limits: IngestLimits,
 ): AsyncGenerator<IngestItem> {
-  const { uri, layout, deadline } = options;
-  // XML text can be split by markup and still read as one value: only JSON records are prefiltered.
-  const mayMatch = framing === 'event-xml' ? undefined : options.mayMatch;
+  const { uri, deadline } = options;
+  const context = recordItemsContext(framing, options, limits);
+  const out: IngestItem[] = [];
   let index = 0;
   let framed = 0;
   for await (const record of records) {
     framed++;
     checkDeadline(deadline, uri, () => `record ${index} (${record.location})`);
-    if (record.kind === 'bad') {
-      yield { kind: 'unreadable', index: index++, error: new InputError(uri, record.location, record.reason) };
-      continue;
-    }
-    if (mayMatch && !mayMatch(record.bytes)) {
-      yield { kind: 'skipped', index: index++ };
-      continue;
-    }
-    // Bytes that are not UTF-8 are read as U+FFFD (as every JSON and XML reader would), and the
-    // record says so: one warning on its first item, never a second count.
-    let invalidUtf8 = isUtf8(record.bytes) ? undefined : 'invalid UTF-8: the bad bytes were read as U+FFFD';
-    for (const result of readRecordSafely(record.bytes, record.location, framing, layout, limits.maxNestingDepth)) {
-      if ('event' in result) {
-        if (invalidUtf8 === undefined && result.warning === undefined && result.alternates === undefined) {
-          yield { kind: 'event', index: index++, event: result.event };
-        } else {
-          const reasons = [invalidUtf8, result.warning].filter((w) => w !== undefined);
-          yield {
-            kind: 'event',
-            index: index++,
-            event: result.event,
-            ...(reasons.length > 0 ? { warning: new InputError(uri, record.location, reasons.join('; ')) } : {}),
-            ...(result.alternates ? { alternates: result.alternates } : {}),
-            ...(result.duplicateKeys ? { duplicateKeys: result.duplicateKeys } : {}),
-          };
-        }
-      } else {
-        yield { kind: 'unreadable', index: index++, error: new InputError(uri, result.location, result.reason) };
-      }
-      invalidUtf8 = undefined;
-    }
+    index = recordItems(record, context, index, out);
+    for (const item of out) yield item;
+    out.length = 0;
   }
   // `[]`, `<Events></Events>`: a well-formed object holding nothing is reported, not passed clean.
-  if (framed === 0) throw new InputError(uri, 'end of object', `no records in the ${framing} framing`);
+  if (framed === 0) throw noRecords(uri, framing);
 }
 
-/**
- * A record that breaks a layout in a way no check foresaw (a RangeError, a stack overflow) is
- * that record's problem: it is reported unreadable with the error, and the object reads on.
- */
-function readRecordSafely(
-  bytes: Buffer,
-  location: string,
-  framing: FramingName,
-  layout: IngestOptions['layout'],
-  maxNestingDepth: number,
-): RecordResult[] {
-  try {
-    return readRecord(bytes, location, framing, layout, maxNestingDepth);
-  } catch (error) {
-    const message = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
-    return [{ location, reason: `record could not be read (${message})` }];
-  }
+/** What turning a framed record into items needs to know about the object. */
+export function recordItemsContext(framing: FramingName, options: IngestOptions, limits: IngestLimits): RecordItemsContext {
+  // XML text can be split by markup and still read as one value: only JSON records are prefiltered.
+  return { uri: options.uri, framing, layout: options.layout, maxNestingDepth: limits.maxNestingDepth, mayMatch: framing === 'event-xml' ? undefined : options.mayMatch };
+}
+
+/** A well-formed object that holds no record. */
+export function noRecords(uri: string, framing: FramingName): InputError {
+  return new InputError(uri, 'end of object', `no records in the ${framing} framing`);
 }
 
 async function* countBytes(input: AsyncIterable<Uint8Array>, counter: ByteCounter): AsyncGenerator<Uint8Array> {

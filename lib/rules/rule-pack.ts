@@ -160,6 +160,7 @@ function combineDetectors(detectors: readonly Detector[], correlations: Correlat
       const own = options?.withoutCorrelations ? undefined : correlations.startCorrelations();
       return combineStates([...active.map((d) => d.startScan?.(options)), own]);
     },
+    keepsState: () => correlations.correlationRules.length > 0 || active.some((d) => d.keepsState?.() === true),
     alertsAlone: (rule: RuleMeta) => !hiddenRuleIds.has(rule.id),
     needles: (): readonly Needle[] | undefined => needles,
   };

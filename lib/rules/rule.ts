@@ -72,6 +72,13 @@ export interface Detector {
    * EQL sequences) and returns the state of rules that span events (Sigma correlations), if any.
    */
   startScan?(options?: StartScanOptions): ScanState | undefined;
+  /**
+   * True when a rule keeps state from one event to the next (an EQL sequence, a Sigma
+   * correlation): then `match` and the scan state must see an object's events in order, on one
+   * thread. Undefined or false: `match` answers each event alone, so events may be matched in
+   * any thread and the matches put back in order (`winsift scan --threads`, one file split).
+   */
+  keepsState?(): boolean;
   /** False for rules that only feed correlations (`generate: false`): they never alert alone. */
   alertsAlone?(rule: RuleMeta): boolean;
   /**

@@ -8,7 +8,7 @@ import { type Deadline, DeadlineExceededError } from '../ingest/deadline.ts';
 import { InputError, type IngestOptions } from '../ingest/ingest-item.ts';
 import { readEvents } from '../ingest/read-events.ts';
 import type { WinEvent } from '../events/win-event.ts';
-import type { Detector, RuleMeta } from '../rules/rule.ts';
+import type { Detector, RuleMeta, ScanState } from '../rules/rule.ts';
 import { combineStates } from '../rules/scan-state.ts';
 import type { CrossObjectScan } from '../state/cross-object-state.ts';
 import type { EventSource, Match } from './match.ts';
@@ -16,7 +16,7 @@ import { createPrefilter, type RecordPrefilter } from './prefilter.ts';
 import type { ScanSummary } from './scan-summary.ts';
 
 /** Reasons kept in a summary: enough to act on, bounded however broken the object is. */
-const MAX_ERRORS_KEPT = 20;
+export const MAX_ERRORS_KEPT = 20;
 
 export interface ScanOptions {
   readonly uri: string;
@@ -185,10 +185,42 @@ export async function scanStream(input: AsyncIterable<Uint8Array>, options: Scan
   // a deadline: the retry reads the object whole, and a partial window could alert wrongly.
   if (!deferred) for (const match of (await state?.finish()) ?? []) await deliver(match);
 
+  return closeScan({ uri, started, bytesIn: counted.bytes, counts: { events, skipped, unreadable, warnings, duplicateKeys, matches, matchesByRule, errors }, fatal, deferred, state, sink });
+}
+
+/** What a scan counted of its object's items (the summary's figures). */
+export interface ScanCounts {
+  readonly events: number;
+  readonly skipped: number;
+  readonly unreadable: number;
+  readonly warnings: number;
+  readonly duplicateKeys: number;
+  readonly matches: number;
+  readonly matchesByRule: Record<string, number>;
+  readonly errors: string[];
+}
+
+/**
+ * The end of a scan, whoever read the items (`scanStream`, or the pieces of one object read in
+ * several threads, scan-pieces.ts): the summary, the sink's delivery, and the error that says
+ * why reading stopped early, if it did.
+ */
+export async function closeScan(end: {
+  readonly uri: string;
+  readonly started: number;
+  readonly bytesIn: number;
+  readonly counts: ScanCounts;
+  readonly fatal: Error | undefined;
+  readonly deferred: DeadlineExceededError | undefined;
+  readonly state: ScanState | undefined;
+  readonly sink: AlertSink;
+}): Promise<ObjectResult> {
+  const { uri, counts, fatal, deferred, state, sink } = end;
+  const { events, skipped, unreadable, warnings, duplicateKeys, matches, matchesByRule, errors } = counts;
   const summary: ScanSummary = {
     uri,
     status: fatal || deferred ? 'failed' : unreadable > 0 ? 'partial' : matches > 0 ? 'matched' : 'clean',
-    bytesIn: counted.bytes,
+    bytesIn: end.bytesIn,
     events,
     skipped,
     unreadable,
@@ -197,7 +229,7 @@ export async function scanStream(input: AsyncIterable<Uint8Array>, options: Scan
     matches,
     matchesByRule,
     errors,
-    durationMs: Math.round(performance.now() - started),
+    durationMs: Math.round(performance.now() - end.started),
     ...(state?.report ? { state: state.report() } : {}),
   };
   // Deliver what was found even when reading stopped early: a half-read object's alerts are real.
@@ -214,13 +246,13 @@ export async function scanStream(input: AsyncIterable<Uint8Array>, options: Scan
 /** One prefilter per detector, built on first use: its needles never change. */
 const prefilters = new WeakMap<Detector, RecordPrefilter | undefined>();
 
-function prefilterOf(detector: Detector): RecordPrefilter | undefined {
+export function prefilterOf(detector: Detector): RecordPrefilter | undefined {
   if (!prefilters.has(detector)) prefilters.set(detector, createPrefilter(detector.needles?.()));
   return prefilters.get(detector);
 }
 
 /** Wraps a byte stream to count what was read from it (compressed bytes, for metrics). */
-function countBytes(input: AsyncIterable<Uint8Array>): AsyncIterable<Uint8Array> & { bytes: number } {
+export function countBytes(input: AsyncIterable<Uint8Array>): AsyncIterable<Uint8Array> & { bytes: number } {
   const counter = {
     bytes: 0,
     async *[Symbol.asyncIterator]() {
@@ -245,7 +277,7 @@ interface AlternateHit {
  * matched it (the event's own reading before the alternates). `match` may reuse its result
  * array, so the event's hits are copied before the next call.
  */
-function matchAlternates(detector: Detector, hits: readonly RuleMeta[], alternates: readonly WinEvent[]): [readonly RuleMeta[], AlternateHit[] | undefined] {
+export function matchAlternates(detector: Detector, hits: readonly RuleMeta[], alternates: readonly WinEvent[]): [readonly RuleMeta[], AlternateHit[] | undefined] {
   const own = [...hits];
   const seen = new Set(own);
   let extra: AlternateHit[] | undefined;

@@ -9,7 +9,7 @@ import { cidrContains } from '../matching/cidr.ts';
 import { leafNumber, type Leaf } from './field-values.ts';
 import type { Pattern } from './pattern.ts';
 import { compileSigmaRegex, toRe2Source } from './regex-flavour.ts';
-import { requiredLiterals } from './regex-literal.ts';
+import { requiredLiteralSets } from './regex-literal.ts';
 import {
   compileWildcard,
   endsWithFolded,
@@ -53,19 +53,21 @@ export function buildLeaf(value: ValueTest): LeafMatcher {
 }
 
 /**
- * The regex on the linear engine, behind a plain-string check: a value holding none of the
- * literals every match contains (regex-literal.ts) cannot match, and looking for them costs far
- * less than running the automaton (above all case-insensitive, which re2js cannot skip ahead in).
+ * The regex on the linear engine, behind plain-string checks: a value missing every literal of
+ * one of the sets each match needs (regex-literal.ts) cannot match, and looking for them costs
+ * far less than running the automaton (above all case-insensitive, which re2js cannot skip ahead
+ * in). All the sets, not only the best: on the NXLog corpus two PowerShell payload regexes whose
+ * best literal was `set` or `cmd` ran on nearly every 4103 event, 330 ms of 500 in all regexes.
  */
 function buildRegex(value: Extract<ValueTest, { kind: 'regex' }>): LeafMatcher {
   const re = compileSigmaRegex(value);
-  const literals = requiredLiterals(toRe2Source(value.source, value.flags), value.flags);
+  const sets = requiredLiteralSets(toRe2Source(value.source, value.flags), value.flags);
   const test =
-    literals === undefined
+    sets === undefined
       ? (text: string) => re.test(text)
       : (text: string) => {
-          for (const literal of literals) if (includesFolded(text, literal)) return re.test(text);
-          return false;
+          for (const set of sets) if (!set.some((literal) => includesFolded(text, literal))) return false;
+          return re.test(text);
         };
   return (leaf) => leaf !== null && test(typeof leaf === 'string' ? leaf : String(leaf));
 }

@@ -4,7 +4,9 @@
  *
  * `requiredLiterals(source, flags)` returns folded needles of which at least one occurs in
  * `foldString(s)` whenever `new RegExp(source, flags).test(s)`; undefined when it cannot be sure.
- * It parses a conservative subset of JavaScript regex syntax and gives up on anything else.
+ * `requiredLiteralSets` returns every such set it can name (all of them hold for a match), for
+ * the regex's own check before it runs. Both parse a conservative subset of JavaScript regex
+ * syntax and give up on anything else.
  *
  * Case: a pattern character only counts when every character the regex can match for it, with
  * or without the `i` and `u` flags, folds (case-fold.ts) to the same unit. That holds for ASCII
@@ -16,6 +18,8 @@ import { foldCode } from './case-fold.ts';
 
 /** Needles shorter than this would open a gate on most values. */
 export const MIN_REGEX_LITERAL = 3;
+/** ... but beside other required sets a two-character one (`&&`, `]:`) still rules values out cheaply. */
+const MIN_CHECK_LITERAL = 2;
 /** An alternation yields one needle per branch; beyond this many the gate is not worth it. */
 const MAX_NEEDLES = 16;
 /** `x{n}` adds at most this many copies of x to a run. */
@@ -23,18 +27,41 @@ const MAX_REPEAT = 16;
 
 /** Folded needles, one of which every match contains; undefined when none can be named safely. */
 export function requiredLiterals(source: string, flags: string): string[] | undefined {
+  const alt = parseRegex(source, flags);
+  const needles = alt && need(alt);
+  return needles && [...new Set(needles)];
+}
+
+/**
+ * Sets of folded needles such that every match contains a needle of each set; undefined when
+ * none can be named safely. For a regex of one branch these are each of its required literal
+ * runs and groups, which together say far more than the best one alone: of
+ * `(set).*&&\s?set.*(environment|invoke|input).*&&` the best is `set`, in most PowerShell
+ * payloads, while `&&` is in few. Ordered most telling first (longest shortest needle).
+ */
+export function requiredLiteralSets(source: string, flags: string): string[][] | undefined {
+  const alt = parseRegex(source, flags);
+  if (!alt) return undefined;
+  if (alt.branches.length !== 1) {
+    const needles = need(alt);
+    return needles && [[...new Set(needles)]];
+  }
+  const sets = setsOfSequence(alt.branches[0]!).filter((set) => set.every((n) => n.length >= MIN_CHECK_LITERAL));
+  const unique = new Map(sets.map((set) => [[...new Set(set)].sort().join('\u0000'), [...new Set(set)]]));
+  const ordered = [...unique.values()].sort((a, b) => (better(a, b) ? -1 : better(b, a) ? 1 : 0));
+  return ordered.length > 0 ? ordered : undefined;
+}
+
+function parseRegex(source: string, flags: string): Alt | undefined {
   if (!/^[dgimsuy]*$/.test(flags)) return undefined; // `v` (class set notation) and anything new
-  let alt: Alt;
   try {
     const parser = new Parser(source);
-    alt = parser.alternation();
-    if (!parser.done()) return undefined;
+    const alt = parser.alternation();
+    return parser.done() ? alt : undefined;
   } catch (error) {
     if (error instanceof Unsupported) return undefined;
     throw error;
   }
-  const needles = need(alt);
-  return needles && [...new Set(needles)];
 }
 
 /** Whether pattern character `code` matches only characters folding to `foldCode(code)`. */
@@ -284,20 +311,29 @@ function need(alt: Alt): string[] | undefined {
   return out.length <= MAX_NEEDLES ? out : undefined;
 }
 
-/**
- * The best necessary needle set of a sequence: each literal run alone, or the needles of a
- * required alternation group. Runs continue across anchors and unquantified single-branch groups.
- */
+/** The best necessary needle set of a sequence (setsOfSequence) with no needle too short for a gate. */
 function needOfSequence(items: readonly Item[]): string[] | undefined {
   let best: string[] | undefined;
+  for (const set of setsOfSequence(items)) {
+    if (set.some((n) => n.length < MIN_REGEX_LITERAL)) continue;
+    if (!best || better(set, best)) best = set;
+  }
+  return best;
+}
+
+/**
+ * Every necessary needle set of a sequence: each literal run alone, or the needles of a
+ * required alternation group. Runs continue across anchors and unquantified single-branch groups.
+ */
+function setsOfSequence(items: readonly Item[]): string[][] {
+  const sets: string[][] = [];
   const consider = (needles: string[] | undefined) => {
     if (!needles || needles.length === 0 || needles.length > MAX_NEEDLES) return;
-    if (needles.some((n) => n.length < MIN_REGEX_LITERAL)) return;
-    if (!best || better(needles, best)) best = needles;
+    sets.push(needles);
   };
   let run = '';
   const end = (): void => {
-    consider([run]);
+    if (run !== '') consider([run]);
     run = '';
   };
   const walk = (seq: readonly Item[]): void => {
@@ -331,7 +367,7 @@ function needOfSequence(items: readonly Item[]): string[] | undefined {
   };
   walk(items);
   end();
-  return best;
+  return sets;
 }
 
 /** Prefers the set whose shortest needle is longest, then fewer needles, then more text. */

@@ -181,6 +181,25 @@ describe('Aho-Corasick field scan equals direct string tests', () => {
     );
   });
 
+  it('gates: each sighting opens every gate added for its needle and mode, and a gate before build is refused', () => {
+    const ac = new AhoCorasick();
+    const a = ac.add('abc');
+    const b = ac.add('bcd');
+    expect(() => ac.addGate(a, 0, 0)).toThrow(/build/);
+    ac.build();
+    ac.gateSeen = new Int32Array(8).fill(-1);
+    // Gates added in any order, several per key, across keys, as channels add theirs lazily.
+    ac.addGate(a, 0, 3);
+    ac.addGate(b, 1, 4);
+    ac.addGate(a, 0, 5);
+    ac.addGate(b, 0, 6);
+    ac.scanValue('xabcd', 1);
+    expect([...ac.gateSeen]).toEqual([-1, -1, -1, 1, -1, 1, 1, -1]); // bcd is not at the start: gate 4 stays shut
+    ac.addGate(a, 1, 7);
+    ac.scanValue('abc', 2);
+    expect([...ac.gateSeen]).toEqual([-1, -1, -1, 2, -1, 2, 1, 2]);
+  });
+
   // Numbers and booleans are searched as their text, short values are skipped: neither may lose a sighting.
   it('numbers, booleans and values shorter than a needle', () => {
     const text = fc.array(fc.constantFrom('1', '2', '.', '-', 'e', 'E', 'T', 'rue', 'x', 'İ', '\u212a'), { maxLength: 4 }).map((p) => p.join(''));

@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { foldCode, foldString } from '../../lib/sigma/case-fold.ts';
 import { gateNeedleOf } from '../../lib/sigma/field-scanners.ts';
-import { isSafeLiteral, requiredLiterals } from '../../lib/sigma/regex-literal.ts';
+import { isSafeLiteral, requiredLiteralSets, requiredLiterals } from '../../lib/sigma/regex-literal.ts';
 import { compileRegex } from '../../lib/matching/regex.ts';
 import { parseSigmaRegex, toRe2Source } from '../../lib/sigma/regex-flavour.ts';
 
@@ -297,4 +297,50 @@ describe('requiredLiterals: property', () => {
     expect(matched).toBeGreaterThan(300);
     // 10,000 cases on two engines: CPU-bound, so give a shared 2-core machine room.
   }, 180_000);
+});
+
+describe('requiredLiteralSets: every set a match needs, for the regex leaf\'s own check', () => {
+  const setsOf = (pcre: string): string[][] | undefined => {
+    const regex = parseSigmaRegex(pcre, '');
+    if (typeof regex === 'string') throw new Error(regex);
+    return requiredLiteralSets(toRe2Source(regex.source, regex.flags), regex.flags);
+  };
+
+  it('names the rare runs beside the best one (SigmaHQ PowerShell payload regexes)', () => {
+    // `s` never counts (U+017F folds apart from it), so `set` is `et`; the lone `"` is too short.
+    expect(setsOf('(set).*&&\\s?set.*(environment|invoke|\\$?\\{?input).*&&.*"')).toEqual([['ronment', 'nvo', 'nput'], ['et'], ['&&']]);
+    expect(setsOf('&&set.*(\\{\\d\\}){2,}\\\\"\\s+?-f.*&&.*cmd.*/c')).toEqual([['cmd'], ['&&'], ['et'], ['\\"'], ['-f'], ['/c']]);
+    // Several branches: one set, the branches' needles (as requiredLiterals).
+    expect(setsOf('abcd|efgh')).toEqual([['abcd', 'efgh']]);
+    expect(setsOf('.*')).toBeUndefined();
+  });
+
+  it('whenever a random regex matches, the folded text holds a needle of every set', () => {
+    let checked = 0;
+    fc.assert(
+      fc.property(alt, fc.subarray(['i', 'm', 's', 'u']), fc.array(fc.nat(), { minLength: 64, maxLength: 64 }), noise, noise, (tree, flagList, picks, before, after) => {
+        const source = srcOf(tree);
+        const flags = flagList.join('');
+        let re: RegExp;
+        try {
+          re = new RegExp(source, flags);
+        } catch {
+          return;
+        }
+        const sets = requiredLiteralSets(source, flags);
+        if (!sets) return;
+        let k = 0;
+        const pick = () => picks[k++ % picks.length]!;
+        for (const text of [sampleOf(tree, pick), before + sampleOf(tree, pick) + after]) {
+          if (!re.test(text)) continue;
+          checked++;
+          const folded = foldString(text);
+          const missing = sets.find((set) => !set.some((l) => folded.includes(l)));
+          if (missing) throw new Error(`/${source}/${flags} matches ${JSON.stringify(text)} but it holds none of ${JSON.stringify(missing)}`);
+        }
+      }),
+      { numRuns: 3000, endOnFailure: true },
+    );
+    expect(checked).toBeGreaterThan(30);
+  }, 120_000);
 });

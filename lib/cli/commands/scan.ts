@@ -17,7 +17,9 @@ import { describeRuleErrors, loadRulesWithContent, RULE_OPTIONS } from '../rule-
 import { writeCompiledPack } from '../../rules/compiled-pack.ts';
 import { planInputs } from '../scan/inputs.ts';
 import { createProgress } from '../scan/progress.ts';
-import { runScan, whyOneThread } from '../scan/run-scan.ts';
+import { runScan, SPLIT_FROM_BYTES, whyOneThread } from '../scan/run-scan.ts';
+import { workAtLeast } from '../scan/work-size.ts';
+import type { InputFile } from '../scan/inputs.ts';
 import type { FileScanSettings } from '../scan/scan-file.ts';
 import { formatSummary } from '../scan/run-stats.ts';
 import { version } from '../version.ts';
@@ -80,7 +82,12 @@ OCSF Detection Findings the function publishes`,
     threads: {
       type: 'string',
       value: 'N',
-      help: `scan N files at once in worker threads (default: the ${availableParallelism()} cores here when the\nfiles add up to 64 MiB or more, else 1); 1 scans in this thread. Output is the\nsame and in the same order either way; --state uses one thread (its\ncorrelations need the files in order)`,
+      help: `scan N files at once in worker threads (default: the ${availableParallelism()} cores here when the\nfiles add up to 64 MiB or more, a compressed file counting 10 times its size;\nelse 1), and split a file of --split-from bytes or more across them; 1 scans in\nthis thread. Output is the same and in the same order either way; --state uses\none thread (its correlations need the files in order), and a pack with EQL\nsequences or Sigma correlations splits no file`,
+    },
+    'split-from': {
+      type: 'string',
+      value: 'BYTES',
+      help: 'with --threads > 1: a file of this many bytes or more (a compressed one counting\n10 times its size) is read and matched in pieces by every thread (EVTX chunk\nranges; batches of records cut here from a text log, compressed or not);\ndefault 67108864 (64 MiB)',
     },
     ...LIMIT_OPTIONS,
   },
@@ -182,11 +189,17 @@ errors. A closed stdout (| head) ends winsift quietly by SIGPIPE (status 141 in 
     };
     const oneThread = whyOneThread(settings);
     if (oneThread && threadsAsked !== undefined && threadsAsked > 1) progress.log(`winsift: ${oneThread}\n`);
+    const threads = threadsAsked ?? defaultThreads(plan.files);
+    const splitFromBytes = values['split-from'] === undefined ? SPLIT_FROM_BYTES : wholeNumber('split-from', values['split-from'], 1);
+    if (!oneThread && threads > 1 && pack.detector.keepsState?.() === true && plan.files.some((f) => workAtLeast([f], splitFromBytes))) {
+      progress.log('winsift: the pack has rules spanning events (EQL sequences, Sigma correlations), which need each file\'s events in order: no file is split across threads\n');
+    }
     const stats = await runScan({
       plan,
       detector: pack.detector,
       settings,
-      threads: threadsAsked ?? defaultThreads(plan.files.reduce((n, f) => n + (f.size ?? 0), 0)),
+      threads,
+      splitFromBytes,
       // Workers get the pack compiled here, as JSON: they parse no YAML (lib/rules/compiled-pack.ts).
       workerPack: () => ({ packText: writeCompiledPack(content, { name: 'local', config: null, now: null }), packVersion: pack.version }),
       outputs,
@@ -219,15 +232,16 @@ errors. A closed stdout (| head) ends winsift quietly by SIGPIPE (status 141 in 
 export const run = command.run;
 
 /**
- * Below this many bytes in all, a scan without `--threads` runs in one thread: each worker costs
+ * Below this many bytes in all (`workBytes`: a compressed file counts ten times its size), a scan
+ * without `--threads` runs in one thread: each worker costs
  * about 0.9 s of CPU (start-up, its own JIT warm-up and GC; bench/threads.ts), about what
  * scanning 64 MiB costs here, so a smaller scan would only be slower.
  */
 const PARALLEL_FROM_BYTES = 64 * 2 ** 20;
 
 /** Stdin counts for nothing: it is read by the main thread anyway. */
-function defaultThreads(fileBytes: number): number {
-  return fileBytes < PARALLEL_FROM_BYTES ? 1 : availableParallelism();
+function defaultThreads(files: readonly InputFile[]): number {
+  return workAtLeast(files, PARALLEL_FROM_BYTES) ? availableParallelism() : 1;
 }
 
 /** `--threads N`: a whole number of at least 1. */

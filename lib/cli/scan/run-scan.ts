@@ -12,7 +12,8 @@ import type { AlertOutput } from '../output/outputs.ts';
 import type { InputFile, InputPlan } from './inputs.ts';
 import type { Progress } from './progress.ts';
 import { RunStats } from './run-stats.ts';
-import { type FileReport, type FileScanSettings, scanFile } from './scan-file.ts';
+import { scanPiece } from '../../scan/scan-piece.ts';
+import { type FileReport, type FileScanSettings, scanFile, splitsFile } from './scan-file.ts';
 import { startWorkerPool, type WorkerPool } from './worker-pool.ts';
 import type { WorkerSetup } from './worker-protocol.ts';
 
@@ -31,6 +32,8 @@ export interface ScanRun {
   readonly workerPack?: () => Pick<WorkerSetup, 'packText' | 'packVersion'>;
   /** The worker's entry file (tests); default scan-worker.ts, or dist/scan-worker.mjs in the bundle. */
   readonly workerUrl?: URL;
+  /** Files from this many bytes are split across the threads (`--split-from`; default SPLIT_FROM_BYTES). */
+  readonly splitFromBytes?: number;
 }
 
 /** Why a run with these settings uses one thread whatever `--threads` says; undefined when it need not. */
@@ -40,18 +43,25 @@ export function whyOneThread(settings: FileScanSettings): string | undefined {
     : undefined;
 }
 
-const inWorker = (file: InputFile) => file.path !== '-';
+/** Files from this size are split across the threads (`--split-from`): see splitsFile. */
+export const SPLIT_FROM_BYTES = 64 * 2 ** 20;
 
 export async function runScan(run: ScanRun): Promise<RunStats> {
   const { plan, progress } = run;
   const stats = new RunStats(plan);
   for (const problem of plan.problems) progress.log(`winsift: ${displayValue(problem.path, 300)}: ${problem.reason}\n`);
   const threads = whyOneThread(run.settings) ? 1 : (run.threads ?? 1);
-  // One file is scanned here: a worker's start-up would buy nothing.
+  const splitFrom = run.splitFromBytes ?? SPLIT_FROM_BYTES;
+  // A file split across the threads is scanned from here, its pieces in the workers; stdin too.
+  const split = (file: InputFile) => threads > 1 && splitsFile(file, run.detector, run.settings, splitFrom);
+  const inWorker = (file: InputFile) => file.path !== '-' && !split(file);
+  const splitting = plan.files.some(split);
+  // One file is scanned here: a worker's start-up would buy nothing, unless it is split.
   const pool =
-    threads > 1 && run.workerPack && plan.files.filter(inWorker).length > 1
+    threads > 1 && run.workerPack && (plan.files.filter(inWorker).length > 1 || splitting)
       ? startWorkerPool(plan.files, inWorker, {
           threads,
+          splitting,
           setup: { ...run.workerPack(), settings: settingsForWorkers(run.settings), progress: progress.enabled },
           ...(run.workerUrl ? { workerUrl: run.workerUrl } : {}),
           onStartFailure: (error) => progress.log(`winsift: a worker thread could not start (${displayValue(error.message, 300)}): the files left are scanned on the main thread\n`),
@@ -66,7 +76,7 @@ export async function runScan(run: ScanRun): Promise<RunStats> {
     };
     for (const [index, file] of plan.files.entries()) {
       progress.fileStarted(file.path);
-      const { report, bytes, records } = await scanOne(run, pool, index, file, emit);
+      const { report, bytes, records } = await scanOne(run, pool, index, file, emit, inWorker(file), split(file) ? splitFrom : undefined);
       progress.fileDone(bytes, records);
       stats.addFile(report);
       const problem = describeProblem(report);
@@ -89,13 +99,25 @@ async function scanOne(
   index: number,
   file: InputFile,
   emit: (alert: Alert) => Promise<void>,
+  inWorker: boolean,
+  splitFrom: number | undefined,
 ): Promise<{ report: FileReport; bytes: number; records: number }> {
   const update = (b: number, r: number) => run.progress.update(b, r);
-  if (pool && inWorker(file) && !pool.claim(index)) return pool.take(index, emit, update);
+  if (pool && inWorker && !pool.claim(index)) return pool.take(index, emit, update);
   let bytes = 0;
   let records = 0;
-  const report = await scanFile(file, run.detector, run.settings, { emit, progress: (b, r) => update((bytes = b), (records = r)) });
-  return { report, bytes, records };
+  // The file's pieces go to the workers, or are scanned here when every worker has two.
+  const runner = pool && splitFrom !== undefined ? pool.pieceRunner((piece, context) => scanPiece(piece, context, run.detector)) : undefined;
+  try {
+    const report = await scanFile(file, run.detector, run.settings, {
+      emit,
+      progress: (b, r) => update((bytes = b), (records = r)),
+      ...(runner && splitFrom !== undefined ? { split: { runner, fromBytes: splitFrom } } : {}),
+    });
+    return { report, bytes, records };
+  } finally {
+    runner?.end();
+  }
 }
 
 function settingsForWorkers(settings: FileScanSettings): WorkerSetup['settings'] {

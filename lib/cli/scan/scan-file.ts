@@ -4,19 +4,23 @@
  * plain-data report back. The caller writes alerts in task order, so output is the same however
  * many files are scanned at once.
  */
-import { createReadStream } from 'node:fs';
+import { closeSync, createReadStream, openSync, readSync } from 'node:fs';
+import { hasEvtxSignature } from '../../evtx/read-evtx.ts';
+import { type PieceRunner, PieceThreadError, scanPieces } from '../../scan/scan-pieces.ts';
 import { createAggregator, type AggregationOptions } from '../../alerts/aggregator.ts';
 import type { Alert } from '../../alerts/alert.ts';
 import type { AlertSink } from '../../alerts/alert-sink.ts';
 import type { IngestOptions } from '../../ingest/ingest-item.ts';
 import type { Detector } from '../../rules/rule.ts';
 import { deadlineIn } from '../../ingest/deadline.ts';
+import { resolveLimits } from '../../ingest/limits.ts';
 import { ScanDeferredError, ScanFailedError, scanStream } from '../../scan/scan-stream.ts';
 import type { ScanSummary } from '../../scan/scan-summary.ts';
 import type { CrossObjectState } from '../../state/cross-object-state.ts';
 import type { InputFile } from './inputs.ts';
 import { ruleSelector, type RuleFilterSpec } from './rule-filter.ts';
 import { sniffLog } from './sniff-log.ts';
+import { workAtLeast } from './work-size.ts';
 
 export interface FileScanSettings {
   readonly ingest: Omit<IngestOptions, 'uri' | 'mayMatch'>;
@@ -62,6 +66,24 @@ export interface FileScanHooks {
   readonly emit: (alert: Alert) => Promise<void> | void;
   /** Compressed bytes read so far and records read so far, for the progress line. */
   readonly progress?: (bytes: number, records: number) => void;
+  /**
+   * Threads to split the file's work with (`--threads`, worker-pool.ts), and the size from which
+   * a file is split: see `splitsFile` for which files are.
+   */
+  readonly split?: { readonly runner: PieceRunner; readonly fromBytes: number };
+}
+
+/**
+ * Whether the file is scanned in pieces by several threads (lib/scan/scan-pieces.ts) rather than
+ * read whole by one: it must be large enough to pay for it (`workBytes`: a compressed file
+ * counts ten times its size), not stdin (its bytes cannot be read
+ * by offset, nor is its size known), and its answers must not depend on the order events are
+ * matched in: not with `--state` (suppression and correlations across files), nor with a pack
+ * whose rules keep state from one event to the next (EQL sequences, Sigma correlations), whose
+ * `match` must see the file's events in order on one thread.
+ */
+export function splitsFile(file: InputFile, detector: Detector, settings: FileScanSettings, fromBytes: number): boolean {
+  return file.path !== '-' && settings.crossObject === undefined && detector.keepsState?.() !== true && workAtLeast([file], fromBytes);
 }
 
 export async function scanFile(
@@ -110,19 +132,29 @@ export async function scanFile(
 
   let records = 0;
   let bytes = 0;
-  const input = path === '-' ? process.stdin : createReadStream(path);
-  const counted = hooks.progress ? countBytes(input, (n) => hooks.progress?.((bytes += n), records)) : input;
+  let split = hooks.split && splitsFile(file, detector, settings, hooks.split.fromBytes) ? hooks.split.runner : undefined;
+  const evtx = split !== undefined && isRawEvtx(path);
+  // A raw .evtx over maxDecompressedBytes stops where one thread's byte meter stops it: read whole.
+  if (evtx && (file.size ?? 0) > resolveLimits(settings.ingest).maxDecompressedBytes) split = undefined;
+  const input = evtx && split ? undefined : path === '-' ? process.stdin : createReadStream(path);
+  const counted = input && hooks.progress ? countBytes(input, (n) => hooks.progress?.((bytes += n), records)) : input;
   try {
-    const { summary, delivery } = await scanStream(counted, {
+    const options = {
       uri: path,
       detector,
       sink,
       ingest: settings.ingest,
       prefilter: settings.prefilter,
-      ...(crossObject ? { crossObject } : {}),
       ...(settings.timeLimitMs === undefined ? {} : { deadline: deadlineIn(settings.timeLimitMs, settings.timeLimitLabel ?? 'time limit') }),
       ...(hooks.progress ? { onRecords: (n: number) => hooks.progress?.(bytes, (records = n)) } : {}),
-    });
+    };
+    const { summary, delivery } = split
+      ? await scanPieces(evtx ? { kind: 'evtx-file', path, size: file.size ?? 0 } : { kind: 'stream', input: counted! }, {
+          ...options,
+          runner: split,
+          ...(hooks.progress ? { onBytes: (n: number) => hooks.progress?.((bytes = n), records) } : {}),
+        })
+      : await scanStream(counted!, { ...options, ...(crossObject ? { crossObject } : {}) });
     const state = addCounts(summary.state, delivery.state);
     return { kind: 'scanned', path, summary, alerts, hiddenMatches, ...(state ? { state } : {}) };
   } catch (error) {
@@ -132,7 +164,25 @@ export async function scanFile(
     }
     // A missing or unreadable file is bad input like any other: report it, scan the rest.
     if (isFileSystemError(error)) return { kind: 'unopened', path, reason: fsReason(error) };
+    // A thread scanning a piece of it died: the file failed, the run goes on.
+    if (error instanceof PieceThreadError) return { kind: 'failed', path, reason: error.message };
     throw error;
+  }
+}
+
+/** Whether the file starts as a raw `.evtx` does (`ElfFile\0`): its chunks can then be read by offset. */
+function isRawEvtx(path: string): boolean {
+  const head = Buffer.alloc(8);
+  let fd: number;
+  try {
+    fd = openSync(path, 'r');
+  } catch {
+    return false; // the stream's open says why, as for any file
+  }
+  try {
+    return readSync(fd, head, 0, 8, 0) === 8 && hasEvtxSignature(head);
+  } finally {
+    closeSync(fd);
   }
 }
 

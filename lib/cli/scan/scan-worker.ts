@@ -3,12 +3,15 @@
  * scans the files it is sent with `scanFile`, exactly as one thread would, and sends each file's
  * alerts back in batches. It waits for the main thread to write them (`ack`) when more than
  * MAX_UNACKED_BATCHES are outstanding, so a file with millions of alerts never piles them up.
+ * Between files it also reads and matches pieces of a large file the main thread is splitting
+ * (`scanPiece`, lib/scan/scan-piece.ts), one at a time, and sends back what they held.
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import type { Alert } from '../../alerts/alert.ts';
 import { readCompiledPack } from '../../rules/compiled-pack.ts';
 import { loadPackContent } from '../../rules/rule-pack.ts';
 import type { InputFile } from './inputs.ts';
+import { scanPiece } from '../../scan/scan-piece.ts';
 import { scanFile } from './scan-file.ts';
 import { ALERT_BATCH, MAX_UNACKED_BATCHES, type FromWorker, type ToWorker, type WorkerSetup } from './worker-protocol.ts';
 
@@ -36,6 +39,13 @@ port.on('message', (message: ToWorker) => {
     const wake = current.wake;
     current.wake = undefined;
     wake?.();
+  } else if (message.type === 'piece') {
+    // Synchronous: a piece is read and matched whole, then the next message is taken.
+    try {
+      send({ type: 'piece-done', id: message.id, scanned: scanPiece(message.piece, message.context, detector) });
+    } catch (error) {
+      send({ type: 'piece-failed', id: message.id, reason: error instanceof Error ? `${error.name}: ${error.message}` : String(error) });
+    }
   } else {
     void scan(message.job, message.file);
   }

@@ -16,6 +16,11 @@
  * written, plus one small report per finished file. It cannot deadlock: the file being written
  * is either done, running in a worker (whose batches are acknowledged), or scanned right here.
  *
+ * A large file the caller splits (`pieceRunner`, lib/scan/scan-pieces.ts) is not a job: the
+ * caller scans it in its turn and sends its pieces to workers that have no file, two at most
+ * each (one scanned, one waiting), scanning a piece itself when every worker has two. While it
+ * does, no worker starts a file, so workers finishing theirs take pieces.
+ *
  * A worker that dies (an uncaught error, out of memory) fails the file it had, naming it; its
  * alerts already sent are kept, and a new worker takes its place. A worker that cannot start
  * (the entry file is missing, the pack does not load) is said once (`onStartFailure`), no more
@@ -30,6 +35,8 @@ import type { InputFile } from './inputs.ts';
 import type { FileReport } from './scan-file.ts';
 import { scanWorkerUrl } from './scan-worker-url.ts';
 import type { FromWorker, ToWorker, WorkerSetup } from './worker-protocol.ts';
+import type { ObjectPiece, PieceContext, ScannedPiece } from '../../scan/scan-piece.ts';
+import { type PieceRunner, PieceThreadError } from '../../scan/scan-pieces.ts';
 
 /** Alerts waiting to be written past which no worker starts a new file. */
 export const BUFFER_BUDGET = 8192;
@@ -41,6 +48,8 @@ export interface WorkerPoolOptions {
   readonly workerUrl?: URL;
   /** Told once when a worker could not start: the files left are then scanned by the caller. */
   readonly onStartFailure?: (error: Error) => void;
+  /** Some file will be split (`pieceRunner`): start every worker, even for a single file. */
+  readonly splitting?: boolean;
 }
 
 export interface TakenFile {
@@ -64,6 +73,14 @@ export interface WorkerPool {
   take(index: number, emit: (alert: Alert) => Promise<void>, progress?: (bytes: number, records: number) => void): Promise<TakenFile>;
   /** Alerts received from workers and not yet written: what the bound above is about. */
   waiting(): number;
+  /**
+   * For a file the caller splits (lib/scan/scan-pieces.ts): pieces go to workers that have no
+   * file, and are scanned by `here` (the caller's thread) when none can take one. No worker
+   * starts another file until `end` is called, so workers finishing theirs join in.
+   */
+  pieceRunner(here: (piece: ObjectPiece, context: PieceContext) => ScannedPiece): PieceRunner & { end(): void };
+  /** Resolves once a worker is ready for work, or none can start (tests: pieces then surely reach a worker). */
+  whenReady(): Promise<void>;
   /** Stops every worker; safe to call twice. */
   close(): Promise<void>;
 }
@@ -87,7 +104,17 @@ interface Slot {
   ready: boolean;
   job?: Job;
   gone: boolean;
+  /** Pieces sent and not answered, by id. */
+  readonly pieces: Set<number>;
 }
+
+interface PendingPiece {
+  readonly resolve: (scanned: ScannedPiece) => void;
+  readonly reject: (error: Error) => void;
+}
+
+/** Pieces a worker holds at once: one being scanned and one waiting, so it never waits for the next. */
+const PIECES_PER_WORKER = 2;
 
 /** `files[i]` may be scanned by a worker unless `inWorker(files[i])` is false (stdin: the caller's). */
 export function startWorkerPool(files: readonly InputFile[], inWorker: (file: InputFile) => boolean, options: WorkerPoolOptions): WorkerPool {
@@ -100,7 +127,13 @@ export function startWorkerPool(files: readonly InputFile[], inWorker: (file: In
   // which works from the front: so it rarely waits for a file a worker still has.
   const bySize = [...workerJobs].sort((a, b) => (b.file.size ?? 0) - (a.file.size ?? 0) || b.index - a.index);
   const slots = new Set<Slot>();
+  const pieces = new Map<number, PendingPiece>();
+  let nextPiece = 0;
+  /** Files being split: while one is, workers are kept for its pieces. */
+  let splitting = 0;
   let buffered = 0;
+  let readyNow: () => void = () => undefined;
+  const ready = new Promise<void>((resolve) => (readyNow = resolve));
   let startFailed = false;
   let closed = false;
 
@@ -118,7 +151,7 @@ export function startWorkerPool(files: readonly InputFile[], inWorker: (file: In
   };
 
   const spawn = () => {
-    const slot: Slot = { worker: new Worker(url, { workerData: options.setup, resourceLimits: WORKER_RESOURCE_LIMITS }), ready: false, gone: false };
+    const slot: Slot = { worker: new Worker(url, { workerData: options.setup, resourceLimits: WORKER_RESOURCE_LIMITS }), ready: false, gone: false, pieces: new Set() };
     slots.add(slot);
     slot.worker.on('message', (message: FromWorker) => onMessage(slot, message));
     slot.worker.on('error', (error) => onGone(slot, error));
@@ -128,7 +161,16 @@ export function startWorkerPool(files: readonly InputFile[], inWorker: (file: In
   const onMessage = (slot: Slot, message: FromWorker) => {
     if (message.type === 'ready') {
       slot.ready = true;
+      readyNow();
       dispatch();
+      return;
+    }
+    if (message.type === 'piece-done' || message.type === 'piece-failed') {
+      const pending = pieces.get(message.id);
+      pieces.delete(message.id);
+      slot.pieces.delete(message.id);
+      if (message.type === 'piece-done') pending?.resolve(message.scanned);
+      else pending?.reject(new PieceThreadError(`scan failed: ${message.reason}`));
       return;
     }
     const job = jobs[message.job];
@@ -166,11 +208,16 @@ export function startWorkerPool(files: readonly InputFile[], inWorker: (file: In
       // are started; the caller claims what no worker has.
       if (!startFailed) options.onStartFailure?.(error);
       startFailed = true;
+      readyNow();
       return;
     }
     if (job) finish(job, { kind: 'failed', path: job.file.path, reason: `worker thread died while scanning it: ${error.message}` });
+    for (const id of slot.pieces) {
+      pieces.get(id)?.reject(new PieceThreadError(`worker thread died while scanning it: ${error.message}`));
+      pieces.delete(id);
+    }
     void slot.worker.terminate();
-    if (!startFailed && largestPending()) spawn();
+    if (!startFailed && (largestPending() || splitting > 0)) spawn();
     dispatch();
   };
 
@@ -180,12 +227,12 @@ export function startWorkerPool(files: readonly InputFile[], inWorker: (file: In
     while (cursor < bySize.length && bySize[cursor]!.state !== 'pending') cursor++;
     return bySize[cursor];
   };
-  const nextJob = (): Job | undefined => (buffered >= BUFFER_BUDGET ? undefined : largestPending());
+  const nextJob = (): Job | undefined => (buffered >= BUFFER_BUDGET || splitting > 0 ? undefined : largestPending());
 
   const dispatch = () => {
     if (closed) return;
     for (const slot of slots) {
-      if (!slot.ready || slot.job || slot.gone) continue;
+      if (!slot.ready || slot.job || slot.gone || slot.pieces.size > 0) continue;
       const job = nextJob();
       if (!job) return;
       job.state = 'running';
@@ -208,8 +255,47 @@ export function startWorkerPool(files: readonly InputFile[], inWorker: (file: In
     startFailed = true;
     options.onStartFailure?.(new Error(`${entry} is missing`));
   }
-  // The main thread is the N-th scanner; the first file is its own, so workers start on the rest.
-  if (!startFailed) for (let i = 0; i < Math.min(options.threads - 1, workerJobs.length - 1); i++) spawn();
+  // The main thread is the N-th scanner; the first file is its own, so workers start on the rest
+  // (all N - 1 when a file is to be split: its pieces keep them busy).
+  const wanted = options.splitting ? options.threads - 1 : Math.min(options.threads - 1, workerJobs.length - 1);
+  if (!startFailed) for (let i = 0; i < wanted; i++) spawn();
+
+  const pieceRunner = (here: (piece: ObjectPiece, context: PieceContext) => ScannedPiece): PieceRunner & { end(): void } => {
+    splitting++;
+    let ended = false;
+    return {
+      maxInFlight: Math.max(1, options.threads - 1) * PIECES_PER_WORKER + 2,
+      run(piece, context) {
+        let free: Slot | undefined;
+        for (const slot of slots) {
+          if (!slot.ready || slot.job || slot.gone || slot.pieces.size >= PIECES_PER_WORKER) continue;
+          if (!free || slot.pieces.size < free.pieces.size) free = slot;
+        }
+        if (!free || closed) {
+          try {
+            return Promise.resolve(here(piece, context));
+          } catch (error) {
+            return Promise.reject(error as Error);
+          }
+        }
+        const id = nextPiece++;
+        const slot = free;
+        slot.pieces.add(id);
+        return new Promise<ScannedPiece>((resolve, reject) => {
+          pieces.set(id, { resolve, reject });
+          // A batch of records has a buffer of its own (scan-pieces.ts): moved, not copied.
+          const transfer = piece.kind === 'records' && piece.bytes.byteOffset === 0 ? [piece.bytes.buffer as ArrayBuffer] : [];
+          slot.worker.postMessage({ type: 'piece', id, piece, context } satisfies ToWorker, transfer);
+        });
+      },
+      end() {
+        if (ended) return;
+        ended = true;
+        splitting--;
+        dispatch();
+      },
+    };
+  };
 
   return {
     claim(index) {
@@ -239,6 +325,8 @@ export function startWorkerPool(files: readonly InputFile[], inWorker: (file: In
       }
     },
     waiting: () => buffered,
+    pieceRunner,
+    whenReady: () => (startFailed ? Promise.resolve() : ready),
     close,
   };
 }

@@ -7,6 +7,7 @@
 import type { Alert } from '../../alerts/alert.ts';
 import type { FileReport, FileScanSettings } from './scan-file.ts';
 import type { InputFile } from './inputs.ts';
+import type { ObjectPiece, PieceContext, ScannedPiece } from '../../scan/scan-piece.ts';
 
 /** Given to each worker at start (`workerData`). */
 export interface WorkerSetup {
@@ -31,7 +32,9 @@ export type ToWorker =
   /** Scan this file; one at a time per worker. */
   | { readonly type: 'scan'; readonly job: number; readonly file: InputFile }
   /** One batch of the job's alerts was written: the worker may send one more. */
-  | { readonly type: 'ack'; readonly job: number };
+  | { readonly type: 'ack'; readonly job: number }
+  /** Read and match one piece of a file the main thread is splitting (lib/scan/scan-piece.ts); never while scanning a file. */
+  | { readonly type: 'piece'; readonly id: number; readonly piece: ObjectPiece; readonly context: PieceContext };
 
 export type FromWorker =
   /** The pack is loaded: send files. */
@@ -40,4 +43,7 @@ export type FromWorker =
   | { readonly type: 'progress'; readonly job: number; readonly bytes: number; readonly records: number }
   | { readonly type: 'done'; readonly job: number; readonly report: FileReport; readonly bytes: number; readonly records: number }
   /** scanFile threw (a bug, an alert that cannot be cloned): the file is failed, the worker goes on. */
-  | { readonly type: 'failed'; readonly job: number; readonly reason: string };
+  | { readonly type: 'failed'; readonly job: number; readonly reason: string }
+  | { readonly type: 'piece-done'; readonly id: number; readonly scanned: ScannedPiece }
+  /** scanPiece threw (a bug): the file being split fails with the reason. */
+  | { readonly type: 'piece-failed'; readonly id: number; readonly reason: string };

@@ -1,0 +1,58 @@
+/**
+ * How much scanning a file is, in bytes, for deciding whether threads pay (`--threads` default,
+ * `--split-from`): its size, and ten times that for a gzip or zstd file, the low end of what logs
+ * compress to (10-75:1, lib/ingest/README.md): a 20 MB `.ndjson.gz` is some 500 MB of records to
+ * parse and match, which is what the threads share. Known by the magic bytes, as ingest knows it.
+ */
+import { closeSync, openSync, readSync } from 'node:fs';
+import { gzip } from '../../ingest/compression/gzip.ts';
+import { zstd } from '../../ingest/compression/zstd.ts';
+import type { InputFile } from './inputs.ts';
+
+export const COMPRESSED_WEIGHT = 10;
+
+const known = new WeakMap<InputFile, number>();
+
+export function workBytes(file: InputFile): number {
+  if (file.path === '-' || file.size === undefined) return 0;
+  return knownWorkBytes(file, file.size);
+}
+
+/**
+ * Whether the files come to `threshold` work bytes or more, opening a file (for its magic bytes)
+ * only when its answer can change the outcome: a directory of many small files costs no opens.
+ */
+export function workAtLeast(files: readonly InputFile[], threshold: number): boolean {
+  let plain = 0;
+  for (const file of files) if (file.path !== '-') plain += file.size ?? 0;
+  if (plain >= threshold) return true;
+  if (plain * COMPRESSED_WEIGHT < threshold) return false;
+  let total = 0;
+  for (const file of files) if ((total += workBytes(file)) >= threshold) return true;
+  return false;
+}
+
+function knownWorkBytes(file: InputFile, size: number): number {
+  let bytes = known.get(file);
+  if (bytes === undefined) {
+    bytes = isCompressed(file.path) ? size * COMPRESSED_WEIGHT : size;
+    known.set(file, bytes);
+  }
+  return bytes;
+}
+
+function isCompressed(path: string): boolean {
+  const head = Buffer.alloc(4);
+  let fd: number;
+  try {
+    fd = openSync(path, 'r');
+  } catch {
+    return false; // the scan says why it cannot be read
+  }
+  try {
+    const n = readSync(fd, head, 0, head.length, 0);
+    return [gzip, zstd].some((codec) => n >= codec.magicLength && codec.matches(head.subarray(0, n)));
+  } finally {
+    closeSync(fd);
+  }
+}
