@@ -54,10 +54,23 @@ export interface TemplatePlan {
   /** Nodes and characters the record counts whatever its values (values' characters aside). */
   readonly fixedNodes: number;
   readonly fixedChars: number;
-  /** The plan as code (plan-code.ts): a record's template, or a BinXML value's (`nested`). */
-  readonly root: CompiledPlan<RootCode> | undefined;
-  readonly nested: CompiledPlan<NestedCode> | undefined;
+  /**
+   * The plan as code (plan-code.ts): a record's template, or a BinXML value's (`nested`), written
+   * once the plan has been rendered CODE_AFTER_USES times; until then the plan is walked.
+   */
+  root: CompiledPlan<RootCode> | undefined;
+  nested: CompiledPlan<NestedCode> | undefined;
+  uses: number;
 }
+
+/**
+ * Renders of a plan before it is written out as code. A file's templates are its own to choose:
+ * one whose every record brings a template of its own would otherwise have each compiled by V8
+ * (tens of microseconds to milliseconds apiece) for one use, far more work than reading it. Real
+ * logs repeat a few templates (18 distinct in the corpus's 6,801 records): they are written out
+ * after their first few records, as before.
+ */
+const CODE_AFTER_USES = 4;
 
 const PLAIN = 0;
 const CONTAINER = 1;
@@ -173,8 +186,9 @@ function sharedPlan(roots: ElementPlan[], rootNames: string[], fixedNodes: numbe
     rootNames,
     fixedNodes,
     fixedChars: chars,
-    root: nested ? undefined : rootCode(roots, rootNames, HELPERS),
-    nested: nested ? nestedCode(roots, rootNames, HELPERS) : undefined,
+    root: undefined,
+    nested: undefined,
+    uses: 0,
   };
   if (list.length >= MAX_PLANS_PER_KEY) list.shift();
   list.push(plan);
@@ -329,8 +343,26 @@ export function renderPlan(plan: TemplatePlan, values: readonly SubstitutionValu
   recordNodes = 1 + plan.fixedNodes; // the record's fragment holds the one instance
   recordChars = plan.fixedChars;
   planFailed = false;
-  const out = plan.root!.code(values, plan.root!.consts);
+  if (plan.root === undefined && ++plan.uses >= CODE_AFTER_USES) plan.root = rootCode(plan.roots, plan.rootNames, HELPERS);
+  const out = plan.root !== undefined ? plan.root.code(values, plan.root.consts) : walkRoots(plan, values);
   return planFailed ? undefined : out;
+}
+
+/** What rootCode's code does, by the plan's walk. */
+function walkRoots(plan: TemplatePlan, values: readonly SubstitutionValue[]): JsonObject {
+  const out: JsonObject = {};
+  for (let i = 0; i < plan.roots.length; i++) out[plan.rootNames[i]!] = renderElement(plan.roots[i]!, values);
+  return out;
+}
+
+/** What nestedCode's code does, by the plan's walk: false when a name is already there. */
+function walkNested(plan: TemplatePlan, values: readonly SubstitutionValue[], out: JsonObject, keySet: ReadonlySet<string>): boolean {
+  for (let i = 0; i < plan.roots.length; i++) {
+    const key = plan.rootNames[i]!;
+    if (keySet.has(key) || Object.hasOwn(out, key)) return false;
+    out[key] = renderElement(plan.roots[i]!, values);
+  }
+  return true;
 }
 
 export function renderedNodes(): number {
@@ -381,7 +413,9 @@ function renderNested(values: readonly SubstitutionValue[], index: number, out: 
   recordNodes += 1 + plan.fixedNodes;
   recordChars += plan.fixedChars;
   // false: a name already there (suffixes), which the general walk renders.
-  if (!plan.nested!.code(only.values, plan.nested!.consts, out, keySet)) planFailed = true;
+  if (plan.nested === undefined && ++plan.uses >= CODE_AFTER_USES) plan.nested = nestedCode(plan.roots, plan.rootNames, HELPERS);
+  const rendered = plan.nested !== undefined ? plan.nested.code(only.values, plan.nested.consts, out, keySet) : walkNested(plan, only.values, out, keySet);
+  if (!rendered) planFailed = true;
 }
 
 /** The plan's walk: left for the shapes plan-code.ts does not write out (`Data` lists). */
