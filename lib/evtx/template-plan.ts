@@ -21,28 +21,20 @@
 import { type Content, ROLE_CONTAINER, ROLE_DATA, type SubstitutionValue, type TemplateDefinition, type XmlElement } from './binxml.ts';
 import type { JsonObject, JsonValue } from './render-record.ts';
 import type { Scalar } from './value-types.ts';
-import { type CompiledPlan, type NestedCode, nestedCode, type PlanHelpers, type RootCode, rootCode } from './plan-code.ts';
+import { type CodeElement, type CompiledPlan, type NestedCode, nestedCode, type PlanHelpers, type RootCode, rootCode } from './plan-code.ts';
 
-/** One element of a plan: how it renders, and what it counts. */
-interface ElementPlan {
-  readonly mode: number;
-  /** Attributes: name, then a fixed (trimmed) text or a substitution index (-1 for a fixed text). */
-  readonly attrNames: readonly string[];
-  readonly attrTexts: readonly (Scalar | undefined)[];
-  readonly attrSubs: readonly number[];
-  /** Content: a fixed (trimmed) text, or a substitution, or children (then `keys`). */
-  readonly text: Scalar | undefined;
-  readonly sub: number;
+/**
+ * One element of a plan: how it renders, and what it counts. What the code generator reads is
+ * plan-code.ts's CodeElement: attributes (name, then a fixed trimmed text or a substitution
+ * index, -1 for a fixed text); content (a fixed trimmed text, a substitution, or children keyed
+ * by `keys`, null for an unnamed Data item dropped from a flattened container); the one
+ * substitution among the children expected to be BinXML (`nestedSub`, else -1), the children's
+ * keys a BinXML value's elements must not repeat (`keySet`), and whether it is a container of
+ * unnamed Data items (`positionalData`: `Data: {"#text": [...]}` at the first one).
+ */
+interface ElementPlan extends CodeElement {
   /** Children; null stands for the one substitution among them, expected to be BinXML. */
   readonly children: readonly (ElementPlan | null)[] | undefined;
-  /** Each child's key (null: an unnamed Data item dropped from a flattened container). */
-  readonly keys: readonly (string | null)[];
-  /** The substitution among the children (the `<EventData>` of `<Event>`), or -1. */
-  readonly nestedSub: number;
-  /** The children's keys, which a BinXML value's elements must not repeat. */
-  readonly keySet: ReadonlySet<string>;
-  /** A container of unnamed Data items: `Data: {"#text": [...]}` at the first one. */
-  readonly positionalData: boolean;
   /** A Data item's fixed Name, which keys it in a flattened container. */
   readonly dataName: string | undefined;
 }
