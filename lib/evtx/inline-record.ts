@@ -40,16 +40,10 @@ import {
 } from './binxml.ts';
 import { need } from './evtx-format-error.ts';
 import type { ExpansionBudget } from './expansion-budget.ts';
-import { type JsonObject, type JsonValue, MAX_NODES_PER_RECORD, putChildren, setKey } from './render-record.ts';
+import { CONTAINER, DATA, type JsonObject, type JsonValue, MAX_NODES_PER_RECORD, PLAIN, putChildren, ROOT, setKey } from './render-record.ts';
 import type { RepeatedData } from './repeated-data.ts';
 import { decodeLatin1UntilNul, decodeUtf16 } from './utf16.ts';
 import { decodeFixed, fixedSize, VALUE_ANSI_STRING, VALUE_NULL, VALUE_STRING } from './value-types.ts';
-
-/** How an element renders (render-record.ts's modes): ROOT's children are PLAIN. */
-const ROOT = 0;
-const PLAIN = 1;
-const CONTAINER = 2;
-const DATA = 3;
 
 /** Thrown to give up on a record (never escapes this file). */
 const GIVE_UP = new Error('not an inline record this reader takes');

@@ -46,7 +46,10 @@ export type RootCode = (values: readonly SubstitutionValue[], consts: readonly u
 /** A plan in a BinXML value: its elements put into `out` (false: a name it would repeat). */
 export type NestedCode = (values: readonly SubstitutionValue[], consts: readonly unknown[], out: JsonObject, keySet: ReadonlySet<string>) => boolean;
 
-const DATA = 2; // template-plan.ts's mode of a Data item in a data container
+/** A plan element's mode (template-plan.ts decides it): plain, a data container, a Data item in one. */
+export const PLAN_PLAIN = 0;
+export const PLAN_CONTAINER = 1;
+export const PLAN_DATA = 2;
 const MAX_CACHED = 2048;
 const cache = new Map<string, unknown>();
 
@@ -123,8 +126,8 @@ class Generator {
     if (plan.children === undefined) {
       const own = plan.sub >= 0 ? this.fresh() : plan.text === undefined ? 'undefined' : JSON.stringify(plan.text);
       if (plan.sub >= 0) this.line(`const ${own} = piece(values, ${plan.sub});`);
-      const ownOrNull = plan.sub >= 0 ? `(${own} !== undefined ? ${own} : ${plan.mode === DATA ? "''" : 'null'})` : own === 'undefined' ? (plan.mode === DATA ? "''" : 'null') : own;
-      if (plan.mode === DATA || attrs === undefined) {
+      const ownOrNull = plan.sub >= 0 ? `(${own} !== undefined ? ${own} : ${plan.mode === PLAN_DATA ? "''" : 'null'})` : own === 'undefined' ? (plan.mode === PLAN_DATA ? "''" : 'null') : own;
+      if (plan.mode === PLAN_DATA || attrs === undefined) {
         this.line(`const ${out} = ${ownOrNull};`);
       } else {
         const withText = own === 'undefined' ? `{"#attributes": ${attrs}}` : plan.sub >= 0 ? `(${own} !== undefined ? {"#attributes": ${attrs}, "#text": ${own}} : {"#attributes": ${attrs}})` : `{"#attributes": ${attrs}, "#text": ${own}}`;

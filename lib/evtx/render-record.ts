@@ -50,10 +50,10 @@ const NO_ITEM = -1;
  * whose `<Data>` children are DATA: text, or "" when empty, unless it has children, keyed by its
  * Name attribute when it has one.
  */
-const ROOT = 0;
-const PLAIN = 1;
-const CONTAINER = 2;
-const DATA = 3;
+export const ROOT = 0;
+export const PLAIN = 1;
+export const CONTAINER = 2;
+export const DATA = 3;
 
 // The walk's state, shared by every call (rendering is synchronous and never re-entered).
 let nodeBudget = 0;

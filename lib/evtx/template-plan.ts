@@ -21,7 +21,7 @@
 import { type Content, ROLE_CONTAINER, ROLE_DATA, type SubstitutionValue, type TemplateDefinition, type XmlElement } from './binxml.ts';
 import type { JsonObject, JsonValue } from './render-record.ts';
 import type { Scalar } from './value-types.ts';
-import { type CodeElement, type CompiledPlan, type NestedCode, nestedCode, type PlanHelpers, type RootCode, rootCode } from './plan-code.ts';
+import { type CodeElement, type CompiledPlan, type NestedCode, nestedCode, PLAN_CONTAINER as CONTAINER, PLAN_DATA as DATA, PLAN_PLAIN as PLAIN, type PlanHelpers, type RootCode, rootCode } from './plan-code.ts';
 
 /**
  * One element of a plan: how it renders, and what it counts. What the code generator reads is
@@ -64,9 +64,6 @@ export interface TemplatePlan {
  */
 const CODE_AFTER_USES = 4;
 
-const PLAIN = 0;
-const CONTAINER = 1;
-const DATA = 2;
 
 /** Nodes and characters counted while compiling. */
 let nodes = 0;

@@ -242,6 +242,15 @@ const sampleNode = (n: Node, pick: () => number): string => {
   }
 };
 
+/** The random regex under these flags, or undefined where they make it invalid (a quantified lookahead with u). */
+function regexOrNone(source: string, flags: string): RegExp | undefined {
+  try {
+    return new RegExp(source, flags);
+  } catch {
+    return undefined;
+  }
+}
+
 const noise = fc.array(fc.constantFrom(...'aAbkKsSiI01 .-\\\n'.split(''), ...TRICKY), { maxLength: 6 }).map((a) => a.join(''));
 
 describe('requiredLiterals: property', () => {
@@ -259,12 +268,8 @@ describe('requiredLiterals: property', () => {
         (tree, flagList, picks, before, after, randoms) => {
           const source = srcOf(tree);
           const flags = flagList.join('');
-          let re: RegExp;
-          try {
-            re = new RegExp(source, flags);
-          } catch {
-            return; // not valid under these flags (e.g. a quantified lookahead with u)
-          }
+          const re = regexOrNone(source, flags);
+          if (!re) return;
           const literals = requiredLiterals(source, flags);
           if (!literals) return;
           gated++;
@@ -321,12 +326,8 @@ describe('requiredLiteralSets: every set a match needs, for the regex leaf\'s ow
       fc.property(alt, fc.subarray(['i', 'm', 's', 'u']), fc.array(fc.nat(), { minLength: 64, maxLength: 64 }), noise, noise, (tree, flagList, picks, before, after) => {
         const source = srcOf(tree);
         const flags = flagList.join('');
-        let re: RegExp;
-        try {
-          re = new RegExp(source, flags);
-        } catch {
-          return;
-        }
+        const re = regexOrNone(source, flags);
+        if (!re) return;
         const sets = requiredLiteralSets(source, flags);
         if (!sets) return;
         let k = 0;

@@ -4,7 +4,7 @@
  * plain-data report back. The caller writes alerts in task order, so output is the same however
  * many files are scanned at once.
  */
-import { closeSync, createReadStream, openSync, readSync } from 'node:fs';
+import { createReadStream } from 'node:fs';
 import { hasEvtxSignature } from '../../evtx/read-evtx.ts';
 import { type PieceRunner, PieceThreadError, scanPieces } from '../../scan/scan-pieces.ts';
 import { createAggregator, type AggregationOptions } from '../../alerts/aggregator.ts';
@@ -20,6 +20,7 @@ import type { CrossObjectState } from '../../state/cross-object-state.ts';
 import type { InputFile } from './inputs.ts';
 import { ruleSelector, type RuleFilterSpec } from './rule-filter.ts';
 import { sniffLog } from './sniff-log.ts';
+import { readFileHead } from './file-head.ts';
 import { workAtLeast } from './work-size.ts';
 
 export interface FileScanSettings {
@@ -172,18 +173,8 @@ export async function scanFile(
 
 /** Whether the file starts as a raw `.evtx` does (`ElfFile\0`): its chunks can then be read by offset. */
 function isRawEvtx(path: string): boolean {
-  const head = Buffer.alloc(8);
-  let fd: number;
-  try {
-    fd = openSync(path, 'r');
-  } catch {
-    return false; // the stream's open says why, as for any file
-  }
-  try {
-    return readSync(fd, head, 0, 8, 0) === 8 && hasEvtxSignature(head);
-  } finally {
-    closeSync(fd);
-  }
+  const head = readFileHead(path, 8);
+  return head !== undefined && head.length === 8 && hasEvtxSignature(head);
 }
 
 function addCounts(...parts: (Readonly<Record<string, number>> | undefined)[]): Record<string, number> | undefined {

@@ -6,8 +6,7 @@
  * the command line is scanned and its problems reported.
  */
 import { createReadStream } from 'node:fs';
-import { gzip } from '../../ingest/compression/gzip.ts';
-import { zstd } from '../../ingest/compression/zstd.ts';
+import { codecByMagic } from '../../ingest/compression/decompress.ts';
 import { FRAMING_HEAD_BYTES } from '../../ingest/framing/detect-framing.ts';
 import { InputError } from '../../ingest/ingest-item.ts';
 import { openObject } from '../../ingest/open-object.ts';
@@ -29,7 +28,7 @@ export async function sniffLog(path: string): Promise<Sniff> {
   } catch (error) {
     if (!(error instanceof InputError)) throw error;
     // Compressed: a log whose bytes are damaged is bad input to report, not something to skip.
-    if (head && [gzip, zstd].some((codec) => head!.length >= codec.magicLength && codec.matches(head!))) return { log: true };
+    if (head && codecByMagic(head)) return { log: true };
     return { log: false, reason: error.reason };
   } finally {
     stream.destroy();

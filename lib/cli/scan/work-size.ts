@@ -4,9 +4,8 @@
  * compress to (10-75:1, lib/ingest/README.md): a 20 MB `.ndjson.gz` is some 500 MB of records to
  * parse and match, which is what the threads share. Known by the magic bytes, as ingest knows it.
  */
-import { closeSync, openSync, readSync } from 'node:fs';
-import { gzip } from '../../ingest/compression/gzip.ts';
-import { zstd } from '../../ingest/compression/zstd.ts';
+import { codecByMagic } from '../../ingest/compression/decompress.ts';
+import { readFileHead } from './file-head.ts';
 import type { InputFile } from './inputs.ts';
 
 export const COMPRESSED_WEIGHT = 10;
@@ -42,17 +41,6 @@ function knownWorkBytes(file: InputFile, size: number): number {
 }
 
 function isCompressed(path: string): boolean {
-  const head = Buffer.alloc(4);
-  let fd: number;
-  try {
-    fd = openSync(path, 'r');
-  } catch {
-    return false; // the scan says why it cannot be read
-  }
-  try {
-    const n = readSync(fd, head, 0, head.length, 0);
-    return [gzip, zstd].some((codec) => n >= codec.magicLength && codec.matches(head.subarray(0, n)));
-  } finally {
-    closeSync(fd);
-  }
+  const head = readFileHead(path, 4);
+  return head !== undefined && codecByMagic(head) !== undefined;
 }

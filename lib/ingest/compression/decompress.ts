@@ -55,9 +55,13 @@ export async function decompress(
 }
 
 function pickCodec(head: Uint8Array, contentEncoding: string | undefined): Codec | undefined {
+  return codecByMagic(head) ?? (declaresBrotli(contentEncoding) ? brotli : undefined);
+}
+
+/** The codec whose magic bytes `head` starts with (gzip, zstd; brotli has none), if any. */
+export function codecByMagic(head: Uint8Array): Codec | undefined {
   if (gzip.matches(head)) return gzip;
   if (zstd.matches(head)) return zstd;
-  if (declaresBrotli(contentEncoding)) return brotli;
   return undefined;
 }
 
